@@ -1,0 +1,202 @@
+//===- ExportKernel.cpp - the kernel ABI around a lowered transform -------===//
+//
+// Wraps the one-vector kernel body in what kernel_abi.h promises: a batched
+// apply function, a constant descriptor and the exported query symbol. It
+// works on the LLVM dialect, after the standard lowering, because only there
+// can a function take raw pointers and call the lowered body with them.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/Passes.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "runtime/include/bfly/kernel_abi.h"
+
+namespace mlir::bfly {
+#define GEN_PASS_DEF_BFLYEXPORTKERNEL
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace mlir::bfly
+
+using namespace mlir;
+using namespace mlir::bfly;
+
+namespace {
+
+/// The kernel_abi.h dtype and the size in bytes of one element.
+std::pair<bfly_dtype, int64_t> dtypeOf(Type type) {
+  if (auto complex = dyn_cast<ComplexType>(type))
+    return complex.getElementType().isF32()
+               ? std::pair(BFLY_DTYPE_COMPLEX_F32, int64_t{8})
+               : std::pair(BFLY_DTYPE_COMPLEX_F64, int64_t{16});
+  return type.isF32() ? std::pair(BFLY_DTYPE_F32, int64_t{4})
+                      : std::pair(BFLY_DTYPE_F64, int64_t{8});
+}
+
+class KernelExporter {
+public:
+  KernelExporter(ModuleOp module, LLVM::LLVMFuncOp body)
+      : b(body.getLoc(), module.getContext()), module(module), body(body) {
+    b.setInsertionPointToEnd(module.getBody());
+  }
+
+  /// void apply(const void *in, void *out, i64 batch, i64 in_dist,
+  ///            i64 out_dist): calls the body on each vector of the batch.
+  LLVM::LLVMFuncOp buildApply(int64_t inBytes, int64_t outBytes) {
+    Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+    Type i64 = b.getI64Type();
+    auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(b.getContext()),
+                                            {ptr, ptr, i64, i64, i64});
+    auto apply = LLVM::LLVMFuncOp::create(b, "__bfly_apply", type,
+                                          LLVM::Linkage::Internal);
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = apply.addEntryBlock(b);
+    Block *header = b.createBlock(&apply.getBody(), {}, {i64}, {b.getLoc()});
+    Block *loop = b.createBlock(&apply.getBody());
+    Block *exit = b.createBlock(&apply.getBody());
+    Value in = entry->getArgument(0), out = entry->getArgument(1);
+    Value batch = entry->getArgument(2);
+
+    b.setInsertionPointToEnd(entry);
+    LLVM::BrOp::create(b, ValueRange{constant(0)}, header);
+
+    b.setInsertionPointToEnd(header);
+    Value i = header->getArgument(0);
+    Value more = LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::slt, i, batch);
+    LLVM::CondBrOp::create(b, more, loop, exit);
+
+    b.setInsertionPointToEnd(loop);
+    auto address = [&](Value base, Value dist, int64_t bytes) {
+      Value offset = LLVM::MulOp::create(
+          b, LLVM::MulOp::create(b, i, dist), constant(bytes));
+      return LLVM::GEPOp::create(b, ptr, b.getI8Type(), base,
+                                 ValueRange{offset});
+    };
+    LLVM::CallOp::create(
+        b, body,
+        ValueRange{address(in, entry->getArgument(3), inBytes),
+                   address(out, entry->getArgument(4), outBytes)});
+    Value next = LLVM::AddOp::create(b, i, constant(1));
+    LLVM::BrOp::create(b, ValueRange{next}, header);
+
+    b.setInsertionPointToEnd(exit);
+    LLVM::ReturnOp::create(b, ValueRange{});
+    return apply;
+  }
+
+  /// A private NUL-terminated string constant.
+  LLVM::GlobalOp string(StringRef name, StringRef text) {
+    std::string data = text.str();
+    data.push_back('\0');
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), data.size());
+    return LLVM::GlobalOp::create(b, type, /*isConstant=*/true,
+                                  LLVM::Linkage::Private, name,
+                                  b.getStringAttr(data));
+  }
+
+  /// The constant descriptor, field by field as kernel_abi.h lays it out.
+  LLVM::GlobalOp buildDescriptor(ArrayRef<std::pair<Type, Attribute>> fields) {
+    SmallVector<Type> types;
+    for (auto [type, value] : fields)
+      types.push_back(type);
+    auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
+    auto global = LLVM::GlobalOp::create(b, structType, /*isConstant=*/true,
+                                         LLVM::Linkage::Private,
+                                         "__bfly_descriptor", Attribute());
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(b.createBlock(&global.getInitializerRegion()));
+    Value desc = LLVM::UndefOp::create(b, structType);
+    for (auto [index, field] : llvm::enumerate(fields)) {
+      auto [type, value] = field;
+      Value v;
+      if (auto symbol = dyn_cast<FlatSymbolRefAttr>(value))
+        v = LLVM::AddressOfOp::create(b, type, symbol.getValue());
+      else
+        v = LLVM::ConstantOp::create(b, type, cast<IntegerAttr>(value));
+      desc = LLVM::InsertValueOp::create(b, desc, v,
+                                         ArrayRef<int64_t>{int64_t(index)});
+    }
+    LLVM::ReturnOp::create(b, desc);
+    return global;
+  }
+
+  /// const bfly_kernel_descriptor *bfly_kernel_query(void), exported.
+  void buildQuery(LLVM::GlobalOp descriptor) {
+    Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+    auto query = LLVM::LLVMFuncOp::create(
+        b, BFLY_KERNEL_QUERY_SYMBOL, LLVM::LLVMFunctionType::get(ptr, {}));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(query.addEntryBlock(b));
+    LLVM::ReturnOp::create(
+        b, LLVM::AddressOfOp::create(b, ptr, descriptor.getSymName()));
+  }
+
+  Value constant(int64_t value) {
+    return LLVM::ConstantOp::create(b, b.getI64Type(),
+                                    b.getI64IntegerAttr(value));
+  }
+
+  ImplicitLocOpBuilder b;
+  ModuleOp module;
+  LLVM::LLVMFuncOp body;
+};
+
+struct BflyExportKernelPass
+    : mlir::bfly::impl::BflyExportKernelBase<BflyExportKernelPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<LLVM::LLVMFuncOp> bodies;
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>())
+      if (func->hasAttr(kKernelAttrName))
+        bodies.push_back(func);
+    if (bodies.size() != 1) {
+      module.emitError("expected one lowered transform (an llvm.func with '")
+          << kKernelAttrName << "'), found " << bodies.size();
+      return signalPassFailure();
+    }
+    LLVM::LLVMFuncOp body = bodies.front();
+    auto info = body->getAttrOfType<DictionaryAttr>(kKernelAttrName);
+    auto get = [&](StringRef key) { return info.get(key); };
+    auto [inDtype, inBytes] = dtypeOf(cast<TypeAttr>(get("input")).getValue());
+    auto [outDtype, outBytes] =
+        dtypeOf(cast<TypeAttr>(get("output")).getValue());
+    std::string provenance = cast<StringAttr>(get("provenance")).str();
+    if (!generator.empty())
+      provenance += (provenance.empty() ? "" : "; ") + std::string("compiler=") +
+                    generator;
+    body->removeAttr(kKernelAttrName);
+    body.setLinkage(LLVM::Linkage::Internal);
+
+    KernelExporter exporter(module, body);
+    ImplicitLocOpBuilder &b = exporter.b;
+    LLVM::LLVMFuncOp apply = exporter.buildApply(inBytes, outBytes);
+    auto symbol = [&](Operation *op) {
+      return FlatSymbolRefAttr::get(cast<SymbolOpInterface>(op).getNameAttr());
+    };
+    Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+    Type i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto i32Attr = [&](int64_t v) { return b.getI32IntegerAttr(int32_t(v)); };
+    auto name = exporter.string("__bfly_name",
+                                cast<StringAttr>(get("name")).getValue());
+    auto cpuName = exporter.string("__bfly_cpu", cpu);
+    auto features = exporter.string("__bfly_cpu_features", cpuFeatures);
+    auto prov = exporter.string("__bfly_provenance", provenance);
+    LLVM::GlobalOp descriptor = exporter.buildDescriptor({
+        {i32, i32Attr(BFLY_KERNEL_ABI_VERSION)},
+        {i32, i32Attr(sizeof(bfly_kernel_descriptor))},
+        {i64, get("n")},
+        {i32, i32Attr(inDtype)},
+        {i32, i32Attr(outDtype)},
+        {ptr, symbol(name)},
+        {ptr, symbol(cpuName)},
+        {ptr, symbol(features)},
+        {i64, get("flops")},
+        {i64, get("nonzero_twiddles")},
+        {ptr, symbol(prov)},
+        {ptr, symbol(apply)},
+    });
+    exporter.buildQuery(descriptor);
+  }
+};
+} // namespace

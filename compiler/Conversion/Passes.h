@@ -1,0 +1,26 @@
+//===- Passes.h - bfly conversion passes ------------------------*- C++ -*-===//
+#ifndef BFLY_COMPILER_CONVERSION_PASSES_H
+#define BFLY_COMPILER_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::bfly {
+
+/// The dictionary convert-bfly-to-loops leaves on a kernel body for
+/// bfly-export-kernel: n, input/output dtype, flops, nonzero twiddles,
+/// provenance.
+inline constexpr const char *kKernelAttrName = "bfly.kernel";
+
+#define GEN_PASS_DECL
+#include "compiler/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Conversion/Passes.h.inc"
+
+} // namespace mlir::bfly
+
+#endif // BFLY_COMPILER_CONVERSION_PASSES_H

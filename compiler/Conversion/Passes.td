@@ -1,0 +1,61 @@
+//===- Passes.td - bfly conversion passes --------------------*- tablegen -*-===//
+#ifndef BFLY_CONVERSION_PASSES_TD
+#define BFLY_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertBflyToLoops : Pass<"convert-bfly-to-loops", "ModuleOp"> {
+  let summary = "Lower a bfly transform to scalar loops over memrefs";
+  let description = [{
+    The first, plainly correct lowering of a transform function.
+
+    **Input**: a module with one `func.func` whose body is a linear chain of
+    bfly ops from its tensor argument to its returned tensor (a model file).
+
+    **Output**: the function becomes `func.func @name(%in: memref<K x S>,
+    %out: memref<K' x S>)` with S the scalar type and K = N (real) or 2N
+    (complex, interleaved re/im). Each factor is one `scf.for` loop over
+    `memref.alloca` scratch buffers; constants become private
+    `memref.global`s. The function carries a `bfly.kernel` dictionary (n,
+    element types, flop count, nonzero twiddles, provenance) for
+    `bfly-export-kernel`. `%out` may alias `%in`.
+
+    **Guarantee**: each output is computed with the factors' arithmetic
+    in order, in the model's precision; no reassociation.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+  let statistics = [
+    Statistic<"numFactors", "factors", "Number of bfly factors lowered">
+  ];
+}
+
+def BflyExportKernel : Pass<"bfly-export-kernel", "ModuleOp"> {
+  let summary = "Add the kernel ABI: descriptor, query symbol, batched apply";
+  let description = [{
+    **Input**: a module in the LLVM dialect holding one function with a
+    `bfly.kernel` dictionary, as `convert-bfly-to-loops` and the standard
+    lowering to LLVM leave it: `(ptr in, ptr out) -> ()`, one vector.
+
+    **Output**: that function becomes internal; the module gains the
+    batched apply function (`in`, `out`, `batch`, `in_dist`, `out_dist`), a
+    constant `bfly_kernel_descriptor` laid out as
+    `runtime/include/bfly/kernel_abi.h` says, and the exported query
+    function `bfly_kernel_query` returning it.
+
+    **Guarantee**: no arithmetic changes; vector b of a batch gives exactly
+    what a single call on it gives.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let options = [
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"generic\"",
+           "Target CPU recorded in the descriptor">,
+    Option<"cpuFeatures", "cpu-features", "std::string", /*default=*/"\"\"",
+           "Comma-separated CPU features the code requires">,
+    Option<"generator", "generator", "std::string", /*default=*/"\"\"",
+           "How the kernel was made, appended to its provenance">
+  ];
+}
+
+#endif // BFLY_CONVERSION_PASSES_TD

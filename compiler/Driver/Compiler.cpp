@@ -1,0 +1,230 @@
+//===- Compiler.cpp - model file -> LLVM IR -> object -> .so --------------===//
+#include "compiler/Driver/Compiler.h"
+
+#include "compiler/Import/FactorizationIR.h"
+#include "compiler/Pipelines/CpuPipeline.h"
+#include "dialect/IR/BflyDialect.h"
+#include "runtime/include/bfly/kernel_abi.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+
+namespace bfly {
+
+void registerCompilerDialects(DialectRegistry &registry) {
+  registry.insert<mlir::bfly::BflyDialect, func::FuncDialect,
+                  arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
+                  cf::ControlFlowDialect, LLVM::LLVMDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context,
+                                     llvm::SourceMgr &sourceMgr) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (std::error_code error = buffer.getError()) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot read '" << path << "': " << error.message();
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+namespace {
+/// A target machine for `cpu` on this host's triple, and the features from
+/// BFLY_KERNEL_CPU_FEATURES that its code may use.
+struct Target {
+  std::unique_ptr<llvm::TargetMachine> machine;
+  std::string cpu;
+  std::string requiredFeatures;
+};
+
+llvm::Expected<Target> createTarget(const CompileOptions &options) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return llvm::createStringError("no LLVM target for %s: %s",
+                                   triple.str().c_str(), error.c_str());
+  Target result;
+  std::string features;
+  if (options.cpu == "native") {
+    result.cpu = llvm::sys::getHostCPUName().str();
+    std::vector<std::string> enabled;
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      enabled.push_back((feature.second ? "+" : "-") + feature.first().str());
+    features = llvm::join(enabled, ",");
+  } else {
+    result.cpu = options.cpu;
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> probe(
+      target->createMCSubtargetInfo(triple, result.cpu, features));
+  if (!probe || !probe->isCPUStringValid(result.cpu))
+    return llvm::createStringError("unknown CPU '%s' for %s",
+                                   result.cpu.c_str(), triple.str().c_str());
+  result.machine.reset(target->createTargetMachine(
+      triple, result.cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!result.machine)
+    return llvm::createStringError("cannot create a target machine for %s",
+                                   result.cpu.c_str());
+  const llvm::MCSubtargetInfo *subtarget =
+      result.machine->getMCSubtargetInfo();
+  SmallVector<StringRef> known;
+  StringRef(BFLY_KERNEL_CPU_FEATURES).split(known, ',');
+  std::vector<std::string> required;
+  for (StringRef feature : known)
+    if (subtarget->checkFeatures(("+" + feature).str()))
+      required.push_back(feature.str());
+  result.requiredFeatures = llvm::join(required, ",");
+  return result;
+}
+
+llvm::Error diagnosticsError(StringRef what) {
+  return llvm::createStringError("%s failed (see the diagnostics above)",
+                                 what.str().c_str());
+}
+
+/// Writes `bytes` to `path` atomically ("-": stdout).
+llvm::Error writeOutput(StringRef path, StringRef bytes) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << bytes;
+    return llvm::Error::success();
+  });
+}
+
+/// Links `object` into the shared object `outputPath`, through a temporary
+/// file in the same folder so the rename is atomic.
+llvm::Error linkShared(StringRef object, StringRef outputPath) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return llvm::createStringError("no 'cc' on PATH to link the kernel");
+  SmallString<128> objectPath, tempPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("bfly-kernel", "o", objectPath))
+    return llvm::createStringError(ec, "cannot create a temporary object");
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(objectPath);
+    if (!tempPath.empty())
+      llvm::sys::fs::remove(tempPath);
+  });
+  if (llvm::Error error = writeOutput(objectPath, object))
+    return error;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          outputPath + ".tmp-%%%%%%", fd, tempPath))
+    return llvm::createStringError(ec, "cannot write next to '%s'",
+                                   outputPath.str().c_str());
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  SmallVector<StringRef> args = {*cc, "-shared", "-Wl,-z,noexecstack", "-o",
+                                 tempPath, objectPath};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
+                                         &message);
+  if (status != 0)
+    return llvm::createStringError("linking with %s failed%s%s", cc->c_str(),
+                                   message.empty() ? "" : ": ",
+                                   message.c_str());
+  if (std::error_code ec = llvm::sys::fs::rename(tempPath, outputPath))
+    return llvm::createStringError(ec, "cannot write '%s'",
+                                   outputPath.str().c_str());
+  tempPath.clear();
+  return llvm::Error::success();
+}
+} // namespace
+
+llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
+                         EmitKind emit, StringRef outputPath) {
+  if (failed(getTransformFunction(model)))
+    return diagnosticsError("reading the model");
+  llvm::Expected<Target> target = createTarget(options);
+  if (!target)
+    return target.takeError();
+
+  PassManager pm(model->getName());
+  CpuPipelineOptions pipeline;
+  pipeline.cpu = target->cpu;
+  pipeline.cpuFeatures = target->requiredFeatures;
+  pipeline.generator = options.generator;
+  buildCpuPipeline(pm, pipeline);
+  if (failed(pm.run(model)))
+    return diagnosticsError("lowering the model");
+
+  if (emit == EmitKind::Mlir) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    model.print(os);
+    return writeOutput(outputPath, text);
+  }
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(model, llvmContext);
+  if (!module)
+    return diagnosticsError("translating to LLVM IR");
+  llvm::TargetMachine &machine = *target->machine;
+  module->setDataLayout(machine.createDataLayout());
+  module->setTargetTriple(machine.getTargetTriple());
+  for (llvm::Function &function : *module) {
+    function.addFnAttr("target-cpu", machine.getTargetCPU());
+    function.addFnAttr("target-features", machine.getTargetFeatureString());
+  }
+  auto optimize = makeOptimizingTransformer(options.optLevel, 0, &machine);
+  if (llvm::Error error = optimize(module.get()))
+    return error;
+
+  if (emit == EmitKind::LLVMIR) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    module->print(os, nullptr);
+    return writeOutput(outputPath, text);
+  }
+
+  SmallString<0> object;
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError("the target cannot emit object files");
+  codegen.run(*module);
+  if (emit == EmitKind::Object)
+    return writeOutput(outputPath, object);
+  return linkShared(object, outputPath);
+}
+
+} // namespace bfly

@@ -1,0 +1,55 @@
+//===- Compiler.h - model file -> LLVM IR -> object -> .so ------*- C++ -*-===//
+//
+// The ahead-of-time compiler behind bfly-compile: parses a model, runs the
+// CPU pipeline, translates to LLVM IR, optimizes for a target CPU, emits an
+// object and links a shared object. Every output is written to a temporary
+// file and renamed into place, so a failure leaves nothing behind.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BFLY_COMPILER_DRIVER_COMPILER_H
+#define BFLY_COMPILER_DRIVER_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <string>
+
+namespace bfly {
+
+/// What bfly-compile writes.
+enum class EmitKind {
+  Mlir,   ///< the lowered module, LLVM dialect
+  LLVMIR, ///< optimized LLVM IR text
+  Object, ///< a relocatable object file
+  Shared, ///< a shared object with the kernel ABI
+};
+
+struct CompileOptions {
+  /// "native" (this CPU with all its features) or an LLVM CPU name such as
+  /// "x86-64-v3" for portable output.
+  std::string cpu = "native";
+  unsigned optLevel = 3;
+  /// How the kernel was made (a command line), kept in its provenance.
+  std::string generator;
+};
+
+/// The dialects that model files and the lowering use.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Parses and verifies a model file ("-" is stdin); diagnostics go to the
+/// context's handler. Null on failure.
+mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
+                                                 mlir::MLIRContext &context,
+                                                 llvm::SourceMgr &sourceMgr);
+
+/// Compiles `model` (consumed: it is lowered in place) and writes `emit` to
+/// `outputPath` ("-" is stdout for text outputs).
+llvm::Error compileModel(mlir::ModuleOp model, const CompileOptions &options,
+                         EmitKind emit, llvm::StringRef outputPath);
+
+} // namespace bfly
+
+#endif // BFLY_COMPILER_DRIVER_COMPILER_H

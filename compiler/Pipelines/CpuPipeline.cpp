@@ -1,0 +1,46 @@
+//===- CpuPipeline.cpp - bfly model -> LLVM dialect kernel for CPUs -------===//
+#include "compiler/Pipelines/CpuPipeline.h"
+
+#include "compiler/Conversion/Passes.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+namespace bfly {
+
+void buildCpuPipeline(mlir::OpPassManager &pm,
+                      const CpuPipelineOptions &options) {
+  pm.addPass(mlir::bfly::createConvertBflyToLoops());
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  pm.addPass(mlir::createSCFToControlFlowPass());
+  pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(mlir::createArithToLLVMConversionPass());
+  pm.addPass(mlir::createConvertControlFlowToLLVMPass());
+  mlir::ConvertFuncToLLVMPassOptions funcOptions;
+  // Plain pointers in the kernel body's signature, so the ABI wrapper can
+  // call it with addresses computed from the caller's buffers.
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(mlir::createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(mlir::createReconcileUnrealizedCastsPass());
+  mlir::bfly::BflyExportKernelOptions exportOptions;
+  exportOptions.cpu = options.cpu;
+  exportOptions.cpuFeatures = options.cpuFeatures;
+  exportOptions.generator = options.generator;
+  pm.addPass(mlir::bfly::createBflyExportKernel(exportOptions));
+}
+
+void registerCpuPipeline() {
+  mlir::PassPipelineRegistration<CpuPipelineOptions>(
+      "bfly-cpu-pipeline",
+      "Lower a bfly model to an LLVM-dialect kernel with the bfly kernel ABI",
+      buildCpuPipeline);
+}
+
+} // namespace bfly

@@ -1,0 +1,42 @@
+//===- CpuPipeline.h - bfly model -> LLVM dialect kernel for CPUs -*- C++ -*-===//
+//
+// The one pipeline bfly-compile runs and bfly-opt registers as
+// --bfly-cpu-pipeline, so any compile can be replayed step by step.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BFLY_COMPILER_PIPELINES_CPUPIPELINE_H
+#define BFLY_COMPILER_PIPELINES_CPUPIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
+namespace bfly {
+
+struct CpuPipelineOptions
+    : public mlir::PassPipelineOptions<CpuPipelineOptions> {
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("Target CPU recorded in the kernel"),
+                          llvm::cl::init("generic")};
+  Option<std::string> cpuFeatures{
+      *this, "cpu-features",
+      llvm::cl::desc("CPU features the kernel requires, comma-separated"),
+      llvm::cl::init("")};
+  Option<std::string> generator{
+      *this, "generator",
+      llvm::cl::desc("How the kernel was made, recorded in its provenance"),
+      llvm::cl::init("")};
+};
+
+/// bfly (model file) -> loops -> LLVM dialect with the kernel ABI.
+void buildCpuPipeline(mlir::OpPassManager &pm,
+                      const CpuPipelineOptions &options);
+
+/// Registers --bfly-cpu-pipeline.
+void registerCpuPipeline();
+
+} // namespace bfly
+
+#endif // BFLY_COMPILER_PIPELINES_CPUPIPELINE_H

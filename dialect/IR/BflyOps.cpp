@@ -1,0 +1,201 @@
+//===- BflyOps.cpp - bfly dialect operations and verifiers ----------------===//
+#include "dialect/IR/BflyOps.h"
+
+#include "common/Permutation.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cmath>
+#include <complex>
+
+using namespace mlir;
+using namespace mlir::bfly;
+
+#include "dialect/IR/BflyEnums.cpp.inc"
+
+#define GET_OP_CLASSES
+#include "dialect/IR/BflyOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shared checks
+//===----------------------------------------------------------------------===//
+
+/// The vector length, checked to be a power of two (at least 2).
+static FailureOr<int64_t> verifyLength(Operation *op, Value vector) {
+  auto type = cast<RankedTensorType>(vector.getType());
+  if (type.getRank() != 1)
+    return op->emitOpError("operand must be a 1-D tensor, got rank ")
+           << type.getRank();
+  int64_t n = type.getDimSize(0);
+  if (n < 2 || !::bfly::isPowerOfTwo(n))
+    return op->emitOpError("length must be a power of two of at least 2, got ")
+           << n;
+  return n;
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + "]";
+}
+
+/// Checks that a constants attribute has the operand's element type and that
+/// every entry is finite: a NaN or infinite constant poisons every output.
+static LogicalResult verifyConstants(Operation *op, DenseElementsAttr values,
+                                     Type elementType, StringRef what) {
+  Type valueType = values.getElementType();
+  if (valueType != elementType)
+    return op->emitOpError() << what << " element type must be " << elementType
+                             << " to match the operand, got " << valueType;
+  int64_t index = 0;
+  auto checkFinite = [&](double re, double im) -> LogicalResult {
+    if (std::isfinite(re) && std::isfinite(im)) {
+      ++index;
+      return success();
+    }
+    return op->emitOpError() << what << " must be finite, entry " << index
+                             << " is (" << re << ", " << im << ")";
+  };
+  if (isa<FloatType>(valueType)) {
+    for (APFloat v : values.getValues<APFloat>())
+      if (failed(checkFinite(v.convertToDouble(), 0.0)))
+        return failure();
+    return success();
+  }
+  for (std::complex<APFloat> v : values.getValues<std::complex<APFloat>>())
+    if (failed(checkFinite(v.real().convertToDouble(),
+                           v.imag().convertToDouble())))
+      return failure();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// StageOp
+//===----------------------------------------------------------------------===//
+
+bool StageOp::isTied() {
+  int64_t n = getInput().getType().getDimSize(0);
+  int64_t stride = getStride();
+  return getTwiddles().getType().getDimSize(0) != n / 2 || stride == n / 2;
+}
+
+LogicalResult StageOp::verify() {
+  FailureOr<int64_t> n = verifyLength(*this, getInput());
+  if (failed(n))
+    return failure();
+  int64_t h = static_cast<int64_t>(getStride());
+  if (h < 1 || h >= *n || !::bfly::isPowerOfTwo(h))
+    return emitOpError("stride must be a power of two below ")
+           << *n << ", got " << h;
+  ArrayRef<int64_t> shape = getTwiddles().getType().getShape();
+  bool untied = shape == ArrayRef<int64_t>{*n / 2, 2, 2};
+  bool tied = shape == ArrayRef<int64_t>{h, 2, 2};
+  if (!untied && !tied)
+    return emitOpError("twiddles must have shape ")
+           << shapeString({*n / 2, 2, 2}) << " (untied) or "
+           << shapeString({h, 2, 2}) << " (tied), got " << shapeString(shape);
+  return verifyConstants(*this, getTwiddles(),
+                         getInput().getType().getElementType(), "twiddles");
+}
+
+//===----------------------------------------------------------------------===//
+// PermuteOp
+//===----------------------------------------------------------------------===//
+
+static ::bfly::NamedPermutation toNamed(PermutationKind kind) {
+  switch (kind) {
+  case PermutationKind::BitReverse:
+    return ::bfly::NamedPermutation::BitReverse;
+  case PermutationKind::EvenOdd:
+    return ::bfly::NamedPermutation::EvenOdd;
+  case PermutationKind::ReverseFirstHalf:
+    return ::bfly::NamedPermutation::ReverseFirstHalf;
+  case PermutationKind::ReverseSecondHalf:
+    return ::bfly::NamedPermutation::ReverseSecondHalf;
+  case PermutationKind::Explicit:
+    break;
+  }
+  llvm_unreachable("explicit permutations have no name");
+}
+
+SmallVector<int64_t> PermuteOp::getPermutation() {
+  if (getKind() == PermutationKind::Explicit)
+    return SmallVector<int64_t>(*getIndices());
+  int64_t n = getInput().getType().getDimSize(0);
+  std::vector<int64_t> table =
+      ::bfly::namedPermutation(toNamed(getKind()), n, getBlock().value_or(n));
+  return SmallVector<int64_t>(table.begin(), table.end());
+}
+
+LogicalResult PermuteOp::verify() {
+  FailureOr<int64_t> n = verifyLength(*this, getInput());
+  if (failed(n))
+    return failure();
+  if (getKind() == PermutationKind::Explicit) {
+    if (!getIndices())
+      return emitOpError("explicit permutation needs 'indices'");
+    if (getBlock())
+      return emitOpError("explicit permutation takes no 'block'");
+    ArrayRef<int64_t> indices = *getIndices();
+    if (static_cast<int64_t>(indices.size()) != *n)
+      return emitOpError("indices must have ")
+             << *n << " entries, got " << indices.size();
+    if (!::bfly::isBijection(std::vector<int64_t>(indices.begin(), indices.end())))
+      return emitOpError("indices must be a permutation of 0..")
+             << *n - 1 << ", got " << shapeString(indices);
+    return success();
+  }
+  if (getIndices())
+    return emitOpError("named permutation '")
+           << stringifyPermutationKind(getKind()) << "' takes no 'indices'";
+  if (std::optional<int64_t> block = getBlock()) {
+    if (*block < 2 || *block > *n || !::bfly::isPowerOfTwo(*block))
+      return emitOpError("block must be a power of two from 2 to ")
+             << *n << ", got " << *block;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// DiagOp, ComplexOp, RealOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult DiagOp::verify() {
+  FailureOr<int64_t> n = verifyLength(*this, getInput());
+  if (failed(n))
+    return failure();
+  ArrayRef<int64_t> shape = getDiagonal().getType().getShape();
+  if (shape != ArrayRef<int64_t>{*n})
+    return emitOpError("diagonal must have shape ")
+           << shapeString({*n}) << ", got " << shapeString(shape);
+  return verifyConstants(*this, getDiagonal(),
+                         getInput().getType().getElementType(), "diagonal");
+}
+
+/// A real <-> complex conversion keeps the length and the precision.
+static LogicalResult verifyFieldChange(Operation *op, RankedTensorType real,
+                                       RankedTensorType complex) {
+  if (failed(verifyLength(op, op->getOperand(0))))
+    return failure();
+  if (real.getShape() != complex.getShape())
+    return op->emitOpError("input and result must have the same length, got ")
+           << op->getOperand(0).getType() << " and "
+           << op->getResult(0).getType();
+  Type part = cast<ComplexType>(complex.getElementType()).getElementType();
+  if (part != real.getElementType())
+    return op->emitOpError("precision must not change, got ")
+           << op->getOperand(0).getType() << " and "
+           << op->getResult(0).getType();
+  return success();
+}
+
+LogicalResult ComplexOp::verify() {
+  return verifyFieldChange(*this, getInput().getType(), getType());
+}
+
+LogicalResult RealOp::verify() {
+  return verifyFieldChange(*this, getType(), getInput().getType());
+}

@@ -1,0 +1,157 @@
+//===- BflyOps.td - bfly dialect operations ------------------*- tablegen -*-===//
+#ifndef BFLY_OPS_TD
+#define BFLY_OPS_TD
+
+include "dialect/IR/BflyDialect.td"
+include "mlir/IR/OpBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+class Bfly_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Bfly_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def Bfly_Vector : RankedTensorOf<[F32, F64, Complex<F32>, Complex<F64>], [HasStaticShapePred]>;
+def Bfly_RealVector : RankedTensorOf<[F32, F64], [HasStaticShapePred]>;
+def Bfly_ComplexVector : RankedTensorOf<[Complex<F32>, Complex<F64>], [HasStaticShapePred]>;
+
+def Bfly_ConstantsAttr : Attr<CPred<"::llvm::isa<::mlir::DenseElementsAttr>($_self)">,
+                              "dense constant array"> {
+  let storageType = [{ ::mlir::DenseElementsAttr }];
+  let returnType = [{ ::mlir::DenseElementsAttr }];
+  let convertFromStorage = "$_self";
+}
+
+def Bfly_StageOp : Bfly_Op<"stage", [SameOperandsAndResultType]> {
+  let summary = "one butterfly factor: 2x2 twiddles on pairs at a given stride";
+  let description = [{
+    For a vector of N elements and a stride h (a power of two below N), the
+    stage splits the vector into N / 2h blocks of 2h elements and, in every
+    block starting at b, mixes each pair (b + j, b + j + h), j < h, with a 2x2
+    matrix T:
+
+    ```
+    y[b + j]     = T[0][0] * x[b + j] + T[0][1] * x[b + j + h]
+    y[b + j + h] = T[1][0] * x[b + j] + T[1][1] * x[b + j + h]
+    ```
+
+    In SPL notation an untied stage is a block diagonal of N / 2h matrices
+    `[D00 D01; D10 D11]` of h x h diagonals; a tied stage is
+    `I_{N/2h} (x) ([D00 D01; D10 D11])`, the same block everywhere.
+
+    `twiddles` holds the 2x2 matrices, with the operand's element type:
+    shape `[N/2, 2, 2]` (untied: pair p = (b / 2h) * h + j has its own) or
+    `[h, 2, 2]` (tied: every block shares the matrices of its h pairs). When
+    h = N/2 the two shapes coincide, and so do the meanings.
+
+    Example:
+
+    ```mlir
+    %y = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]>
+        : tensor<1x2x2xf32> : tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$input, I64Attr:$stride,
+                       Bfly_ConstantsAttr:$twiddles);
+  let results = (outs Bfly_Vector:$result);
+  let assemblyFormat = [{
+    $input `stride` $stride `twiddles` $twiddles attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// True when all blocks share one set of h twiddle matrices.
+    bool isTied();
+  }];
+}
+
+def Bfly_PermuteOp : Bfly_Op<"permute", [SameOperandsAndResultType]> {
+  let summary = "a permutation of the elements, named or explicit";
+  let description = [{
+    Gathers `y[i] = x[P(i)]`. `explicit` permutations give P as `indices`
+    (a bijection of 0..N-1). Named permutations act inside every contiguous
+    block of `block` elements (default: the whole vector), with m = block:
+
+    - `bit_reverse`: P(i) reverses the log2(m) bits of i;
+    - `even_odd`: the even elements first, then the odd ones,
+      P(i) = 2i for i < m/2 and 2(i - m/2) + 1 after;
+    - `reverse_first_half`: the first m/2 elements in reverse order;
+    - `reverse_second_half`: the last m/2 elements in reverse order.
+
+    The last three are the paper's three choices per level of a learned
+    permutation; `bit_reverse` is their product of even/odd levels.
+
+    Example:
+
+    ```mlir
+    %y = bfly.permute %x bit_reverse : tensor<8xcomplex<f32>>
+    %z = bfly.permute %y even_odd block 4 : tensor<8xcomplex<f32>>
+    %w = bfly.permute %z explicit indices [1, 0, 3, 2, 5, 4, 7, 6] : tensor<8xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$input, Bfly_PermutationKind:$kind,
+                       OptionalAttr<I64Attr>:$block,
+                       OptionalAttr<DenseI64ArrayAttr>:$indices);
+  let results = (outs Bfly_Vector:$result);
+  let assemblyFormat = [{
+    $input $kind (`block` $block^)? (`indices` $indices^)? attr-dict `:` type($input)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The gather table P, resolved for named kinds: y[i] = x[P[i]].
+    ::llvm::SmallVector<int64_t> getPermutation();
+  }];
+}
+
+def Bfly_DiagOp : Bfly_Op<"diag", [SameOperandsAndResultType]> {
+  let summary = "elementwise multiplication by constants";
+  let description = [{
+    `y[i] = d[i] * x[i]`, the diagonal matrix `diag(d)`; a scaling of the
+    whole transform is a diagonal with equal entries. `d` has N entries of the
+    operand's element type.
+
+    Example:
+
+    ```mlir
+    %y = bfly.diag %x by dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf64> : tensor<4xf64>
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$input, Bfly_ConstantsAttr:$diagonal);
+  let results = (outs Bfly_Vector:$result);
+  let assemblyFormat = "$input `by` $diagonal attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Bfly_ComplexOp : Bfly_Op<"complex"> {
+  let summary = "embeds a real vector in the complex vectors";
+  let description = [{
+    `y[i] = x[i] + 0i`: where a real input meets a complex model.
+
+    Example:
+
+    ```mlir
+    %y = bfly.complex %x : tensor<4xf32> -> tensor<4xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins Bfly_RealVector:$input);
+  let results = (outs Bfly_ComplexVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_RealOp : Bfly_Op<"real"> {
+  let summary = "the real part of a complex vector";
+  let description = [{
+    `y[i] = Re(x[i])`: a complex model of a real transform ends here.
+
+    Example:
+
+    ```mlir
+    %y = bfly.real %x : tensor<4xcomplex<f32>> -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Bfly_ComplexVector:$input);
+  let results = (outs Bfly_RealVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // BFLY_OPS_TD

@@ -1,0 +1,202 @@
+/*===- runtime.c - load and run compiled bfly kernels ---------------------===*/
+#define _GNU_SOURCE
+#include "bfly/runtime.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct bfly_kernel {
+  void *library;
+  const bfly_kernel_descriptor *descriptor;
+};
+
+static _Thread_local char last_error[1024];
+
+static bfly_status fail(bfly_status status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(last_error, sizeof last_error, format, args);
+  va_end(args);
+  return status;
+}
+
+const char *bfly_last_error(void) { return last_error; }
+
+const char *bfly_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case BFLY_DTYPE_F32:
+    return "f32";
+  case BFLY_DTYPE_F64:
+    return "f64";
+  case BFLY_DTYPE_COMPLEX_F32:
+    return "complex<f32>";
+  case BFLY_DTYPE_COMPLEX_F64:
+    return "complex<f64>";
+  default:
+    return "unknown";
+  }
+}
+
+size_t bfly_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case BFLY_DTYPE_F32:
+    return 4;
+  case BFLY_DTYPE_F64:
+  case BFLY_DTYPE_COMPLEX_F32:
+    return 8;
+  case BFLY_DTYPE_COMPLEX_F64:
+    return 16;
+  default:
+    return 0;
+  }
+}
+
+/* Does this CPU have `feature` (a name from BFLY_KERNEL_CPU_FEATURES)?
+ * __builtin_cpu_supports needs literal names, hence the table. */
+static int cpu_has(const char *feature, size_t length) {
+#define BFLY_CHECK(name)                                                       \
+  if (length == sizeof(name) - 1 && strncmp(feature, name, length) == 0)      \
+    return __builtin_cpu_supports(name);
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  BFLY_CHECK("sse4.2")
+  BFLY_CHECK("avx")
+  BFLY_CHECK("avx2")
+  BFLY_CHECK("fma")
+  BFLY_CHECK("bmi2")
+  BFLY_CHECK("f16c")
+  BFLY_CHECK("avx512f")
+  BFLY_CHECK("avx512dq")
+  BFLY_CHECK("avx512bw")
+  BFLY_CHECK("avx512vl")
+  BFLY_CHECK("avx512cd")
+#endif
+#undef BFLY_CHECK
+  return 0; /* a feature this runtime cannot check is one it cannot promise */
+}
+
+/* The first feature in the comma-separated `features` this CPU lacks. */
+static bfly_status check_cpu(const char *path, const char *features) {
+  const char *p = features;
+  while (p && *p) {
+    const char *end = strchr(p, ',');
+    size_t length = end ? (size_t)(end - p) : strlen(p);
+    if (length > 0 && !cpu_has(p, length))
+      return fail(BFLY_ERROR_CPU,
+                  "'%s' needs the CPU feature '%.*s', which this CPU lacks "
+                  "(recompile it with --cpu=x86-64-v3 or for this CPU)",
+                  path, (int)length, p);
+    p = end ? end + 1 : NULL;
+  }
+  return BFLY_OK;
+}
+
+static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+static bfly_status check_descriptor(const char *path,
+                                    const bfly_kernel_descriptor *d) {
+  if (!d)
+    return fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' returned no kernel descriptor",
+                path);
+  if (d->abi_version != BFLY_KERNEL_ABI_VERSION)
+    return fail(BFLY_ERROR_ABI_VERSION,
+                "'%s' was built for bfly kernel ABI version %u, this runtime "
+                "reads version %d: recompile it with this bfly",
+                path, d->abi_version, BFLY_KERNEL_ABI_VERSION);
+  if (d->descriptor_size < sizeof(bfly_kernel_descriptor) || !d->apply ||
+      !is_power_of_two(d->n) || bfly_dtype_size(d->input_dtype) == 0 ||
+      bfly_dtype_size(d->output_dtype) == 0)
+    return fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' has a malformed descriptor",
+                path);
+  return check_cpu(path, d->cpu_features);
+}
+
+bfly_status bfly_kernel_load(const char *path, bfly_kernel **kernel) {
+  if (!path || !kernel)
+    return fail(BFLY_ERROR_INVALID_ARGUMENT, "bfly_kernel_load: null argument");
+  *kernel = NULL;
+  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return fail(BFLY_ERROR_OPEN, "cannot load '%s': %s", path, dlerror());
+  bfly_kernel_query_fn query;
+  *(void **)&query = dlsym(library, BFLY_KERNEL_QUERY_SYMBOL);
+  if (!query) {
+    dlclose(library);
+    return fail(BFLY_ERROR_NOT_A_KERNEL,
+                "'%s' is not a bfly kernel: it has no '%s' symbol", path,
+                BFLY_KERNEL_QUERY_SYMBOL);
+  }
+  const bfly_kernel_descriptor *descriptor = query();
+  bfly_status status = check_descriptor(path, descriptor);
+  if (status != BFLY_OK) {
+    dlclose(library);
+    return status;
+  }
+  bfly_kernel *result = malloc(sizeof *result);
+  if (!result) {
+    dlclose(library);
+    return fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
+  }
+  result->library = library;
+  result->descriptor = descriptor;
+  *kernel = result;
+  last_error[0] = '\0';
+  return BFLY_OK;
+}
+
+bfly_status bfly_kernel_expect(const bfly_kernel *kernel, int64_t n,
+                               int32_t input_dtype, int32_t output_dtype) {
+  if (!kernel)
+    return fail(BFLY_ERROR_INVALID_ARGUMENT, "bfly_kernel_expect: no kernel");
+  const bfly_kernel_descriptor *d = kernel->descriptor;
+  if (d->n != n)
+    return fail(BFLY_ERROR_MISMATCH,
+                "kernel '%s' has length %lld, expected %lld", d->name,
+                (long long)d->n, (long long)n);
+  if ((input_dtype && d->input_dtype != input_dtype) ||
+      (output_dtype && d->output_dtype != output_dtype))
+    return fail(BFLY_ERROR_MISMATCH,
+                "kernel '%s' maps %s to %s, expected %s to %s", d->name,
+                bfly_dtype_name(d->input_dtype),
+                bfly_dtype_name(d->output_dtype),
+                input_dtype ? bfly_dtype_name(input_dtype) : "any",
+                output_dtype ? bfly_dtype_name(output_dtype) : "any");
+  return BFLY_OK;
+}
+
+const bfly_kernel_descriptor *bfly_kernel_describe(const bfly_kernel *kernel) {
+  return kernel ? kernel->descriptor : NULL;
+}
+
+bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel,
+                                      const void *in, int64_t in_dist,
+                                      void *out, int64_t out_dist,
+                                      int64_t batch) {
+  if (!kernel || batch < 0 || (batch > 0 && (!in || !out)))
+    return fail(BFLY_ERROR_INVALID_ARGUMENT,
+                "bfly_kernel_apply: null kernel or buffer, or negative batch");
+  const bfly_kernel_descriptor *d = kernel->descriptor;
+  if (batch > 1 && (in_dist < d->n || out_dist < d->n))
+    return fail(BFLY_ERROR_INVALID_ARGUMENT,
+                "bfly_kernel_apply: distances %lld and %lld overlap vectors of "
+                "length %lld",
+                (long long)in_dist, (long long)out_dist, (long long)d->n);
+  d->apply(in, out, batch, in_dist, out_dist);
+  return BFLY_OK;
+}
+
+bfly_status bfly_kernel_apply(const bfly_kernel *kernel, const void *in,
+                              void *out, int64_t batch) {
+  int64_t n = kernel ? kernel->descriptor->n : 0;
+  return bfly_kernel_apply_strided(kernel, in, n, out, n, batch);
+}
+
+void bfly_kernel_free(bfly_kernel *kernel) {
+  if (!kernel)
+    return;
+  dlclose(kernel->library);
+  free(kernel);
+}

@@ -1,0 +1,76 @@
+//===- bfly-compile.cpp - compile a bfly model to a kernel ----------------===//
+#include "compiler/Driver/Compiler.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
+                                       cl::value_desc("path"));
+static cl::opt<bfly::EmitKind> emitKind(
+    "emit", cl::desc("What to write"), cl::init(bfly::EmitKind::Shared),
+    cl::values(clEnumValN(bfly::EmitKind::Mlir, "mlir",
+                          "the lowered module (LLVM dialect)"),
+               clEnumValN(bfly::EmitKind::LLVMIR, "llvm", "LLVM IR text"),
+               clEnumValN(bfly::EmitKind::Object, "obj", "an object file"),
+               clEnumValN(bfly::EmitKind::Shared, "so",
+                          "a kernel shared object (default)")));
+static cl::opt<std::string>
+    cpu("cpu",
+        cl::desc("Target CPU: 'native' (this machine, default) or an LLVM "
+                 "CPU name such as 'x86-64-v3' for portable kernels"),
+        cl::init("native"));
+static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
+                                  cl::init(3), cl::Prefix);
+
+/// The default output next to the input: model.mlir -> model.so.
+static std::string defaultOutput() {
+  if (emitKind == bfly::EmitKind::Mlir || emitKind == bfly::EmitKind::LLVMIR)
+    return "-";
+  SmallString<128> path(sys::path::filename(inputPath));
+  sys::path::replace_extension(path,
+                               emitKind == bfly::EmitKind::Object ? "o" : "so");
+  return std::string(path);
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::AddExtraVersionPrinter(
+      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  cl::ParseCommandLineOptions(argc, argv,
+                              "bfly-compile: compile a bfly model to a kernel\n");
+  std::string commandLine = "bfly-compile " BFLY_VERSION;
+  for (int i = 1; i < argc; ++i)
+    commandLine += std::string(" ") + argv[i];
+
+  mlir::DialectRegistry registry;
+  bfly::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> model =
+      bfly::parseModelFile(inputPath, context, sourceMgr);
+  if (!model)
+    return 1;
+
+  bfly::CompileOptions options;
+  options.cpu = cpu;
+  options.optLevel = optLevel;
+  options.generator = commandLine;
+  std::string output = outputPath.empty() ? defaultOutput() : outputPath;
+  if (Error error = bfly::compileModel(*model, options, emitKind, output)) {
+    WithColor::error(errs(), "bfly-compile") << toString(std::move(error))
+                                             << "\n";
+    return 1;
+  }
+  return 0;
+}

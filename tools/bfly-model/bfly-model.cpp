@@ -1,0 +1,79 @@
+//===- bfly-model.cpp - write the exact model of a named transform --------===//
+//
+// The known fast algorithms as model files: a baseline for learned models
+// and a fixture for the compiler. (bfly-learn fits models; this writes them.)
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Import/FactorizationIR.h"
+#include "compiler/Learn/Factorization.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> transformName(
+    cl::Positional,
+    cl::desc("<transform: dft, idft (its inverse) or hadamard (Sylvester)>"),
+    cl::Required);
+static cl::opt<int64_t> length("n", cl::desc("Length, a power of two"),
+                             cl::Required);
+static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
+                                       cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string>
+    elementType("type",
+                cl::desc("Element type: f32, f64, complex<f32> (default), "
+                         "complex<f64>; the DFT needs a complex one"),
+                cl::init("complex<f32>"));
+static cl::opt<bfly::Normalization> normalization(
+    "norm", cl::desc("Scaling"), cl::init(bfly::Normalization::Unitary),
+    cl::values(clEnumValN(bfly::Normalization::Unitary, "unitary",
+                          "1/sqrt(n) overall, spread over the stages"),
+               clEnumValN(bfly::Normalization::None, "none",
+                          "the textbook sums, unscaled")));
+static cl::opt<std::string> functionName("name",
+                                         cl::desc("Transform function name"),
+                                         cl::init("transform"));
+
+static int fail(const Twine &message) {
+  WithColor::error(errs(), "bfly-model") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::AddExtraVersionPrinter(
+      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  cl::ParseCommandLineOptions(
+      argc, argv, "bfly-model: write the exact model of a named transform\n");
+
+  if (length < 2 || !bfly::isPowerOfTwo(length))
+    return fail("-n must be a power of two of at least 2, got " +
+                Twine(length.getValue()));
+  std::optional<bfly::ElementType> type = bfly::ElementType::parse(elementType);
+  if (!type)
+    return fail("unknown element type '" + elementType + "'");
+  bfly::Factorization model;
+  if (transformName != "dft" && transformName != "idft" &&
+      transformName != "hadamard")
+    return fail("unknown transform '" + transformName +
+                "': expected dft, idft or hadamard");
+  if (transformName == "hadamard") {
+    model = bfly::Factorization::hadamard(length, *type, normalization);
+  } else {
+    if (type->field != bfly::Field::Complex)
+      return fail("the DFT needs a complex element type, got " + elementType);
+    model = bfly::Factorization::dft(length, transformName == "idft",
+                                     normalization, type->precision);
+  }
+  model.provenance["tool"] = "bfly-model " BFLY_VERSION;
+
+  std::string commandLine = "bfly-model";
+  for (int i = 1; i < argc; ++i)
+    commandLine += std::string(" ") + argv[i];
+  if (Error error =
+          bfly::writeModelFile(model, outputPath, commandLine, functionName))
+    return fail(toString(std::move(error)));
+  return 0;
+}

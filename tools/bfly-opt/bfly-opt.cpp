@@ -1,0 +1,42 @@
+//===- bfly-opt.cpp - mlir-opt for the bfly dialect -----------------------===//
+//
+// Runs any bfly pass, conversion or pipeline on a model file, so every step
+// that bfly-compile takes can be replayed and inspected.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/Passes.h"
+#include "compiler/Driver/Compiler.h"
+#include "compiler/Pipelines/CpuPipeline.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  bfly::registerCompilerDialects(registry);
+
+  mlir::bfly::registerBflyConversionPasses();
+  bfly::registerCpuPipeline();
+  // The upstream passes the CPU pipeline is made of, to replay it by hand.
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  for (auto create : {&mlir::createSCFToControlFlowPass,
+                      &mlir::createFinalizeMemRefToLLVMConversionPass,
+                      &mlir::createArithToLLVMConversionPass,
+                      &mlir::createConvertControlFlowToLLVMPass,
+                      &mlir::createConvertFuncToLLVMPass,
+                      &mlir::createReconcileUnrealizedCastsPass})
+    mlir::registerPass([create] { return create(); });
+
+  llvm::cl::AddExtraVersionPrinter(
+      [](llvm::raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "bfly optimizer driver\n", registry));
+}
