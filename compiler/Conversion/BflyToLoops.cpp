@@ -127,7 +127,9 @@ public:
   }
 
 private:
-  Value index(int64_t value) { return arith::ConstantIndexOp::create(b, value); }
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
 
   void forEach(int64_t count, function_ref<void(Value)> body) {
     scf::ForOp::create(b, index(0), index(count), index(1), ValueRange{},
@@ -142,14 +144,14 @@ private:
 
   /// A private constant memref.global holding `values`, and its address.
   Value global(StringRef prefix, DenseElementsAttr values) {
-    auto type = MemRefType::get(values.getType().getShape(),
-                                values.getElementType());
+    auto type =
+        MemRefType::get(values.getType().getShape(), values.getElementType());
     memref::GlobalOp op;
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(&symbols.getOp()->getRegion(0).front());
-      op = memref::GlobalOp::create(b, prefix, b.getStringAttr("private"),
-                                    type, values, /*constant=*/true,
+      op = memref::GlobalOp::create(b, prefix, b.getStringAttr("private"), type,
+                                    values, /*constant=*/true,
                                     /*alignment=*/b.getI64IntegerAttr(64));
     }
     symbols.insert(op); // renames it if the prefix is taken
@@ -158,8 +160,8 @@ private:
 
   Value constantGlobal(StringRef prefix, DenseElementsAttr attr) {
     SmallVector<APFloat> flat = flatten(attr);
-    auto type = RankedTensorType::get({static_cast<int64_t>(flat.size())},
-                                      scalar);
+    auto type =
+        RankedTensorType::get({static_cast<int64_t>(flat.size())}, scalar);
     return global(prefix, DenseElementsAttr::get(type, flat));
   }
 
@@ -253,8 +255,7 @@ static FailureOr<SmallVector<Operation *>> linearChain(func::FuncOp func) {
 static bool isTransform(func::FuncOp func) {
   FunctionType type = func.getFunctionType();
   return !func.isExternal() && type.getNumInputs() == 1 &&
-         type.getNumResults() == 1 &&
-         isa<RankedTensorType>(type.getInput(0)) &&
+         type.getNumResults() == 1 && isa<RankedTensorType>(type.getInput(0)) &&
          isa<RankedTensorType>(type.getResult(0));
 }
 
@@ -264,8 +265,7 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
   if (failed(chain))
     return failure();
   auto inputType = cast<RankedTensorType>(func.getFunctionType().getInput(0));
-  auto outputType =
-      cast<RankedTensorType>(func.getFunctionType().getResult(0));
+  auto outputType = cast<RankedTensorType>(func.getFunctionType().getResult(0));
   int64_t n = inputType.getDimSize(0);
   bool complexIn = isComplexVector(inputType);
   bool complexOut = isComplexVector(outputType);
@@ -276,9 +276,9 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
   ImplicitLocOpBuilder b(func.getLoc(), func);
   auto inMemref = MemRefType::get({complexIn ? 2 * n : n}, scalar);
   auto outMemref = MemRefType::get({complexOut ? 2 * n : n}, scalar);
-  auto kernel = func::FuncOp::create(
-      b, (func.getName() + ".lowered").str(),
-      b.getFunctionType({inMemref, outMemref}, {}));
+  auto kernel =
+      func::FuncOp::create(b, (func.getName() + ".lowered").str(),
+                           b.getFunctionType({inMemref, outMemref}, {}));
   symbols.insert(kernel);
   b.setInsertionPointToStart(kernel.addEntryBlock());
 

@@ -44,8 +44,8 @@ public:
   LLVM::LLVMFuncOp buildApply(int64_t inBytes, int64_t outBytes) {
     Type ptr = LLVM::LLVMPointerType::get(b.getContext());
     Type i64 = b.getI64Type();
-    auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(b.getContext()),
-                                            {ptr, ptr, i64, i64, i64});
+    auto type = LLVM::LLVMFunctionType::get(
+        LLVM::LLVMVoidType::get(b.getContext()), {ptr, ptr, i64, i64, i64});
     auto apply = LLVM::LLVMFuncOp::create(b, "__bfly_apply", type,
                                           LLVM::Linkage::Internal);
     OpBuilder::InsertionGuard guard(b);
@@ -66,8 +66,8 @@ public:
 
     b.setInsertionPointToEnd(loop);
     auto address = [&](Value base, Value dist, int64_t bytes) {
-      Value offset = LLVM::MulOp::create(
-          b, LLVM::MulOp::create(b, i, dist), constant(bytes));
+      Value offset = LLVM::MulOp::create(b, LLVM::MulOp::create(b, i, dist),
+                                         constant(bytes));
       return LLVM::GEPOp::create(b, ptr, b.getI8Type(), base,
                                  ValueRange{offset});
     };
@@ -122,8 +122,8 @@ public:
   /// const bfly_kernel_descriptor *bfly_kernel_query(void), exported.
   void buildQuery(LLVM::GlobalOp descriptor) {
     Type ptr = LLVM::LLVMPointerType::get(b.getContext());
-    auto query = LLVM::LLVMFuncOp::create(
-        b, BFLY_KERNEL_QUERY_SYMBOL, LLVM::LLVMFunctionType::get(ptr, {}));
+    auto query = LLVM::LLVMFuncOp::create(b, BFLY_KERNEL_QUERY_SYMBOL,
+                                          LLVM::LLVMFunctionType::get(ptr, {}));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(query.addEntryBlock(b));
     LLVM::ReturnOp::create(
@@ -163,8 +163,8 @@ struct BflyExportKernelPass
         dtypeOf(cast<TypeAttr>(get("output")).getValue());
     std::string provenance = cast<StringAttr>(get("provenance")).str();
     if (!generator.empty())
-      provenance += (provenance.empty() ? "" : "; ") + std::string("compiler=") +
-                    generator;
+      provenance += (provenance.empty() ? "" : "; ") +
+                    std::string("compiler=") + generator;
     body->removeAttr(kKernelAttrName);
     body.setLinkage(LLVM::Linkage::Internal);
 

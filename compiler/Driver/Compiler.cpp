@@ -103,8 +103,7 @@ llvm::Expected<Target> createTarget(const CompileOptions &options) {
   if (!result.machine)
     return llvm::createStringError("cannot create a target machine for %s",
                                    result.cpu.c_str());
-  const llvm::MCSubtargetInfo *subtarget =
-      result.machine->getMCSubtargetInfo();
+  const llvm::MCSubtargetInfo *subtarget = result.machine->getMCSubtargetInfo();
   SmallVector<StringRef> known;
   StringRef(BFLY_KERNEL_CPU_FEATURES).split(known, ',');
   std::vector<std::string> required;
@@ -151,11 +150,11 @@ llvm::Error linkShared(StringRef object, StringRef outputPath) {
     return llvm::createStringError(ec, "cannot write next to '%s'",
                                    outputPath.str().c_str());
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  SmallVector<StringRef> args = {*cc, "-shared", "-Wl,-z,noexecstack", "-o",
-                                 tempPath, objectPath};
+  SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,noexecstack",
+                                 "-o", tempPath,  objectPath};
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0,
-                                         &message);
+  int status =
+      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
   if (status != 0)
     return llvm::createStringError("linking with %s failed%s%s", cc->c_str(),
                                    message.empty() ? "" : ": ",
@@ -225,6 +224,18 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   if (emit == EmitKind::Object)
     return writeOutput(outputPath, object);
   return linkShared(object, outputPath);
+}
+
+llvm::Error compileFactorization(const Factorization &model,
+                                 const CompileOptions &options, EmitKind emit,
+                                 StringRef outputPath) {
+  if (std::optional<std::string> error = model.validate())
+    return llvm::createStringError("invalid model: %s", error->c_str());
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  OwningOpRef<ModuleOp> module = factorizationToModule(context, model);
+  return compileModel(*module, options, emit, outputPath);
 }
 
 } // namespace bfly

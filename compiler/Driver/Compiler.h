@@ -9,6 +9,7 @@
 #ifndef BFLY_COMPILER_DRIVER_COMPILER_H
 #define BFLY_COMPILER_DRIVER_COMPILER_H
 
+#include "compiler/Learn/Factorization.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -49,6 +50,12 @@ mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
 /// `outputPath` ("-" is stdout for text outputs).
 llvm::Error compileModel(mlir::ModuleOp model, const CompileOptions &options,
                          EmitKind emit, llvm::StringRef outputPath);
+
+/// Compiles an in-memory model straight to `emit` at `outputPath`: the
+/// same path as writing it to a model file and running bfly-compile on it.
+llvm::Error compileFactorization(const Factorization &model,
+                                 const CompileOptions &options, EmitKind emit,
+                                 llvm::StringRef outputPath);
 
 } // namespace bfly
 

@@ -77,8 +77,8 @@ struct FactorEmitter {
     return cast<RankedTensorType>(value.getType()).getElementType();
   }
   Value operator()(const Stage &stage) {
-    auto twiddles = constants({stage.matrixCount(), 2, 2}, elementType(),
-                              stage.twiddles);
+    auto twiddles =
+        constants({stage.matrixCount(), 2, 2}, elementType(), stage.twiddles);
     return mlir::bfly::StageOp::create(builder, loc, value, stage.stride,
                                        twiddles);
   }
@@ -91,8 +91,8 @@ struct FactorEmitter {
     } else {
       indices = builder.getDenseI64ArrayAttr(perm.indices);
     }
-    auto kind = perm.name ? toKind(*perm.name)
-                          : mlir::bfly::PermutationKind::Explicit;
+    auto kind =
+        perm.name ? toKind(*perm.name) : mlir::bfly::PermutationKind::Explicit;
     return mlir::bfly::PermuteOp::create(builder, loc, value, kind, block,
                                          indices);
   }
@@ -123,7 +123,8 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
       builder, loc, name, builder.getFunctionType({inputType}, {outputType}));
   SmallVector<NamedAttribute> provenance;
   for (const auto &[key, value] : model.provenance)
-    provenance.push_back(builder.getNamedAttr(key, builder.getStringAttr(value)));
+    provenance.push_back(
+        builder.getNamedAttr(key, builder.getStringAttr(value)));
   func->setAttr(kProvenanceAttrName, builder.getDictionaryAttr(provenance));
 
   builder.setInsertionPointToStart(func.addEntryBlock());
@@ -162,7 +163,8 @@ std::vector<Complex> readConstants(DenseElementsAttr attr) {
 std::optional<NamedPermutation> toName(mlir::bfly::PermutationKind kind) {
   if (kind == mlir::bfly::PermutationKind::Explicit)
     return std::nullopt;
-  return parseNamedPermutation(mlir::bfly::stringifyPermutationKind(kind).str());
+  return parseNamedPermutation(
+      mlir::bfly::stringifyPermutationKind(kind).str());
 }
 } // namespace
 
@@ -177,7 +179,8 @@ FailureOr<Factorization> funcToFactorization(func::FuncOp func) {
 
   Factorization model;
   model.n = inputType.getDimSize(0);
-  if (auto provenance = func->getAttrOfType<DictionaryAttr>(kProvenanceAttrName))
+  if (auto provenance =
+          func->getAttrOfType<DictionaryAttr>(kProvenanceAttrName))
     for (NamedAttribute entry : provenance)
       if (auto text = dyn_cast<StringAttr>(entry.getValue()))
         model.provenance[entry.getName().str()] = text.str();
@@ -249,10 +252,12 @@ llvm::Error writeModelFile(const Factorization &model, StringRef path,
 
 FailureOr<func::FuncOp> getTransformFunction(ModuleOp module) {
   SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
-  if (funcs.size() != 1)
-    return module.emitError("a model holds exactly one transform function, "
+  if (funcs.size() != 1) {
+    Operation *where = funcs.size() > 1 ? funcs[1] : module.getOperation();
+    return where->emitError("a model holds exactly one transform function, "
                             "found ")
            << funcs.size();
+  }
   return funcs.front();
 }
 

@@ -210,10 +210,10 @@ Factorization Factorization::dft(int64_t n, bool inverse, Normalization norm,
   Factorization model;
   model.n = n;
   model.type = {Field::Complex, precision};
-  model.provenance = {{"target", inverse ? "idft" : "dft"},
-                      {"method", "exact"},
-                      {"normalization",
-                       norm == Normalization::Unitary ? "unitary" : "none"}};
+  model.provenance = {
+      {"target", inverse ? "idft" : "dft"},
+      {"method", "exact"},
+      {"normalization", norm == Normalization::Unitary ? "unitary" : "none"}};
   model.factors.push_back(Permutation{NamedPermutation::BitReverse, n, {}});
   double scale = norm == Normalization::Unitary ? 1.0 / std::sqrt(2.0) : 1.0;
   double sign = inverse ? 1.0 : -1.0;
@@ -236,10 +236,10 @@ Factorization Factorization::hadamard(int64_t n, ElementType type,
   Factorization model;
   model.n = n;
   model.type = type;
-  model.provenance = {{"target", "hadamard"},
-                      {"method", "exact"},
-                      {"normalization",
-                       norm == Normalization::Unitary ? "unitary" : "none"}};
+  model.provenance = {
+      {"target", "hadamard"},
+      {"method", "exact"},
+      {"normalization", norm == Normalization::Unitary ? "unitary" : "none"}};
   double s = norm == Normalization::Unitary ? 1.0 / std::sqrt(2.0) : 1.0;
   for (int64_t h = 1; h < n; h *= 2)
     model.factors.push_back(Stage{h, {s, s, s, -s}});

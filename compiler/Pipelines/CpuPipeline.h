@@ -1,4 +1,5 @@
-//===- CpuPipeline.h - bfly model -> LLVM dialect kernel for CPUs -*- C++ -*-===//
+//===- CpuPipeline.h - bfly model -> LLVM dialect kernel for CPUs -*- C++
+//-*-===//
 //
 // The one pipeline bfly-compile runs and bfly-opt registers as
 // --bfly-cpu-pipeline, so any compile can be replayed step by step.

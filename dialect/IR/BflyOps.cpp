@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <complex>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::bfly;
@@ -42,6 +43,13 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
   return s + "]";
 }
 
+/// A number as printf's %g writes it: "1", "0.5", "nan", "inf".
+static std::string formatNumber(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 /// Checks that a constants attribute has the operand's element type and that
 /// every entry is finite: a NaN or infinite constant poisons every output.
 static LogicalResult verifyConstants(Operation *op, DenseElementsAttr values,
@@ -56,8 +64,9 @@ static LogicalResult verifyConstants(Operation *op, DenseElementsAttr values,
       ++index;
       return success();
     }
-    return op->emitOpError() << what << " must be finite, entry " << index
-                             << " is (" << re << ", " << im << ")";
+    return op->emitOpError()
+           << what << " must be finite, entry " << index << " is ("
+           << formatNumber(re) << ", " << formatNumber(im) << ")";
   };
   if (isa<FloatType>(valueType)) {
     for (APFloat v : values.getValues<APFloat>())
@@ -93,10 +102,13 @@ LogicalResult StageOp::verify() {
   ArrayRef<int64_t> shape = getTwiddles().getType().getShape();
   bool untied = shape == ArrayRef<int64_t>{*n / 2, 2, 2};
   bool tied = shape == ArrayRef<int64_t>{h, 2, 2};
-  if (!untied && !tied)
-    return emitOpError("twiddles must have shape ")
-           << shapeString({*n / 2, 2, 2}) << " (untied) or "
-           << shapeString({h, 2, 2}) << " (tied), got " << shapeString(shape);
+  if (!untied && !tied) {
+    InFlightDiagnostic error = emitOpError("twiddles must have shape ")
+                               << shapeString({*n / 2, 2, 2});
+    if (h != *n / 2)
+      error << " (untied) or " << shapeString({h, 2, 2}) << " (tied)";
+    return error << ", got " << shapeString(shape);
+  }
   return verifyConstants(*this, getTwiddles(),
                          getInput().getType().getElementType(), "twiddles");
 }
@@ -143,7 +155,8 @@ LogicalResult PermuteOp::verify() {
     if (static_cast<int64_t>(indices.size()) != *n)
       return emitOpError("indices must have ")
              << *n << " entries, got " << indices.size();
-    if (!::bfly::isBijection(std::vector<int64_t>(indices.begin(), indices.end())))
+    if (!::bfly::isBijection(
+            std::vector<int64_t>(indices.begin(), indices.end())))
       return emitOpError("indices must be a permutation of 0..")
              << *n - 1 << ", got " << shapeString(indices);
     return success();

@@ -58,7 +58,7 @@ size_t bfly_dtype_size(int32_t dtype) {
  * __builtin_cpu_supports needs literal names, hence the table. */
 static int cpu_has(const char *feature, size_t length) {
 #define BFLY_CHECK(name)                                                       \
-  if (length == sizeof(name) - 1 && strncmp(feature, name, length) == 0)      \
+  if (length == sizeof(name) - 1 && strncmp(feature, name, length) == 0)       \
     return __builtin_cpu_supports(name);
 #if defined(__x86_64__)
   __builtin_cpu_init();
@@ -171,10 +171,9 @@ const bfly_kernel_descriptor *bfly_kernel_describe(const bfly_kernel *kernel) {
   return kernel ? kernel->descriptor : NULL;
 }
 
-bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel,
-                                      const void *in, int64_t in_dist,
-                                      void *out, int64_t out_dist,
-                                      int64_t batch) {
+bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
+                                      int64_t in_dist, void *out,
+                                      int64_t out_dist, int64_t batch) {
   if (!kernel || batch < 0 || (batch > 0 && (!in || !out)))
     return fail(BFLY_ERROR_INVALID_ARGUMENT,
                 "bfly_kernel_apply: null kernel or buffer, or negative batch");

@@ -46,8 +46,8 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::AddExtraVersionPrinter(
       [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
-  cl::ParseCommandLineOptions(argc, argv,
-                              "bfly-compile: compile a bfly model to a kernel\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "bfly-compile: compile a bfly model to a kernel\n");
   std::string commandLine = "bfly-compile " BFLY_VERSION;
   for (int i = 1; i < argc; ++i)
     commandLine += std::string(" ") + argv[i];
@@ -55,6 +55,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   bfly::registerCompilerDialects(registry);
   mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> model =
@@ -68,8 +69,8 @@ int main(int argc, char **argv) {
   options.generator = commandLine;
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
   if (Error error = bfly::compileModel(*model, options, emitKind, output)) {
-    WithColor::error(errs(), "bfly-compile") << toString(std::move(error))
-                                             << "\n";
+    WithColor::error(errs(), "bfly-compile")
+        << toString(std::move(error)) << "\n";
     return 1;
   }
   return 0;

@@ -18,7 +18,7 @@ static cl::opt<std::string> transformName(
     cl::desc("<transform: dft, idft (its inverse) or hadamard (Sylvester)>"),
     cl::Required);
 static cl::opt<int64_t> length("n", cl::desc("Length, a power of two"),
-                             cl::Required);
+                               cl::Required);
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string>

@@ -27,7 +27,7 @@ extern "C" {
 /* The x86 features a kernel may record as required, comma-separated. The code
  * generator records the ones its target enables; the loader checks each of
  * them against the running CPU. */
-#define BFLY_KERNEL_CPU_FEATURES                                              \
+#define BFLY_KERNEL_CPU_FEATURES                                               \
   "sse4.2,avx,avx2,fma,bmi2,f16c,avx512f,avx512dq,avx512bw,avx512vl,avx512cd"
 
 /* Element types. Complex numbers are interleaved (re, im) pairs, the layout
@@ -54,8 +54,9 @@ typedef struct bfly_kernel_descriptor {
   int32_t output_dtype;     /* a bfly_dtype */
   const char *name;         /* the transform function's name in the model */
   const char *cpu;          /* target CPU, e.g. "x86-64-v3", "sapphirerapids" */
-  const char *cpu_features; /* required features from BFLY_KERNEL_CPU_FEATURES */
-  int64_t flops;            /* real arithmetic operations per transform */
+  const char
+      *cpu_features; /* required features from BFLY_KERNEL_CPU_FEATURES */
+  int64_t flops;     /* real arithmetic operations per transform */
   int64_t nonzero_twiddles; /* nonzero stage constants */
   const char *provenance;   /* "key=value; ..." from the model and compiler */
   bfly_apply_fn apply;

@@ -28,12 +28,12 @@ extern "C" {
 
 typedef enum bfly_status {
   BFLY_OK = 0,
-  BFLY_ERROR_OPEN = 1,             /* the file cannot be loaded */
-  BFLY_ERROR_NOT_A_KERNEL = 2,     /* no valid bfly kernel descriptor */
-  BFLY_ERROR_ABI_VERSION = 3,      /* made for another kernel ABI version */
-  BFLY_ERROR_CPU = 4,              /* needs CPU features this CPU lacks */
-  BFLY_ERROR_MISMATCH = 5,         /* not the size or type the caller asked */
-  BFLY_ERROR_INVALID_ARGUMENT = 6  /* a null pointer, a negative count... */
+  BFLY_ERROR_OPEN = 1,            /* the file cannot be loaded */
+  BFLY_ERROR_NOT_A_KERNEL = 2,    /* no valid bfly kernel descriptor */
+  BFLY_ERROR_ABI_VERSION = 3,     /* made for another kernel ABI version */
+  BFLY_ERROR_CPU = 4,             /* needs CPU features this CPU lacks */
+  BFLY_ERROR_MISMATCH = 5,        /* not the size or type the caller asked */
+  BFLY_ERROR_INVALID_ARGUMENT = 6 /* a null pointer, a negative count... */
 } bfly_status;
 
 typedef struct bfly_kernel bfly_kernel;

@@ -42,8 +42,8 @@ public:
   bfly_status apply(const void *in, void *out, int64_t batch = 1) const {
     return bfly_kernel_apply(handle_.get(), in, out, batch);
   }
-  bfly_status apply(const void *in, int64_t inDist, void *out,
-                    int64_t outDist, int64_t batch) const {
+  bfly_status apply(const void *in, int64_t inDist, void *out, int64_t outDist,
+                    int64_t batch) const {
     return bfly_kernel_apply_strided(handle_.get(), in, inDist, out, outDist,
                                      batch);
   }

@@ -1,0 +1,296 @@
+//===- KernelTest.cpp - compiled kernels against dense references ---------===//
+//
+// Compiles models in process to .so files, loads them through the runtime
+// and checks their outputs on random batches against dense products with
+// matrices that share no code with the compiler: the textbook DFT and
+// Hadamard matrices, and the model's own dense evaluator.
+//
+//===----------------------------------------------------------------------===//
+#include "bfly/runtime.hpp"
+#include "compiler/Driver/Compiler.h"
+#include "compiler/Learn/Factorization.h"
+#include "compiler/Learn/Targets.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+namespace bfly {
+namespace {
+
+constexpr int64_t kBatch = 3;
+
+/// A fresh temporary folder, removed with its kernels at exit.
+class KernelDir {
+public:
+  KernelDir() {
+    llvm::SmallString<128> path;
+    EXPECT_FALSE(
+        llvm::sys::fs::createUniqueDirectory("bfly-kernel-test", path));
+    dir_ = std::string(path);
+  }
+  ~KernelDir() { llvm::sys::fs::remove_directories(dir_); }
+  std::string path(const std::string &name) const { return dir_ + "/" + name; }
+
+private:
+  std::string dir_;
+};
+
+Kernel compile(const Factorization &model, const std::string &path) {
+  CompileOptions options;
+  options.generator = "KernelTest";
+  if (llvm::Error error =
+          compileFactorization(model, options, EmitKind::Shared, path)) {
+    ADD_FAILURE() << llvm::toString(std::move(error));
+    return Kernel();
+  }
+  Kernel kernel = Kernel::load(path);
+  EXPECT_TRUE(kernel) << kernel.error();
+  return kernel;
+}
+
+bool isComplex(int32_t dtype) {
+  return dtype == BFLY_DTYPE_COMPLEX_F32 || dtype == BFLY_DTYPE_COMPLEX_F64;
+}
+bool isSingle(int32_t dtype) {
+  return dtype == BFLY_DTYPE_F32 || dtype == BFLY_DTYPE_COMPLEX_F32;
+}
+
+/// Writes the columns of `x` (n x batch) in a kernel's dtype, interleaved.
+std::vector<char> pack(const Eigen::MatrixXcd &x, int32_t dtype) {
+  std::vector<double> scalars;
+  for (int64_t b = 0; b < x.cols(); ++b)
+    for (int64_t i = 0; i < x.rows(); ++i) {
+      scalars.push_back(x(i, b).real());
+      if (isComplex(dtype))
+        scalars.push_back(x(i, b).imag());
+    }
+  std::vector<char> bytes(scalars.size() * (isSingle(dtype) ? 4 : 8));
+  for (size_t i = 0; i < scalars.size(); ++i) {
+    if (isSingle(dtype))
+      reinterpret_cast<float *>(bytes.data())[i] = float(scalars[i]);
+    else
+      reinterpret_cast<double *>(bytes.data())[i] = scalars[i];
+  }
+  return bytes;
+}
+
+Eigen::MatrixXcd unpack(const std::vector<char> &bytes, int32_t dtype,
+                        int64_t n, int64_t batch) {
+  Eigen::MatrixXcd x(n, batch);
+  int64_t width = isComplex(dtype) ? 2 : 1;
+  auto scalar = [&](int64_t i) {
+    return isSingle(dtype)
+               ? double(reinterpret_cast<const float *>(bytes.data())[i])
+               : reinterpret_cast<const double *>(bytes.data())[i];
+  };
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t at = width * (b * n + i);
+      x(i, b) = Complex(scalar(at), width == 2 ? scalar(at + 1) : 0.0);
+    }
+  return x;
+}
+
+/// Random inputs of the kernel's input type (real ones have no imaginary
+/// part), seeded per test so failures reproduce.
+Eigen::MatrixXcd randomInputs(int64_t n, int64_t batch, bool complex,
+                              unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  Eigen::MatrixXcd x(n, batch);
+  for (Complex &v : x.reshaped())
+    v = Complex(normal(rng), complex ? normal(rng) : 0.0);
+  return x;
+}
+
+/// ||y - y_ref|| / ||y_ref|| for the kernel applied to random inputs.
+double relativeError(const Kernel &kernel, const Eigen::MatrixXcd &reference,
+                     unsigned seed) {
+  const bfly_kernel_descriptor &d = kernel.descriptor();
+  Eigen::MatrixXcd x =
+      randomInputs(d.n, kBatch, isComplex(d.input_dtype), seed);
+  std::vector<char> in = pack(x, d.input_dtype);
+  std::vector<char> out(d.n * kBatch * bfly_dtype_size(d.output_dtype));
+  EXPECT_EQ(kernel.apply(in.data(), out.data(), kBatch), BFLY_OK);
+  Eigen::MatrixXcd expected = reference * x;
+  if (!isComplex(d.output_dtype))
+    expected = expected.real().cast<Complex>();
+  Eigen::MatrixXcd got = unpack(out, d.output_dtype, d.n, kBatch);
+  return (got - expected).norm() / expected.norm();
+}
+
+/// Round-off allowance: a unitary chain of log2(n) stages in this precision.
+double tolerance(Precision precision, int64_t n) {
+  double eps = precision == Precision::F32 ? 6e-8 : 1.1e-16;
+  return 4.0 * eps * std::log2(double(2 * n));
+}
+
+//===----------------------------------------------------------------------===//
+// Exact transforms for every size and element type
+//===----------------------------------------------------------------------===//
+
+struct ExactCase {
+  std::string transform; // dft, idft, hadamard
+  ElementType type;
+  int64_t n;
+};
+
+std::vector<ExactCase> exactCases() {
+  std::vector<ExactCase> cases;
+  for (int64_t n = 2; n <= 4096; n *= 2)
+    for (ElementType type : ElementType::all()) {
+      cases.push_back({"hadamard", type, n});
+      if (type.field == Field::Complex) {
+        cases.push_back({"dft", type, n});
+        cases.push_back({"idft", type, n});
+      }
+    }
+  return cases;
+}
+
+class ExactKernelTest : public ::testing::TestWithParam<ExactCase> {};
+
+TEST_P(ExactKernelTest, MatchesTheTextbookMatrix) {
+  const ExactCase &c = GetParam();
+  KernelDir dir;
+  bool inverse = c.transform == "idft";
+  Factorization model =
+      c.transform == "hadamard"
+          ? Factorization::hadamard(c.n, c.type)
+          : Factorization::dft(c.n, inverse, Normalization::Unitary,
+                               c.type.precision);
+  Kernel kernel = compile(model, dir.path("kernel.so"));
+  ASSERT_TRUE(kernel);
+  EXPECT_EQ(kernel.size(), c.n);
+  Eigen::MatrixXcd reference =
+      c.transform == "hadamard" ? hadamardMatrix(c.n) : dftMatrix(c.n, inverse);
+  unsigned seed = unsigned(c.n) * 31 + unsigned(c.transform.size());
+  EXPECT_LE(relativeError(kernel, reference, seed),
+            tolerance(c.type.precision, c.n))
+      << "seed " << seed;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllSizesAndTypes, ExactKernelTest,
+                         ::testing::ValuesIn(exactCases()),
+                         [](const ::testing::TestParamInfo<ExactCase> &info) {
+                           std::string type = info.param.type.str();
+                           std::string name = info.param.transform + "_" +
+                                              std::to_string(info.param.n);
+                           for (char ch : type)
+                             if (std::isalnum(static_cast<unsigned char>(ch)))
+                               name += ch;
+                           return name + "_" + (type.size() > 3 ? "c" : "r");
+                         });
+
+//===----------------------------------------------------------------------===//
+// General models: every factor kind, against the model's dense evaluator
+//===----------------------------------------------------------------------===//
+
+/// Untied random stages of both stride orders, named and explicit
+/// permutations, diagonals; optionally real in and out of a complex chain.
+Factorization randomModel(int64_t n, ElementType type, bool realIO,
+                          unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  auto number = [&] {
+    return Complex(normal(rng),
+                   type.field == Field::Complex ? normal(rng) : 0.0) /
+           std::sqrt(2.0);
+  };
+  Factorization model;
+  model.n = n;
+  model.type = type;
+  model.realInput = model.realOutput = realIO;
+  model.factors.push_back(
+      Permutation{NamedPermutation::EvenOdd, n / 2 < 2 ? n : n / 2, {}});
+  for (int64_t h = n / 2; h >= 1; h /= 2) {
+    Stage stage{h, {}};
+    for (int64_t i = 0; i < 2 * n; ++i)
+      stage.twiddles.push_back(number());
+    model.factors.push_back(stage);
+  }
+  std::vector<int64_t> shuffle(n);
+  for (int64_t i = 0; i < n; ++i)
+    shuffle[i] = i;
+  std::shuffle(shuffle.begin(), shuffle.end(), rng);
+  model.factors.push_back(Permutation{std::nullopt, 0, shuffle});
+  Diagonal diag;
+  for (int64_t i = 0; i < n; ++i)
+    diag.values.push_back(number());
+  model.factors.push_back(diag);
+  model.factors.push_back(Stage{1, {1.0, 0.5, -0.5, 1.0}});
+  model.factors.push_back(
+      Permutation{NamedPermutation::ReverseFirstHalf, n, {}});
+  model.roundToPrecision();
+  return model;
+}
+
+TEST(GeneralKernelTest, EveryFactorKindMatchesTheDenseEvaluator) {
+  KernelDir dir;
+  unsigned seed = 11;
+  for (int64_t n : {2, 16, 256})
+    for (ElementType type : ElementType::all())
+      for (bool realIO : {false, true}) {
+        if (realIO && type.field == Field::Real)
+          continue;
+        Factorization model = randomModel(n, type, realIO, ++seed);
+        ASSERT_FALSE(model.validate()) << *model.validate();
+        Kernel kernel = compile(model, dir.path(std::to_string(seed) + ".so"));
+        ASSERT_TRUE(kernel);
+        // Random untied stages are not unitary: allow for their growth.
+        EXPECT_LE(relativeError(kernel, model.toDense(), seed),
+                  8 * tolerance(type.precision, n))
+            << type.str() << " n=" << n << " realIO=" << realIO
+            << " seed=" << seed;
+      }
+}
+
+TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {
+  KernelDir dir;
+  Factorization model =
+      Factorization::dft(64, false, Normalization::Unitary, Precision::F64);
+  Kernel kernel = compile(model, dir.path("dft.so"));
+  ASSERT_TRUE(kernel);
+  Eigen::MatrixXcd x = randomInputs(64, 4, true, 5);
+  std::vector<char> packed = pack(x, BFLY_DTYPE_COMPLEX_F64);
+  auto *data = reinterpret_cast<const std::complex<double> *>(packed.data());
+
+  std::vector<std::complex<double>> single(64 * 4);
+  for (int b = 0; b < 4; ++b)
+    ASSERT_EQ(kernel.apply(data + 64 * b, single.data() + 64 * b, 1), BFLY_OK);
+
+  // Every other vector of an 8-vector buffer, into a gapped output.
+  std::vector<std::complex<double>> spread(64 * 8), out(100 * 4);
+  for (int b = 0; b < 4; ++b)
+    std::copy(data + 64 * b, data + 64 * (b + 1), spread.begin() + 128 * b);
+  ASSERT_EQ(kernel.apply(spread.data(), 128, out.data(), 100, 4), BFLY_OK);
+  for (int b = 0; b < 4; ++b)
+    for (int i = 0; i < 64; ++i)
+      EXPECT_EQ(out[100 * b + i], single[64 * b + i]);
+
+  // In place: the output buffer is the input buffer.
+  std::vector<std::complex<double>> inPlace(data, data + 64 * 4);
+  ASSERT_EQ(kernel.apply(inPlace.data(), inPlace.data(), 4), BFLY_OK);
+  EXPECT_EQ(inPlace, single);
+}
+
+TEST(GeneralKernelTest, PermutationOnlyModelsWorkInPlace) {
+  KernelDir dir;
+  Factorization model;
+  model.n = 8;
+  model.type = {Field::Real, Precision::F32};
+  model.factors.push_back(Permutation{NamedPermutation::BitReverse, 8, {}});
+  Kernel kernel = compile(model, dir.path("perm.so"));
+  ASSERT_TRUE(kernel);
+  std::vector<float> data = {0, 1, 2, 3, 4, 5, 6, 7};
+  ASSERT_EQ(kernel.apply(data.data(), data.data(), 1), BFLY_OK);
+  EXPECT_EQ(data, (std::vector<float>{0, 4, 2, 6, 1, 5, 3, 7}));
+}
+
+} // namespace
+} // namespace bfly
