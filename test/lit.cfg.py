@@ -15,3 +15,4 @@ config.environment["PATH"] = os.pathsep.join(
 )
 config.substitutions.append(("%bfly_src", config.bfly_src_root))
 config.substitutions.append(("%fixtures", config.bfly_fixtures_dir))
+config.substitutions.append(("%bfly_runtime_dir", config.bfly_runtime_dir))

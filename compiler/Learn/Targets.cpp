@@ -31,4 +31,13 @@ Eigen::MatrixXcd hadamardMatrix(int64_t n, Normalization norm) {
   return m;
 }
 
+std::optional<Eigen::MatrixXcd> targetMatrix(const std::string &name,
+                                             int64_t n) {
+  if (name == "dft" || name == "idft")
+    return dftMatrix(n, name == "idft");
+  if (name == "hadamard")
+    return hadamardMatrix(n);
+  return std::nullopt;
+}
+
 } // namespace bfly

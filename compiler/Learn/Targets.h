@@ -12,6 +12,9 @@
 
 #include <Eigen/Dense>
 
+#include <optional>
+#include <string>
+
 namespace bfly {
 
 /// F[j][k] = exp(-+2 pi i jk / n), times 1/sqrt(n) when unitary.
@@ -21,6 +24,11 @@ Eigen::MatrixXcd dftMatrix(int64_t n, bool inverse = false,
 /// H[j][k] = (-1)^popcount(j & k), times 1/sqrt(n) when unitary.
 Eigen::MatrixXcd hadamardMatrix(int64_t n,
                                 Normalization norm = Normalization::Unitary);
+
+/// The unitary matrix of a named target ("dft", "idft", "hadamard"), or
+/// nothing for an unknown name.
+std::optional<Eigen::MatrixXcd> targetMatrix(const std::string &name,
+                                             int64_t n);
 
 } // namespace bfly
 

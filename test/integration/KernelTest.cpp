@@ -6,6 +6,7 @@
 // Hadamard matrices, and the model's own dense evaluator.
 //
 //===----------------------------------------------------------------------===//
+#include "bench/KernelIO.h"
 #include "bfly/runtime.hpp"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Learn/Factorization.h"
@@ -53,74 +54,19 @@ Kernel compile(const Factorization &model, const std::string &path) {
   return kernel;
 }
 
-bool isComplex(int32_t dtype) {
-  return dtype == BFLY_DTYPE_COMPLEX_F32 || dtype == BFLY_DTYPE_COMPLEX_F64;
-}
-bool isSingle(int32_t dtype) {
-  return dtype == BFLY_DTYPE_F32 || dtype == BFLY_DTYPE_COMPLEX_F32;
-}
-
-/// Writes the columns of `x` (n x batch) in a kernel's dtype, interleaved.
-std::vector<char> pack(const Eigen::MatrixXcd &x, int32_t dtype) {
-  std::vector<double> scalars;
-  for (int64_t b = 0; b < x.cols(); ++b)
-    for (int64_t i = 0; i < x.rows(); ++i) {
-      scalars.push_back(x(i, b).real());
-      if (isComplex(dtype))
-        scalars.push_back(x(i, b).imag());
-    }
-  std::vector<char> bytes(scalars.size() * (isSingle(dtype) ? 4 : 8));
-  for (size_t i = 0; i < scalars.size(); ++i) {
-    if (isSingle(dtype))
-      reinterpret_cast<float *>(bytes.data())[i] = float(scalars[i]);
-    else
-      reinterpret_cast<double *>(bytes.data())[i] = scalars[i];
-  }
-  return bytes;
-}
-
-Eigen::MatrixXcd unpack(const std::vector<char> &bytes, int32_t dtype,
-                        int64_t n, int64_t batch) {
-  Eigen::MatrixXcd x(n, batch);
-  int64_t width = isComplex(dtype) ? 2 : 1;
-  auto scalar = [&](int64_t i) {
-    return isSingle(dtype)
-               ? double(reinterpret_cast<const float *>(bytes.data())[i])
-               : reinterpret_cast<const double *>(bytes.data())[i];
-  };
-  for (int64_t b = 0; b < batch; ++b)
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t at = width * (b * n + i);
-      x(i, b) = Complex(scalar(at), width == 2 ? scalar(at + 1) : 0.0);
-    }
-  return x;
-}
-
-/// Random inputs of the kernel's input type (real ones have no imaginary
-/// part), seeded per test so failures reproduce.
-Eigen::MatrixXcd randomInputs(int64_t n, int64_t batch, bool complex,
-                              unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  Eigen::MatrixXcd x(n, batch);
-  for (Complex &v : x.reshaped())
-    v = Complex(normal(rng), complex ? normal(rng) : 0.0);
-  return x;
-}
-
 /// ||y - y_ref|| / ||y_ref|| for the kernel applied to random inputs.
 double relativeError(const Kernel &kernel, const Eigen::MatrixXcd &reference,
                      unsigned seed) {
   const bfly_kernel_descriptor &d = kernel.descriptor();
   Eigen::MatrixXcd x =
-      randomInputs(d.n, kBatch, isComplex(d.input_dtype), seed);
-  std::vector<char> in = pack(x, d.input_dtype);
+      randomColumns(d.n, kBatch, isComplexDtype(d.input_dtype), seed);
+  std::vector<char> in = packColumns(x, d.input_dtype);
   std::vector<char> out(d.n * kBatch * bfly_dtype_size(d.output_dtype));
   EXPECT_EQ(kernel.apply(in.data(), out.data(), kBatch), BFLY_OK);
   Eigen::MatrixXcd expected = reference * x;
-  if (!isComplex(d.output_dtype))
+  if (!isComplexDtype(d.output_dtype))
     expected = expected.real().cast<Complex>();
-  Eigen::MatrixXcd got = unpack(out, d.output_dtype, d.n, kBatch);
+  Eigen::MatrixXcd got = unpackColumns(out, d.output_dtype, d.n, kBatch);
   return (got - expected).norm() / expected.norm();
 }
 
@@ -256,8 +202,8 @@ TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {
       Factorization::dft(64, false, Normalization::Unitary, Precision::F64);
   Kernel kernel = compile(model, dir.path("dft.so"));
   ASSERT_TRUE(kernel);
-  Eigen::MatrixXcd x = randomInputs(64, 4, true, 5);
-  std::vector<char> packed = pack(x, BFLY_DTYPE_COMPLEX_F64);
+  Eigen::MatrixXcd x = randomColumns(64, 4, true, 5);
+  std::vector<char> packed = packColumns(x, BFLY_DTYPE_COMPLEX_F64);
   auto *data = reinterpret_cast<const std::complex<double> *>(packed.data());
 
   std::vector<std::complex<double>> single(64 * 4);

@@ -1,0 +1,173 @@
+//===- Benchmark.cpp - accuracy and speed of a kernel next to baselines ---===//
+#include "bench/Benchmark.h"
+
+#include "bench/DenseProduct.h"
+#include "bench/KernelIO.h"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <complex>
+#include <cstdio>
+#include <functional>
+#include <iomanip>
+#include <memory>
+#include <ostream>
+
+namespace bfly {
+
+Accuracy measureAccuracy(const Kernel &kernel,
+                         const Eigen::MatrixXcd &reference, int64_t vectors,
+                         unsigned seed) {
+  const bfly_kernel_descriptor &d = kernel.descriptor();
+  Eigen::MatrixXcd x =
+      randomColumns(d.n, vectors, isComplexDtype(d.input_dtype), seed);
+  std::vector<char> in = packColumns(x, d.input_dtype);
+  std::vector<char> out(d.n * vectors * bfly_dtype_size(d.output_dtype));
+  kernel.apply(in.data(), out.data(), vectors);
+  Eigen::MatrixXcd expected = reference * x;
+  if (!isComplexDtype(d.output_dtype))
+    expected = expected.real().cast<std::complex<double>>();
+  Eigen::MatrixXcd error =
+      unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
+  return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
+}
+
+double medianSecondsPerCall(const std::function<void()> &call,
+                            const BenchOptions &options) {
+  using Clock = std::chrono::steady_clock;
+  auto timeCalls = [&](int64_t count) {
+    auto start = Clock::now();
+    for (int64_t i = 0; i < count; ++i)
+      call();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  call(); // warm caches and lazy bindings
+  int64_t count = 1;
+  while (timeCalls(count) < options.minSampleSeconds)
+    count *= 2;
+  std::vector<double> samples;
+  for (int i = 0; i < options.samples; ++i)
+    samples.push_back(timeCalls(count) / double(count));
+  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2,
+                   samples.end());
+  return samples[samples.size() / 2];
+}
+
+namespace {
+
+/// FFTW's batched complex DFT in float or double, planned with MEASURE.
+template <typename Real> class FftwBatch;
+
+template <> class FftwBatch<float> {
+public:
+  FftwBatch(int n, int batch, int sign) : size_(size_t(n) * batch) {
+    in_ = fftwf_alloc_complex(size_);
+    out_ = fftwf_alloc_complex(size_);
+    plan_ = fftwf_plan_many_dft(1, &n, batch, in_, nullptr, 1, n, out_, nullptr,
+                                1, n, sign, FFTW_MEASURE);
+    std::fill_n(&in_[0][0], 2 * size_, 0.5f);
+  }
+  ~FftwBatch() {
+    fftwf_destroy_plan(plan_);
+    fftwf_free(in_);
+    fftwf_free(out_);
+  }
+  void run() { fftwf_execute(plan_); }
+
+private:
+  size_t size_;
+  fftwf_complex *in_, *out_;
+  fftwf_plan plan_;
+};
+
+template <> class FftwBatch<double> {
+public:
+  FftwBatch(int n, int batch, int sign) : size_(size_t(n) * batch) {
+    in_ = fftw_alloc_complex(size_);
+    out_ = fftw_alloc_complex(size_);
+    plan_ = fftw_plan_many_dft(1, &n, batch, in_, nullptr, 1, n, out_, nullptr,
+                               1, n, sign, FFTW_MEASURE);
+    std::fill_n(&in_[0][0], 2 * size_, 0.5);
+  }
+  ~FftwBatch() {
+    fftw_destroy_plan(plan_);
+    fftw_free(in_);
+    fftw_free(out_);
+  }
+  void run() { fftw_execute(plan_); }
+
+private:
+  size_t size_;
+  fftw_complex *in_, *out_;
+  fftw_plan plan_;
+};
+
+template <typename Real>
+double timeFftw(int64_t n, int64_t batch, int sign,
+                const BenchOptions &options) {
+  FftwBatch<Real> fftw(int(n), int(batch), sign);
+  return medianSecondsPerCall([&] { fftw.run(); }, options);
+}
+
+} // namespace
+
+std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
+                                           const std::string &target,
+                                           const Eigen::MatrixXcd &reference,
+                                           const BenchOptions &options) {
+  const bfly_kernel_descriptor &d = kernel.descriptor();
+  std::vector<Timing> timings;
+  bool complexDft = (target == "dft" || target == "idft") &&
+                    isComplexDtype(d.input_dtype) &&
+                    d.input_dtype == d.output_dtype;
+  for (int64_t batch : options.batches) {
+    std::vector<char> in(d.n * batch * bfly_dtype_size(d.input_dtype), 0);
+    std::vector<char> out(d.n * batch * bfly_dtype_size(d.output_dtype), 0);
+    double perBatch = medianSecondsPerCall(
+        [&] { kernel.apply(in.data(), out.data(), batch); }, options);
+    timings.push_back({"bfly", batch, perBatch / double(batch)});
+    if (complexDft) {
+      int sign = target == "dft" ? FFTW_FORWARD : FFTW_BACKWARD;
+      double fftw = isSingleDtype(d.input_dtype)
+                        ? timeFftw<float>(d.n, batch, sign, options)
+                        : timeFftw<double>(d.n, batch, sign, options);
+      timings.push_back({"fftw-measure", batch, fftw / double(batch)});
+    }
+    DenseProduct product(reference.data(), d.n, d.input_dtype, batch);
+    double dense = medianSecondsPerCall([&] { product.run(); }, options);
+    timings.push_back({"eigen-dense", batch, dense / double(batch)});
+  }
+  return timings;
+}
+
+/// bfly's time at the same batch, for ratios.
+static double bflyTime(const std::vector<Timing> &timings, int64_t batch) {
+  for (const Timing &t : timings)
+    if (t.implementation == "bfly" && t.batch == batch)
+      return t.secondsPerTransform;
+  return 0.0;
+}
+
+void printTimings(std::ostream &os, const std::vector<Timing> &timings) {
+  os << "  batch  implementation   us/transform   time / bfly time\n";
+  for (const Timing &t : timings) {
+    char line[128];
+    std::snprintf(line, sizeof line, "  %5lld  %-14s %14.3f   %10.2fx\n",
+                  static_cast<long long>(t.batch), t.implementation.c_str(),
+                  t.secondsPerTransform * 1e6,
+                  t.secondsPerTransform / bflyTime(timings, t.batch));
+    os << line;
+  }
+}
+
+void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings) {
+  os << "implementation,batch,seconds_per_transform,ratio_to_bfly\n";
+  for (const Timing &t : timings)
+    os << t.implementation << ',' << t.batch << ',' << std::setprecision(6)
+       << t.secondsPerTransform << ','
+       << t.secondsPerTransform / bflyTime(timings, t.batch) << '\n';
+}
+
+} // namespace bfly

@@ -1,0 +1,67 @@
+//===- Benchmark.h - accuracy and speed of a kernel next to baselines -*- C++
+//-*-===//
+//
+// What bfly-bench measures, as a library: a loaded kernel's accuracy against
+// a dense reference matrix, and its time per transform next to FFTW
+// (FFTW_MEASURE plans, same transform and precision) and Eigen's dense
+// product, all in one process, single-threaded, as medians of repeated
+// samples.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BFLY_BENCH_BENCHMARK_H
+#define BFLY_BENCH_BENCHMARK_H
+
+#include "bfly/runtime.hpp"
+
+#include <Eigen/Dense>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace bfly {
+
+struct Accuracy {
+  int64_t vectors = 0;
+  double maxAbsError = 0;   ///< largest |y_i - (M x)_i|
+  double relativeError = 0; ///< ||Y - M X||_F / ||M X||_F
+};
+
+/// The kernel on `vectors` random inputs against `reference` times them.
+Accuracy measureAccuracy(const Kernel &kernel,
+                         const Eigen::MatrixXcd &reference, int64_t vectors,
+                         unsigned seed);
+
+struct BenchOptions {
+  std::vector<int64_t> batches = {1, 64};
+  int samples = 15;               ///< the median of this many
+  double minSampleSeconds = 2e-3; ///< each sample repeats the call this long
+};
+
+struct Timing {
+  std::string implementation; ///< "bfly", "fftw-measure", "eigen-dense"
+  int64_t batch = 1;
+  double secondsPerTransform = 0;
+};
+
+/// Times the kernel and every baseline that computes the same map: FFTW for
+/// `target` dft or idft, Eigen's product with `reference` (built for this
+/// CPU) always.
+std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
+                                           const std::string &target,
+                                           const Eigen::MatrixXcd &reference,
+                                           const BenchOptions &options);
+
+/// The median time of one call of `call`.
+double medianSecondsPerCall(const std::function<void()> &call,
+                            const BenchOptions &options);
+
+/// A table of the timings with each one's ratio to bfly's at its batch.
+void printTimings(std::ostream &os, const std::vector<Timing> &timings);
+
+/// The same as CSV: implementation,batch,seconds_per_transform,ratio_to_bfly.
+void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings);
+
+} // namespace bfly
+
+#endif // BFLY_BENCH_BENCHMARK_H
