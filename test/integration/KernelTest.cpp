@@ -6,6 +6,7 @@
 // Hadamard matrices, and the model's own dense evaluator.
 //
 //===----------------------------------------------------------------------===//
+#include "bench/Benchmark.h"
 #include "bench/KernelIO.h"
 #include "bfly/runtime.hpp"
 #include "compiler/Driver/Compiler.h"
@@ -57,17 +58,7 @@ Kernel compile(const Factorization &model, const std::string &path) {
 /// ||y - y_ref|| / ||y_ref|| for the kernel applied to random inputs.
 double relativeError(const Kernel &kernel, const Eigen::MatrixXcd &reference,
                      unsigned seed) {
-  const bfly_kernel_descriptor &d = kernel.descriptor();
-  Eigen::MatrixXcd x =
-      randomColumns(d.n, kBatch, isComplexDtype(d.input_dtype), seed);
-  std::vector<char> in = packColumns(x, d.input_dtype);
-  std::vector<char> out(d.n * kBatch * bfly_dtype_size(d.output_dtype));
-  EXPECT_EQ(kernel.apply(in.data(), out.data(), kBatch), BFLY_OK);
-  Eigen::MatrixXcd expected = reference * x;
-  if (!isComplexDtype(d.output_dtype))
-    expected = expected.real().cast<Complex>();
-  Eigen::MatrixXcd got = unpackColumns(out, d.output_dtype, d.n, kBatch);
-  return (got - expected).norm() / expected.norm();
+  return measureAccuracy(kernel, reference, kBatch, seed).relativeError;
 }
 
 /// Round-off allowance: a unitary chain of log2(n) stages in this precision.
