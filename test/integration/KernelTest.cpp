@@ -90,6 +90,10 @@ std::vector<ExactCase> exactCases() {
   return cases;
 }
 
+void PrintTo(const ExactCase &c, std::ostream *os) {
+  *os << c.transform << " n=" << c.n << " " << c.type.str();
+}
+
 class ExactKernelTest : public ::testing::TestWithParam<ExactCase> {};
 
 TEST_P(ExactKernelTest, MatchesTheTextbookMatrix) {
