@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# bfly's main job end to end: set up and build, write the exact DFT-1024 as a
-# bfly model, compile it to a kernel .so, and measure that kernel through
-# the runtime: accuracy against the textbook DFT, speed against FFTW and a
-# dense product.
+# bfly's main job end to end: set up and build, learn a butterfly model of
+# the DFT-1024 from its matrix, compile it to a kernel .so, and measure that
+# kernel through the runtime: accuracy against the textbook DFT, speed
+# against FFTW and a dense product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,6 +10,6 @@ scripts/setup.sh
 bin=build/bin
 mkdir -p out
 set -x
-"$bin"/bfly-model dft -n 1024 -o out/dft1024.mlir
+"$bin"/bfly-learn dft -n 1024 -o out/dft1024.mlir
 "$bin"/bfly-compile out/dft1024.mlir -o out/libdft1024.so
 "$bin"/bfly-bench out/libdft1024.so --csv=out/dft1024-bench.csv

@@ -2,6 +2,7 @@
 #include "bench/Benchmark.h"
 #include "compiler/Learn/Targets.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -16,10 +17,10 @@ using namespace llvm;
 
 static cl::opt<std::string> kernelPath(cl::Positional, cl::desc("<kernel.so>"),
                                        cl::Required);
-static cl::opt<std::string>
-    target("target",
-           cl::desc("The transform the kernel is meant to compute (dft, idft, "
-                    "hadamard); default: the 'target' in its provenance"));
+static cl::opt<std::string> targetName(
+    "target",
+    cl::desc("The transform the kernel is meant to compute (a bfly-learn "
+             "target); default: the 'target' in its provenance"));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated);
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
@@ -63,18 +64,19 @@ int main(int argc, char **argv) {
     return fail(kernel.error());
   const bfly_kernel_descriptor &d = kernel.descriptor();
   std::string name =
-      target.empty() ? provenanceValue(d.provenance, "target") : target;
+      targetName.empty() ? provenanceValue(d.provenance, "target") : targetName;
   if (name.empty())
     return fail("the kernel's provenance names no target: pass --target");
-  std::optional<Eigen::MatrixXcd> reference = bfly::targetMatrix(name, d.n);
-  if (!reference)
-    return fail("unknown target '" + name +
-                "': expected dft, idft or hadamard");
+  std::optional<bfly::Target> target = bfly::makeTarget(name, d.n);
+  if (!target)
+    return fail("unknown target '" + name + "': expected one of " +
+                join(bfly::targetNames(), ", "));
+  const Eigen::MatrixXcd &reference = target->matrix;
 
   bool single = d.input_dtype == BFLY_DTYPE_F32 ||
                 d.input_dtype == BFLY_DTYPE_COMPLEX_F32;
   double accepted = tolerance > 0 ? tolerance : (single ? 1e-5 : 1e-12);
-  bfly::Accuracy accuracy = bfly::measureAccuracy(kernel, *reference, 16, 1);
+  bfly::Accuracy accuracy = bfly::measureAccuracy(kernel, reference, 16, 1);
   bool accurate = accuracy.relativeError <= accepted;
 
   std::printf("bfly-bench %s\n", kernelPath.c_str());
@@ -99,7 +101,7 @@ int main(int argc, char **argv) {
               options.samples);
   std::fflush(stdout);
   std::vector<bfly::Timing> timings =
-      bfly::timeKernelAndBaselines(kernel, name, *reference, options);
+      bfly::timeKernelAndBaselines(kernel, name, reference, options);
   bfly::printTimings(std::cout, timings);
 
   if (!csvPath.empty()) {

@@ -1,0 +1,99 @@
+//===- HierarchicalTest.cpp - the closed-form butterfly factorization -----===//
+#include "compiler/Learn/Fit.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace bfly {
+namespace {
+
+/// A product of random untied stages: a butterfly with no permutation.
+Factorization randomButterfly(int64_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal;
+  Factorization model;
+  model.n = n;
+  model.type = {Field::Complex, Precision::F64};
+  for (int64_t h = 1; h < n; h *= 2) {
+    Stage stage{h, {}};
+    for (int64_t i = 0; i < 2 * n; ++i)
+      stage.twiddles.emplace_back(normal(rng), normal(rng));
+    model.factors.push_back(stage);
+  }
+  return model;
+}
+
+TEST(HierarchicalTest, RecoversAnyButterflyExactly) {
+  for (int64_t n : {2, 4, 32, 256}) {
+    Eigen::MatrixXcd a = randomButterfly(n, unsigned(n)).toDense();
+    Factorization fitted;
+    fitted.n = n;
+    fitted.type = {Field::Complex, Precision::F64};
+    for (Stage &stage : factorButterfly(a))
+      fitted.factors.push_back(stage);
+    ASSERT_FALSE(fitted.validate()) << *fitted.validate();
+    double scale = a.cwiseAbs().maxCoeff();
+    EXPECT_LT((fitted.toDense() - a).cwiseAbs().maxCoeff(), 1e-10 * scale)
+        << "n = " << n;
+  }
+}
+
+TEST(HierarchicalTest, ADenseMatrixIsNotAButterfly) {
+  Target randn = *makeTarget("randn", 64, 1);
+  FitOptions options;
+  options.precision = Precision::F64;
+  FitResult result = fitHierarchical(randn, options);
+  EXPECT_EQ(result.candidatesTried, 8);
+  EXPECT_GT(result.rmse, 0.5 * rms(randn));
+  EXPECT_LE(result.rmse, rms(randn));
+}
+
+TEST(HierarchicalTest, FindsTheDftAndItsBitReversal) {
+  for (int64_t n = 8; n <= 1024; n *= 4) {
+    FitOptions options;
+    options.precision = Precision::F64;
+    options.targetRmse = 1e-10;
+    FitResult result = fitHierarchical(*makeTarget("dft", n), options);
+    EXPECT_LT(result.rmse, 1e-13) << "n = " << n;
+    EXPECT_EQ(result.permutation, "bit_reverse");
+    EXPECT_EQ(result.method, "hierarchical");
+    EXPECT_EQ(result.model.type.field, Field::Complex);
+  }
+}
+
+TEST(HierarchicalTest, HadamardNeedsNoPermutationAndStaysReal) {
+  FitOptions options;
+  FitResult result = fitHierarchical(*makeTarget("hadamard", 128), options);
+  EXPECT_LT(result.rmse, 1e-6); // float32 rounding
+  EXPECT_EQ(result.permutation, "identity");
+  EXPECT_EQ(result.model.type, (ElementType{Field::Real, Precision::F32}));
+  EXPECT_FALSE(result.model.realInput);
+}
+
+/// The learner sees the matrix only: the same matrix under another name
+/// gets the same model.
+TEST(HierarchicalTest, TheTargetsNameDoesNotMatter) {
+  Target dft = *makeTarget("dft", 64);
+  Target anonymous = dft;
+  anonymous.name = "matrix";
+  FitOptions options;
+  FitResult a = fitHierarchical(dft, options);
+  FitResult b = fitHierarchical(anonymous, options);
+  EXPECT_EQ(a.rmse, b.rmse);
+  EXPECT_EQ(a.permutation, b.permutation);
+}
+
+TEST(HierarchicalTest, ReportsProgressPerCandidate) {
+  std::vector<std::string> lines;
+  FitOptions options;
+  options.targetRmse = 0; // try every candidate
+  options.progress = [&](const std::string &line) { lines.push_back(line); };
+  FitResult result = fitHierarchical(*makeTarget("dft", 16), options);
+  EXPECT_EQ(lines.size(), 8u);
+  EXPECT_EQ(result.candidatesTried, 8);
+  EXPECT_NE(lines[1].find("bit_reverse"), std::string::npos);
+}
+
+} // namespace
+} // namespace bfly

@@ -1,0 +1,121 @@
+//===- bfly-learn.cpp - learn a butterfly model of a matrix ---------------===//
+#include "compiler/Import/FactorizationIR.h"
+#include "compiler/Learn/Fit.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace llvm;
+
+static cl::opt<std::string> targetName(cl::Positional, cl::desc("<target>"),
+                                       cl::Required);
+static cl::opt<int64_t> length("n", cl::desc("Size, a power of two"),
+                               cl::Required);
+static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
+                                       cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string>
+    modelClass("model", cl::desc("Model class: bp (default)"), cl::init("bp"));
+static cl::opt<std::string>
+    method("method",
+           cl::desc("Fitting method: hierarchical (closed form over the "
+                    "permutation family) or auto (default)"),
+           cl::init("auto"));
+static cl::opt<std::string>
+    precision("precision", cl::desc("f32 (default) or f64"), cl::init("f32"));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random targets"),
+                              cl::init(0));
+static cl::opt<double>
+    targetRmse("target-rmse",
+               cl::desc("Stop once the RMSE is at most this (default 1e-4 "
+                        "in f32, 1e-10 in f64)"),
+               cl::init(0.0));
+
+static int fail(const Twine &message) {
+  WithColor::error(errs(), "bfly-learn") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::AddExtraVersionPrinter(
+      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "bfly-learn: learn a butterfly factorization of a target matrix\n\n"
+      "targets: " +
+          join(bfly::targetNames(), ", ") + "\n");
+
+  if (length < 2 || !bfly::isPowerOfTwo(length))
+    return fail("-n must be a power of two of at least 2, got " +
+                Twine(length.getValue()));
+  std::optional<bfly::Target> target =
+      bfly::makeTarget(targetName, length, seed);
+  if (!target)
+    return fail("unknown target '" + targetName + "': expected one of " +
+                join(bfly::targetNames(), ", "));
+  if (modelClass != "bp")
+    return fail("unsupported model class '" + modelClass +
+                "': the learner fits bp so far");
+  if (method != "auto" && method != "hierarchical")
+    return fail("unknown method '" + method +
+                "': expected hierarchical or auto");
+  if (precision != "f32" && precision != "f64")
+    return fail("unknown precision '" + precision + "': expected f32 or f64");
+
+  bfly::FitOptions options;
+  options.modelClass = modelClass;
+  options.precision =
+      precision == "f32" ? bfly::Precision::F32 : bfly::Precision::F64;
+  options.targetRmse =
+      targetRmse > 0
+          ? double(targetRmse)
+          : (options.precision == bfly::Precision::F32 ? 1e-4 : 1e-10);
+  options.seed = seed;
+  bool terminal = isatty(fileno(stderr));
+  options.progress = [&](const std::string &line) {
+    if (terminal)
+      errs() << "\r\033[K" << line;
+    else
+      errs() << line << "\n";
+  };
+
+  bfly::FitResult result = bfly::fitHierarchical(*target, options);
+  if (terminal)
+    errs() << "\r\033[K";
+
+  std::string rmseText = bfly::formatRmse(result.rmse);
+  char secondsText[32];
+  std::snprintf(secondsText, sizeof secondsText, "%.3f", result.seconds);
+  bfly::Factorization &model = result.model;
+  model.provenance = {{"target", targetName},
+                      {"n", std::to_string(length)},
+                      {"model", modelClass},
+                      {"method", result.method},
+                      {"permutation", result.permutation},
+                      {"precision", precision},
+                      {"rmse", rmseText},
+                      {"seed", std::to_string(seed)},
+                      {"seconds", secondsText},
+                      {"tool", "bfly-learn " BFLY_VERSION}};
+  std::string commandLine = "bfly-learn";
+  for (int i = 1; i < argc; ++i)
+    commandLine += std::string(" ") + argv[i];
+  if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
+    return fail(toString(std::move(error)));
+
+  bool recovered = result.rmse <= options.targetRmse;
+  std::string rms = bfly::formatRmse(bfly::rms(*target));
+  errs() << "bfly-learn: " << targetName << " n=" << length << " " << modelClass
+         << " by " << result.method << ": rmse " << rmseText
+         << (recovered ? " (recovered)"
+                       : " (not recovered; the target's rms is ")
+         << (recovered ? "" : rms) << (recovered ? "" : ")") << " in "
+         << secondsText << " s, permutation " << result.permutation << "\n";
+  return 0;
+}
