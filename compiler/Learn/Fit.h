@@ -26,6 +26,27 @@ struct FitOptions {
   uint64_t seed = 0;
   /// Called with a line of progress (candidate tried, best so far).
   std::function<void(const std::string &)> progress;
+
+  // The gradient method (the paper's).
+  int restarts = 8; ///< random trials in all
+  int threads = 2;  ///< trials run concurrently, in rounds
+  double timeLimitSeconds = 120;
+  int maxSteps = 3000;  ///< Adam steps per trial
+  int epochSteps = 100; ///< round, freeze and polish this often
+  int polishSteps = 15; ///< L-BFGS steps of each periodic polish
+  int finalPolishSteps = 50;
+  double minLearningRate = 1e-3, maxLearningRate = 1e-1; ///< log-uniform
+  bool learnPermutation = true;   ///< relaxed logits; else `permutation`
+  PermutationChoices permutation; ///< the fixed one (empty: identity)
+  /// Logits shared by all levels, per level, or drawn per trial as in the
+  /// paper.
+  enum class LogitSharing {
+    Shared,
+    PerLevel,
+    Random
+  } logitSharing = LogitSharing::Random;
+  bool tied = false;
+  bool complexTwiddles = true;
 };
 
 struct FitResult {
@@ -34,7 +55,7 @@ struct FitResult {
   double seconds = 0;      ///< wall-clock time of the fit
   std::string method;      ///< which method produced the model
   std::string permutation; ///< PermutationChoices::describe() of the winner
-  int candidatesTried = 0;
+  int candidatesTried = 0; ///< permutations (hierarchical) or trials
 };
 
 /// An RMSE as reports print it: "2.49e-09".
@@ -50,6 +71,14 @@ std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a);
 /// factor T P^-1 hierarchically; keep the best. Fitted in double precision,
 /// then rounded to options.precision (the RMSE reported is after rounding).
 FitResult fitHierarchical(const Target &target, const FitOptions &options);
+
+/// The paper's method: random restarts of Adam on a BP model (relaxed,
+/// learned permutation or a fixed one), rounding, freezing and polishing
+/// the permutation with L-BFGS every epoch, stopping all restarts at the
+/// target RMSE; the best is polished once more. Deterministic for a given
+/// seed and thread count (trials run in rounds of `threads`), unless the
+/// time limit cuts a round short.
+FitResult fitGradient(const Target &target, const FitOptions &options);
 
 } // namespace bfly
 

@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
+#include <thread>
 #include <unistd.h>
 
 using namespace llvm;
@@ -24,8 +25,36 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     method("method",
            cl::desc("Fitting method: hierarchical (closed form over the "
-                    "permutation family) or auto (default)"),
+                    "permutation family), gradient (the paper's: Adam "
+                    "restarts, relaxed permutations, L-BFGS polish) or auto "
+                    "(hierarchical, then gradient if it falls short; "
+                    "default)"),
            cl::init("auto"));
+static cl::opt<int> restarts("restarts",
+                             cl::desc("Gradient: random restarts (default 8)"),
+                             cl::init(8));
+// Not --threads: LLVM's libraries register that name already.
+static cl::opt<int> jobs("jobs",
+                         cl::desc("Gradient: restarts run at once, one thread "
+                                  "each (default: the number of cores)"),
+                         cl::init(0));
+static cl::alias jobsShort("j", cl::desc("Alias for --jobs"),
+                           cl::aliasopt(jobs));
+static cl::opt<double> timeLimit("time-limit",
+                                 cl::desc("Gradient: seconds at most "
+                                          "(default 120)"),
+                                 cl::init(120.0));
+static cl::opt<int> steps("steps",
+                          cl::desc("Gradient: Adam steps per restart "
+                                   "(default 3000)"),
+                          cl::init(3000));
+static cl::opt<bool> tied("tied", cl::desc("Gradient: tied twiddles"),
+                          cl::init(false));
+static cl::opt<std::string>
+    permutation("permutation",
+                cl::desc("Gradient: 'learned' (relaxed logits, default), or "
+                         "a fixed one: identity, bit_reverse"),
+                cl::init("learned"));
 static cl::opt<std::string>
     precision("precision", cl::desc("f32 (default) or f64"), cl::init("f32"));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random targets"),
@@ -62,9 +91,17 @@ int main(int argc, char **argv) {
   if (modelClass != "bp")
     return fail("unsupported model class '" + modelClass +
                 "': the learner fits bp so far");
-  if (method != "auto" && method != "hierarchical")
+  if (method != "auto" && method != "hierarchical" && method != "gradient")
     return fail("unknown method '" + method +
-                "': expected hierarchical or auto");
+                "': expected hierarchical, gradient or auto");
+  if (restarts < 1 || steps < 1 || jobs < 0 || timeLimit <= 0)
+    return fail("--restarts, --steps and --time-limit must be positive");
+  if (permutation != "learned" && permutation != "identity" &&
+      permutation != "bit_reverse")
+    return fail("unknown permutation '" + permutation +
+                "': expected learned, identity or bit_reverse");
+  if (method == "hierarchical" && (tied || permutation != "learned"))
+    return fail("--tied and --permutation apply to --method=gradient");
   if (precision != "f32" && precision != "f64")
     return fail("unknown precision '" + precision + "': expected f32 or f64");
 
@@ -85,7 +122,27 @@ int main(int argc, char **argv) {
       errs() << line << "\n";
   };
 
-  bfly::FitResult result = bfly::fitHierarchical(*target, options);
+  options.restarts = restarts;
+  options.threads =
+      jobs > 0 ? int(jobs)
+               : int(std::max(1u, std::thread::hardware_concurrency()));
+  options.timeLimitSeconds = timeLimit;
+  options.maxSteps = steps;
+  options.tied = tied;
+  options.learnPermutation = permutation == "learned";
+  if (permutation == "bit_reverse")
+    options.permutation =
+        bfly::PermutationChoices::shared(length, {true, false, false});
+
+  bfly::FitResult result;
+  if (method != "gradient")
+    result = bfly::fitHierarchical(*target, options);
+  if (method == "gradient" ||
+      (method == "auto" && result.rmse > options.targetRmse)) {
+    bfly::FitResult gradient = bfly::fitGradient(*target, options);
+    if (method == "gradient" || gradient.rmse < result.rmse)
+      result = std::move(gradient);
+  }
   if (terminal)
     errs() << "\r\033[K";
 

@@ -1,0 +1,156 @@
+//===- GradientFit.cpp - restarts of the paper's gradient method ----------===//
+#include "compiler/Learn/Fit.h"
+#include "compiler/Learn/Gradient.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+namespace bfly {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// What one trial found: its best polished twiddles for a fixed permutation.
+struct Trial {
+  double rmse = INFINITY;
+  std::vector<double> twiddles; ///< a Fixed layout's parameters
+  PermutationChoices permutation;
+  BPLayout::Logits logits = BPLayout::Logits::Fixed;
+  double learningRate = 0;
+  int64_t steps = 0;
+};
+
+/// The objective of a frozen permutation: only the twiddles move.
+BPObjective frozen(const Target &target, const FitOptions &options,
+                   const std::vector<int64_t> &table) {
+  return BPObjective(target,
+                     BPLayout(target.size(), options.tied,
+                              options.complexTwiddles, BPLayout::Logits::Fixed),
+                     table);
+}
+
+double polish(const BPObjective &objective, std::vector<double> &twiddles,
+              int steps) {
+  double loss = minimizeLbfgs(
+      [&](const std::vector<double> &theta, std::vector<double> *gradient) {
+        return objective.evaluate(theta, gradient);
+      },
+      twiddles, steps);
+  return std::sqrt(loss);
+}
+
+Trial runTrial(const Target &target, const FitOptions &options, int index,
+               Clock::time_point start) {
+  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(index));
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  Trial trial;
+  trial.learningRate =
+      options.minLearningRate *
+      std::pow(options.maxLearningRate / options.minLearningRate, unit(rng));
+  using Sharing = FitOptions::LogitSharing;
+  bool perLevel = options.logitSharing == Sharing::PerLevel ||
+                  (options.logitSharing == Sharing::Random && unit(rng) < 0.5);
+  trial.logits = !options.learnPermutation ? BPLayout::Logits::Fixed
+                 : perLevel                ? BPLayout::Logits::PerLevel
+                                           : BPLayout::Logits::Shared;
+  BPLayout layout(target.size(), options.tied, options.complexTwiddles,
+                  trial.logits);
+  BPObjective objective(target, layout,
+                        options.learnPermutation
+                            ? std::vector<int64_t>{}
+                            : options.permutation.table(target.size()));
+  std::vector<double> theta = randomParameters(layout, rng), gradient;
+  Adam adam;
+  adam.learningRate = trial.learningRate;
+  for (int step = 1; step <= options.maxSteps; ++step) {
+    objective.evaluate(theta, &gradient);
+    adam.step(theta, gradient);
+    trial.steps = step;
+    if (step % options.epochSteps != 0 && step != options.maxSteps)
+      continue;
+    // Round the permutation, freeze it, polish a copy of the twiddles.
+    PermutationChoices permutation = options.learnPermutation
+                                         ? roundPermutation(layout, theta)
+                                         : options.permutation;
+    std::vector<double> twiddles = twiddlesOnly(layout, theta);
+    double rmse =
+        polish(frozen(target, options, permutation.table(target.size())),
+               twiddles, options.polishSteps);
+    if (rmse < trial.rmse) {
+      trial.rmse = rmse;
+      trial.twiddles = std::move(twiddles);
+      trial.permutation = permutation;
+    }
+    if (trial.rmse <= options.targetRmse ||
+        secondsSince(start) > options.timeLimitSeconds)
+      break;
+  }
+  return trial;
+}
+} // namespace
+
+FitResult fitGradient(const Target &target, const FitOptions &options) {
+  auto start = Clock::now();
+  int64_t n = target.size();
+  int threads = std::max(1, options.threads);
+  Trial best;
+  int index = 0;
+  while (index < options.restarts && best.rmse > options.targetRmse &&
+         secondsSince(start) <= options.timeLimitSeconds) {
+    int round = std::min(threads, options.restarts - index);
+    std::vector<Trial> trials(round);
+    std::vector<std::thread> workers;
+    for (int k = 0; k < round; ++k)
+      workers.emplace_back(
+          [&, k] { trials[k] = runTrial(target, options, index + k, start); });
+    for (std::thread &worker : workers)
+      worker.join();
+    for (Trial &trial : trials) // in trial order: deterministic ties
+      if (trial.rmse < best.rmse)
+        best = std::move(trial);
+    index += round;
+    if (options.progress) {
+      double elapsed = secondsSince(start);
+      char line[160];
+      std::snprintf(line, sizeof line,
+                    "gradient: %d/%d restarts, best rmse %s, %.1f s elapsed, "
+                    "at most %.0f s left",
+                    index, options.restarts, formatRmse(best.rmse).c_str(),
+                    elapsed,
+                    std::min(options.timeLimitSeconds - elapsed,
+                             elapsed / index * (options.restarts - index)));
+      options.progress(line);
+    }
+  }
+
+  FitResult result;
+  result.method = "gradient";
+  result.candidatesTried = index;
+  if (best.twiddles.empty()) { // the time limit allowed no trial at all
+    result.rmse = INFINITY;
+    result.seconds = secondsSince(start);
+    return result;
+  }
+  std::vector<int64_t> table = best.permutation.table(n);
+  polish(frozen(target, options, table), best.twiddles,
+         options.finalPolishSteps);
+  BPLayout layout(n, options.tied, options.complexTwiddles,
+                  BPLayout::Logits::Fixed);
+  bool realTwiddles = !options.complexTwiddles;
+  ElementType type{target.real && realTwiddles ? Field::Real : Field::Complex,
+                   options.precision};
+  result.model = toFactorization(layout, best.twiddles, best.permutation, type,
+                                 target.real && type.field == Field::Complex);
+  result.rmse = rmse(result.model.toDense(), target);
+  result.permutation = best.permutation.describe();
+  result.seconds = secondsSince(start);
+  return result;
+}
+
+} // namespace bfly

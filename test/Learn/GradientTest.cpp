@@ -1,0 +1,136 @@
+//===- GradientTest.cpp - the gradient method's pieces and its fits -------===//
+#include "compiler/Learn/Gradient.h"
+#include "compiler/Learn/Fit.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace bfly {
+namespace {
+
+/// The analytic gradient against central finite differences, entry by entry.
+void expectGradientMatchesFiniteDifferences(const BPObjective &objective,
+                                            unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<double> theta = randomParameters(objective.layout(), rng);
+  std::vector<double> gradient;
+  objective.evaluate(theta, &gradient);
+  ASSERT_EQ(gradient.size(), theta.size());
+  double step = 1e-6;
+  for (size_t i = 0; i < theta.size(); ++i) {
+    std::vector<double> plus = theta, minus = theta;
+    plus[i] += step;
+    minus[i] -= step;
+    double numeric = (objective.evaluate(plus, nullptr) -
+                      objective.evaluate(minus, nullptr)) /
+                     (2 * step);
+    EXPECT_NEAR(gradient[i], numeric, 1e-7 + 1e-5 * std::abs(numeric))
+        << "parameter " << i << " of " << theta.size();
+  }
+}
+
+TEST(GradientTest, RelaxedPermutationGradientsAreExact) {
+  using Logits = BPLayout::Logits;
+  Target dft = *makeTarget("dft", 8);
+  Target dct = *makeTarget("dct", 8); // real: only Re(M) counts
+  for (Logits logits : {Logits::Shared, Logits::PerLevel})
+    for (bool tied : {false, true}) {
+      expectGradientMatchesFiniteDifferences(
+          BPObjective(dft, BPLayout(8, tied, true, logits)), 1);
+      expectGradientMatchesFiniteDifferences(
+          BPObjective(dct, BPLayout(8, tied, true, logits)), 2);
+    }
+}
+
+TEST(GradientTest, FixedPermutationAndRealTwiddleGradientsAreExact) {
+  Target hadamard = *makeTarget("hadamard", 16);
+  std::vector<int64_t> bitReverse =
+      namedPermutation(NamedPermutation::BitReverse, 16, 16);
+  expectGradientMatchesFiniteDifferences(
+      BPObjective(hadamard, BPLayout(16, false, false, BPLayout::Logits::Fixed),
+                  bitReverse),
+      3);
+  expectGradientMatchesFiniteDifferences(
+      BPObjective(*makeTarget("dft", 16),
+                  BPLayout(16, true, true, BPLayout::Logits::Fixed),
+                  bitReverse),
+      4);
+}
+
+/// The loss is the paper's MSE: the model built from the same parameters
+/// scores sqrt(loss) with the independent dense evaluator.
+TEST(GradientTest, LossIsTheSquaredRmseOfTheModel) {
+  Target dft = *makeTarget("dft", 16);
+  BPLayout layout(16, false, true, BPLayout::Logits::Fixed);
+  std::vector<int64_t> table =
+      namedPermutation(NamedPermutation::BitReverse, 16, 16);
+  BPObjective objective(dft, layout, table);
+  std::mt19937_64 rng(5);
+  std::vector<double> theta = randomParameters(layout, rng);
+  PermutationChoices bitReverse =
+      PermutationChoices::shared(16, {true, false, false});
+  Factorization model = toFactorization(
+      layout, theta, bitReverse, {Field::Complex, Precision::F64}, false);
+  EXPECT_NEAR(std::sqrt(objective.evaluate(theta, nullptr)),
+              rmse(model.toDense(), dft), 1e-12);
+}
+
+TEST(GradientTest, LbfgsMinimizesAQuadratic) {
+  auto f = [](const std::vector<double> &x, std::vector<double> *g) {
+    double value = 0;
+    if (g)
+      g->assign(x.size(), 0.0);
+    for (size_t i = 0; i < x.size(); ++i) {
+      double scale = double(i + 1);
+      value += scale * (x[i] - 1.0) * (x[i] - 1.0);
+      if (g)
+        (*g)[i] = 2 * scale * (x[i] - 1.0);
+    }
+    return value;
+  };
+  std::vector<double> x(10, 0.0);
+  EXPECT_LT(minimizeLbfgs(f, x, 100), 1e-16);
+  for (double v : x)
+    EXPECT_NEAR(v, 1.0, 1e-8);
+}
+
+TEST(GradientTest, LearnsTheDftWithItsPermutationFromRandomStarts) {
+  FitOptions options;
+  options.precision = Precision::F64;
+  options.targetRmse = 1e-10;
+  options.seed = 1;
+  FitResult result = fitGradient(*makeTarget("dft", 16), options);
+  EXPECT_LT(result.rmse, 1e-10);
+  EXPECT_EQ(result.method, "gradient");
+  // The DFT needs even/odd separation at every level (the half reversals
+  // are absorbed by the twiddles).
+  EXPECT_TRUE(result.permutation == "bit_reverse" ||
+              result.permutation.find("even_odd") != std::string::npos)
+      << result.permutation;
+}
+
+TEST(GradientTest, FitsAreDeterministicForASeedAndThreadCount) {
+  FitOptions options;
+  options.restarts = 2;
+  options.maxSteps = 200;
+  options.seed = 9;
+  Target hadamard = *makeTarget("hadamard", 8);
+  FitResult a = fitGradient(hadamard, options);
+  FitResult b = fitGradient(hadamard, options);
+  EXPECT_EQ(a.rmse, b.rmse);
+  EXPECT_EQ(a.permutation, b.permutation);
+}
+
+TEST(GradientTest, ARandomMatrixIsNotRecovered) {
+  FitOptions options;
+  options.restarts = 2;
+  options.maxSteps = 300;
+  Target randn = *makeTarget("randn", 16, 2);
+  FitResult result = fitGradient(randn, options);
+  EXPECT_GT(result.rmse, 0.3 * rms(randn));
+  EXPECT_EQ(result.candidatesTried, 2);
+}
+
+} // namespace
+} // namespace bfly
