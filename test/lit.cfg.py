@@ -13,6 +13,9 @@ config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 config.environment["PATH"] = os.pathsep.join(
     [config.bfly_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]
 )
+import sys
+
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%bfly_src", config.bfly_src_root))
 config.substitutions.append(("%fixtures", config.bfly_fixtures_dir))
 config.substitutions.append(("%bfly_runtime_dir", config.bfly_runtime_dir))

@@ -1,5 +1,6 @@
 //===- bfly-learn.cpp - learn a butterfly model of a matrix ---------------===//
 #include "compiler/Import/FactorizationIR.h"
+#include "compiler/Import/Npy.h"
 #include "compiler/Learn/Fit.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -14,10 +15,15 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> targetName(cl::Positional, cl::desc("<target>"),
-                                       cl::Required);
+static cl::opt<std::string> targetName(cl::Positional, cl::desc("<target>"));
 static cl::opt<int64_t> length("n", cl::desc("Size, a power of two"),
-                               cl::Required);
+                               cl::init(0));
+static cl::opt<std::string>
+    matrixPath("matrix",
+               cl::desc("Learn this matrix (.npy: float32/64 or complex, C or "
+                        "Fortran order; zero-padded to a power of two) "
+                        "instead of a named target"),
+               cl::value_desc("W.npy"));
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string>
@@ -80,14 +86,27 @@ int main(int argc, char **argv) {
       "targets: " +
           join(bfly::targetNames(), ", ") + "\n");
 
-  if (length < 2 || !bfly::isPowerOfTwo(length))
-    return fail("-n must be a power of two of at least 2, got " +
-                Twine(length.getValue()));
-  std::optional<bfly::Target> target =
-      bfly::makeTarget(targetName, length, seed);
-  if (!target)
-    return fail("unknown target '" + targetName + "': expected one of " +
-                join(bfly::targetNames(), ", "));
+  std::optional<bfly::Target> target;
+  if (!matrixPath.empty()) {
+    if (!targetName.empty() || length != 0)
+      return fail("give either a target and -n, or --matrix, not both");
+    Expected<bfly::NpyMatrix> matrix = bfly::readNpy(matrixPath);
+    if (!matrix)
+      return fail(toString(matrix.takeError()));
+    target = bfly::targetFromMatrix(*matrix, "matrix");
+    length = target->size();
+  } else {
+    if (targetName.empty())
+      return fail("give a target (" + join(bfly::targetNames(), ", ") +
+                  ") and -n, or --matrix W.npy");
+    if (length < 2 || !bfly::isPowerOfTwo(length))
+      return fail("-n must be a power of two of at least 2, got " +
+                  Twine(length.getValue()));
+    target = bfly::makeTarget(targetName, length, seed);
+    if (!target)
+      return fail("unknown target '" + targetName + "': expected one of " +
+                  join(bfly::targetNames(), ", "));
+  }
   if (modelClass != "bp")
     return fail("unsupported model class '" + modelClass +
                 "': the learner fits bp so far");
@@ -150,7 +169,9 @@ int main(int argc, char **argv) {
   char secondsText[32];
   std::snprintf(secondsText, sizeof secondsText, "%.3f", result.seconds);
   bfly::Factorization &model = result.model;
-  model.provenance = {{"target", targetName},
+  model.provenance = {{"target", matrixPath.empty()
+                                     ? targetName.getValue()
+                                     : "matrix:" + matrixPath.getValue()},
                       {"n", std::to_string(length)},
                       {"model", modelClass},
                       {"method", result.method},
@@ -168,8 +189,8 @@ int main(int argc, char **argv) {
 
   bool recovered = result.rmse <= options.targetRmse;
   std::string rms = bfly::formatRmse(bfly::rms(*target));
-  errs() << "bfly-learn: " << targetName << " n=" << length << " " << modelClass
-         << " by " << result.method << ": rmse " << rmseText
+  errs() << "bfly-learn: " << target->name << " n=" << length << " "
+         << modelClass << " by " << result.method << ": rmse " << rmseText
          << (recovered ? " (recovered)"
                        : " (not recovered; the target's rms is ")
          << (recovered ? "" : rms) << (recovered ? "" : ")") << " in "

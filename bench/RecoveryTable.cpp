@@ -1,0 +1,155 @@
+//===- RecoveryTable.cpp - the paper's recovery table, measured -----------===//
+#include "bench/RecoveryTable.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <ostream>
+
+namespace bfly {
+
+/// The model class PAPER.md gives each target.
+static std::string paperModel(const std::string &target) {
+  if (target == "dct" || target == "dst")
+    return "bpp";
+  if (target == "convolution")
+    return "bpbp";
+  return "bp";
+}
+
+std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options) {
+  std::vector<RecoveryCell> cells;
+  for (const std::string &name : options.targets)
+    for (int64_t n : options.sizes) {
+      std::optional<Target> target = makeTarget(name, n);
+      if (!target)
+        continue;
+      FitOptions fit;
+      fit.precision = Precision::F32;
+      fit.targetRmse = options.recoveredRmse;
+      fit.threads = options.jobs;
+      fit.timeLimitSeconds = options.gradientSeconds;
+      FitResult result = fitHierarchical(*target, fit);
+      double seconds = result.seconds;
+      if (result.rmse > options.recoveredRmse && n <= options.gradientMaxSize) {
+        FitResult gradient = fitGradient(*target, fit);
+        seconds += gradient.seconds;
+        if (gradient.rmse < result.rmse)
+          result = std::move(gradient);
+      }
+      RecoveryCell cell{name,          n,
+                        "bp",          paperModel(name),
+                        result.method, result.permutation,
+                        result.rmse,   rms(*target),
+                        seconds,       result.rmse <= options.recoveredRmse};
+      if (options.progress) {
+        char line[200];
+        std::snprintf(line, sizeof line,
+                      "%-11s n=%-5lld rmse %-9s %s by %s "
+                      "in %.2f s",
+                      name.c_str(), static_cast<long long>(n),
+                      formatRmse(cell.rmse).c_str(),
+                      cell.recovered ? "recovered" : "NOT recovered",
+                      cell.method.c_str(), cell.seconds);
+        options.progress(line);
+      }
+      cells.push_back(std::move(cell));
+    }
+  return cells;
+}
+
+void writeRecoveryMarkdown(std::ostream &os,
+                           const std::vector<RecoveryCell> &cells,
+                           const RecoveryOptions &options) {
+  os << "| target (model) |";
+  for (int64_t n : options.sizes)
+    os << " N=" << n << " |";
+  os << "\n|---|";
+  for (size_t i = 0; i < options.sizes.size(); ++i)
+    os << "---|";
+  os << "\n";
+  for (const std::string &name : options.targets) {
+    os << "| " << name << " (bp";
+    if (paperModel(name) != "bp")
+      os << "; paper: " << paperModel(name);
+    os << ") |";
+    for (int64_t n : options.sizes)
+      for (const RecoveryCell &cell : cells)
+        if (cell.target == name && cell.n == n) {
+          char seconds[32];
+          if (cell.seconds < 0.01)
+            std::snprintf(seconds, sizeof seconds, "<0.01 s");
+          else
+            std::snprintf(seconds, sizeof seconds, "%.2f s", cell.seconds);
+          os << " " << (cell.recovered ? "" : "**") << formatRmse(cell.rmse)
+             << (cell.recovered ? "" : " failed**") << ", " << seconds << " |";
+        }
+    os << "\n";
+  }
+  os << "\nEach cell: RMSE of the float32 model (recovered when <= "
+     << formatRmse(options.recoveredRmse)
+     << ", failures in bold), then seconds. Methods and permutations per "
+        "cell are in the CSV.\n\n";
+}
+
+void writeRecoveryCsv(std::ostream &os,
+                      const std::vector<RecoveryCell> &cells) {
+  os << "target,n,model,paper_model,method,permutation,rmse,target_rms,"
+        "seconds,recovered\n";
+  for (const RecoveryCell &cell : cells) {
+    char numbers[96];
+    std::snprintf(numbers, sizeof numbers, "%.4g,%.4g,%.3f", cell.rmse,
+                  cell.targetRms, cell.seconds);
+    os << cell.target << ',' << cell.n << ',' << cell.model << ','
+       << cell.paperModel << ',' << cell.method << ",\"" << cell.permutation
+       << "\"," << numbers << ',' << (cell.recovered ? "yes" : "no") << '\n';
+  }
+}
+
+bool plotRecoveryHeatmap(const std::vector<RecoveryCell> &cells,
+                         const RecoveryOptions &options,
+                         const std::string &pngPath, std::string &message) {
+  std::string dataPath = pngPath + ".dat", scriptPath = pngPath + ".gp";
+  {
+    std::ofstream data(dataPath);
+    for (size_t row = 0; row < options.targets.size(); ++row)
+      for (size_t column = 0; column < options.sizes.size(); ++column)
+        for (const RecoveryCell &cell : cells)
+          if (cell.target == options.targets[row] &&
+              cell.n == options.sizes[column])
+            data << column << ' ' << row << ' '
+                 << std::log10(std::max(cell.rmse, 1e-17)) << ' '
+                 << formatRmse(cell.rmse) << '\n';
+    std::ofstream script(scriptPath);
+    script << "set terminal pngcairo size 900,520 font 'sans,10'\n"
+           << "set output '" << pngPath << "'\n"
+           << "set title 'bfly-learn: log10 RMSE of float32 BP models "
+              "(recovered: <= 1e-4)'\n"
+           << "set cbrange [-9:0]\nset palette defined (-9 '#1a9850', -4 "
+              "'#fee08b', 0 '#d73027')\nset cblabel 'log10 RMSE'\n"
+           << "set xrange [-0.5:" << options.sizes.size() - 0.5 << "]\n"
+           << "set yrange [" << options.targets.size() - 0.5 << ":-0.5]\n"
+           << "set xtics (";
+    for (size_t i = 0; i < options.sizes.size(); ++i)
+      script << (i ? ", " : "") << "'" << options.sizes[i] << "' " << i;
+    script << ")\nset ytics (";
+    for (size_t i = 0; i < options.targets.size(); ++i)
+      script << (i ? ", " : "") << "'" << options.targets[i] << "' " << i;
+    script << ")\nset xlabel 'N'\nunset key\n"
+           << "plot '" << dataPath
+           << "' using 1:2:3 with image, '' using "
+              "1:2:4 with labels font 'sans,8'\n";
+  }
+  std::string command = "gnuplot '" + scriptPath + "' 2>&1";
+  if (std::system(command.c_str()) != 0) {
+    message = "gnuplot failed or is missing (install gnuplot-nox); the "
+              "script is " +
+              scriptPath;
+    return false;
+  }
+  return true;
+}
+
+} // namespace bfly

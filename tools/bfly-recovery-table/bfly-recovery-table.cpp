@@ -1,0 +1,76 @@
+//===- bfly-recovery-table.cpp - the paper's recovery table, measured -----===//
+#include "bench/RecoveryTable.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fstream>
+#include <iostream>
+
+using namespace llvm;
+
+static cl::opt<std::string> outputDir("o", cl::desc("Output folder"),
+                                      cl::value_desc("dir"),
+                                      cl::init("out/recovery"));
+static cl::list<std::string> targets("targets", cl::desc("Targets (rows)"),
+                                     cl::CommaSeparated);
+static cl::list<int64_t> sizes("sizes", cl::desc("Sizes (columns)"),
+                               cl::CommaSeparated);
+static cl::opt<int64_t> gradientMaxSize(
+    "gradient-max-n",
+    cl::desc("Run the gradient method where the closed form fails, up to "
+             "this N (default 64)"),
+    cl::init(64));
+static cl::opt<double>
+    gradientSeconds("gradient-seconds",
+                    cl::desc("Gradient time limit per cell (default 20)"),
+                    cl::init(20));
+static cl::opt<int> jobs("jobs", cl::desc("Restarts run at once (default 2)"),
+                         cl::init(2));
+
+static int fail(const Twine &message) {
+  WithColor::error(errs(), "bfly-recovery-table") << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "bfly-recovery-table: the paper's recovery table, measured by "
+      "bfly-learn\n");
+  bfly::RecoveryOptions options;
+  if (!targets.empty())
+    options.targets.assign(targets.begin(), targets.end());
+  if (!sizes.empty())
+    options.sizes.assign(sizes.begin(), sizes.end());
+  for (const std::string &name : options.targets)
+    if (!bfly::makeTarget(name, 8))
+      return fail("unknown target '" + name + "'");
+  for (int64_t n : options.sizes)
+    if (n < 2 || !bfly::isPowerOfTwo(n))
+      return fail("sizes must be powers of two, got " + Twine(n));
+  options.gradientMaxSize = gradientMaxSize;
+  options.gradientSeconds = gradientSeconds;
+  options.jobs = std::max(1, jobs.getValue());
+  options.progress = [](const std::string &line) { errs() << line << "\n"; };
+  if (std::error_code error = sys::fs::create_directories(outputDir))
+    return fail("cannot create '" + outputDir + "': " + error.message());
+
+  std::vector<bfly::RecoveryCell> cells = bfly::runRecoveryTable(options);
+  {
+    std::ofstream markdown(outputDir + "/recovery.md");
+    bfly::writeRecoveryMarkdown(markdown, cells, options);
+    std::ofstream csv(outputDir + "/recovery.csv");
+    bfly::writeRecoveryCsv(csv, cells);
+  }
+  bfly::writeRecoveryMarkdown(std::cout, cells, options);
+  std::string message;
+  if (!bfly::plotRecoveryHeatmap(cells, options, outputDir + "/recovery.png",
+                                 message))
+    WithColor::warning(errs(), "bfly-recovery-table") << message << "\n";
+  return 0;
+}
