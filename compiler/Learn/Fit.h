@@ -17,7 +17,8 @@
 namespace bfly {
 
 struct FitOptions {
-  /// The model class; "bp" (butterfly after a learned permutation) for now.
+  /// The model class: "bp" (a butterfly after a learned permutation) or
+  /// "bpp" (an extra size-n permutation factor applied first).
   std::string modelClass = "bp";
   /// The precision the model is stored and reported in.
   Precision precision = Precision::F32;

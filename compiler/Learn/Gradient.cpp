@@ -1,6 +1,7 @@
 //===- Gradient.cpp - the paper's gradient method, piece by piece ---------===//
 #include "compiler/Learn/Gradient.h"
 
+#include <algorithm>
 #include <cmath>
 #include <deque>
 
@@ -10,8 +11,10 @@ namespace bfly {
 // BPLayout
 //===----------------------------------------------------------------------===//
 
-BPLayout::BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits)
-    : n(n), tied(tied), complexTwiddles(complexTwiddles), logits(logits) {
+BPLayout::BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
+                   bool extraPermutation)
+    : n(n), tied(tied), complexTwiddles(complexTwiddles), logits(logits),
+      extraPermutation(extraPermutation) {
   stageOffsets.push_back(0);
   for (int s = 0; s < stages(); ++s)
     stageOffsets.push_back(stageOffsets.back() +
@@ -22,19 +25,27 @@ int64_t BPLayout::matrices(int stage) const {
   return tied ? int64_t{1} << stage : n / 2;
 }
 
-int64_t BPLayout::logitCount() const {
-  switch (logits) {
-  case Logits::Fixed:
+/// Logits of P alone, without the extra factor's.
+static int64_t mainLogits(const BPLayout &layout) {
+  switch (layout.logits) {
+  case BPLayout::Logits::Fixed:
     return 0;
-  case Logits::Shared:
+  case BPLayout::Logits::Shared:
     return 3;
-  case Logits::PerLevel:
-    return 3 * int64_t(levels());
+  case BPLayout::Logits::PerLevel:
+    return 3 * int64_t(layout.levels());
   }
   return 0;
 }
 
+int64_t BPLayout::logitCount() const {
+  bool extra = extraPermutation && logits != Logits::Fixed;
+  return mainLogits(*this) + (extra ? 3 : 0);
+}
+
 int64_t BPLayout::logitIndex(int level, int choice) const {
+  if (level < 0)
+    return logitOffset() + mainLogits(*this) + choice;
   return logitOffset() + (logits == Logits::Shared ? 0 : 3 * level) + choice;
 }
 
@@ -54,7 +65,8 @@ BPObjective::BPObjective(const Target &target, BPLayout layout,
       fixedPermutation_(fixedPermutation) {
   if (layout_.logits == BPLayout::Logits::Fixed)
     return;
-  for (int level = 0; level < layout_.levels(); ++level)
+  for (int level = layout_.extraPermutation ? -1 : 0; level < layout_.levels();
+       ++level)
     for (int choice = 0; choice < 3; ++choice)
       layers_.push_back(
           {level, choice,
@@ -186,12 +198,13 @@ PermutationChoices roundPermutation(const BPLayout &layout,
   PermutationChoices choices;
   if (layout.logits == BPLayout::Logits::Fixed)
     return choices;
-  for (int level = 0; level < layout.levels(); ++level) {
-    auto kept = [&](int choice) {
-      return theta[layout.logitIndex(level, choice)] >= 0.0;
-    };
-    choices.levels.push_back({kept(0), kept(1), kept(2)});
-  }
+  auto kept = [&](int level, int choice) {
+    return theta[layout.logitIndex(level, choice)] >= 0.0;
+  };
+  for (int level = 0; level < layout.levels(); ++level)
+    choices.levels.push_back({kept(level, 0), kept(level, 1), kept(level, 2)});
+  if (layout.extraPermutation)
+    choices.extra = LevelChoices{kept(-1, 0), kept(-1, 1), kept(-1, 2)};
   return choices;
 }
 

@@ -29,7 +29,11 @@ struct BPLayout {
   bool complexTwiddles = true;
   Logits logits = Logits::Shared;
 
-  BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits);
+  /// BPP: an extra size-n permutation factor applied before P.
+  bool extraPermutation = false;
+
+  BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
+           bool extraPermutation = false);
   int stages() const { return log2Exact(n); }
   int levels() const { return stages() - 1; } ///< block sizes n .. 4
   int64_t matrices(int stage) const;          ///< 2x2 matrices of a stage
@@ -38,7 +42,7 @@ struct BPLayout {
   int64_t logitCount() const;
   int64_t size() const { return logitOffset() + logitCount(); }
   /// The logit of `choice` (0 even/odd, 1 first half, 2 second half) at a
-  /// level.
+  /// level; level -1 is the extra factor of a BPP model.
   int64_t logitIndex(int level, int choice) const;
 
   std::vector<int64_t> stageOffsets; ///< stages() + 1 entries

@@ -60,7 +60,7 @@ Trial runTrial(const Target &target, const FitOptions &options, int index,
                  : perLevel                ? BPLayout::Logits::PerLevel
                                            : BPLayout::Logits::Shared;
   BPLayout layout(target.size(), options.tied, options.complexTwiddles,
-                  trial.logits);
+                  trial.logits, options.modelClass == "bpp");
   BPObjective objective(target, layout,
                         options.learnPermutation
                             ? std::vector<int64_t>{}

@@ -100,8 +100,21 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   FitResult best;
   best.rmse = INFINITY;
   best.method = "hierarchical";
-  for (const PermutationChoices &choices :
-       PermutationChoices::sharedFamily(n)) {
+  // BPP models also search the extra size-n factor's 8 choices.
+  std::vector<PermutationChoices> candidates;
+  for (const PermutationChoices &shared : PermutationChoices::sharedFamily(n)) {
+    if (options.modelClass != "bpp") {
+      candidates.push_back(shared);
+      continue;
+    }
+    for (int bits = 0; bits < 8; ++bits) {
+      PermutationChoices withExtra = shared;
+      withExtra.extra =
+          LevelChoices{bool(bits & 1), bool(bits & 2), bool(bits & 4)};
+      candidates.push_back(withExtra);
+    }
+  }
+  for (const PermutationChoices &choices : candidates) {
     // T = B P, so B = T P^-1: column i of B is column table[i] of T.
     std::vector<int64_t> table = choices.table(n);
     Eigen::MatrixXcd unpermuted(n, n);

@@ -18,21 +18,31 @@ std::vector<PermutationChoices> PermutationChoices::sharedFamily(int64_t n) {
   return family;
 }
 
+/// The named factors of one level's choices, in the order they apply.
+static void appendLevel(std::vector<Permutation> &factors,
+                        const LevelChoices &level, int64_t block) {
+  if (level.evenOdd)
+    factors.push_back({NamedPermutation::EvenOdd, block, {}});
+  if (level.reverseFirstHalf)
+    factors.push_back({NamedPermutation::ReverseFirstHalf, block, {}});
+  if (level.reverseSecondHalf)
+    factors.push_back({NamedPermutation::ReverseSecondHalf, block, {}});
+}
+
 std::vector<Permutation> PermutationChoices::factors(int64_t n) const {
+  std::vector<Permutation> result;
+  if (extra)
+    appendLevel(result, *extra, n);
   bool bitReverse = !levels.empty();
   for (const LevelChoices &level : levels)
     bitReverse &= level == LevelChoices{true, false, false};
-  if (bitReverse)
-    return {Permutation{NamedPermutation::BitReverse, n, {}}};
-  std::vector<Permutation> result;
+  if (bitReverse) {
+    result.push_back({NamedPermutation::BitReverse, n, {}});
+    return result;
+  }
   int64_t block = n;
   for (const LevelChoices &level : levels) {
-    if (level.evenOdd)
-      result.push_back({NamedPermutation::EvenOdd, block, {}});
-    if (level.reverseFirstHalf)
-      result.push_back({NamedPermutation::ReverseFirstHalf, block, {}});
-    if (level.reverseSecondHalf)
-      result.push_back({NamedPermutation::ReverseSecondHalf, block, {}});
+    appendLevel(result, level, block);
     block /= 2;
   }
   return result;
@@ -53,13 +63,6 @@ std::vector<int64_t> PermutationChoices::table(int64_t n) const {
 }
 
 std::string PermutationChoices::describe() const {
-  if (levels.empty())
-    return "identity";
-  std::vector<Permutation> applied = factors(int64_t{4} << (levels.size() - 1));
-  if (applied.empty())
-    return "identity";
-  if (applied.size() == 1 && applied[0].name == NamedPermutation::BitReverse)
-    return "bit_reverse";
   auto names = [](const LevelChoices &level) {
     std::string text;
     for (auto [chosen, name] :
@@ -70,12 +73,22 @@ std::string PermutationChoices::describe() const {
         text += (text.empty() ? "" : ",") + std::string(name);
     return text.empty() ? std::string("none") : text;
   };
+  std::string prefix = extra ? "extra(" + names(*extra) + ") then " : "";
+  PermutationChoices main{levels, std::nullopt};
+  if (levels.empty())
+    return prefix + "identity";
+  std::vector<Permutation> applied =
+      main.factors(int64_t{4} << (levels.size() - 1));
+  if (applied.empty())
+    return prefix + "identity";
+  if (applied.size() == 1 && applied[0].name == NamedPermutation::BitReverse)
+    return prefix + "bit_reverse";
   bool shared = true;
   for (const LevelChoices &level : levels)
     shared &= level == levels.front();
   if (shared)
-    return "shared(" + names(levels.front()) + ")";
-  std::string text = "levels(";
+    return prefix + "shared(" + names(levels.front()) + ")";
+  std::string text = prefix + "levels(";
   for (size_t i = 0; i < levels.size(); ++i)
     text += (i ? ";" : "") + names(levels[i]);
   return text + ")";

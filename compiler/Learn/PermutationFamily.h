@@ -12,6 +12,7 @@
 
 #include "compiler/Learn/Factorization.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,11 @@ struct LevelChoices {
   }
 };
 
-/// The choices of every level, index 0 for block size n, the last for 4.
+/// The choices of every level, index 0 for block size n, the last for 4;
+/// and for a BPP model the extra size-n factor P1, applied before them.
 struct PermutationChoices {
   std::vector<LevelChoices> levels;
+  std::optional<LevelChoices> extra;
 
   /// The same choices at every level of an n-vector.
   static PermutationChoices shared(int64_t n, LevelChoices choices);

@@ -43,6 +43,13 @@ TEST(GradientTest, RelaxedPermutationGradientsAreExact) {
     }
 }
 
+TEST(GradientTest, BppExtraPermutationGradientsAreExact) {
+  Target dst = *makeTarget("dst", 8);
+  for (auto logits : {BPLayout::Logits::Shared, BPLayout::Logits::PerLevel})
+    expectGradientMatchesFiniteDifferences(
+        BPObjective(dst, BPLayout(8, false, true, logits, true)), 6);
+}
+
 TEST(GradientTest, FixedPermutationAndRealTwiddleGradientsAreExact) {
   Target hadamard = *makeTarget("hadamard", 16);
   std::vector<int64_t> bitReverse =

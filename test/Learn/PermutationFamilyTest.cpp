@@ -45,6 +45,20 @@ TEST(PermutationFamilyTest, TheSharedFamilyHasEightDistinctMembers) {
             "shared(even_odd,reverse_first_half,reverse_second_half)");
 }
 
+/// BPP's extra factor applies first: even/odd, then the odd half reversed
+/// gives the DCT's input order x0 x2 x4 x6 x7 x5 x3 x1.
+TEST(PermutationFamilyTest, TheExtraFactorAppliesFirst) {
+  PermutationChoices choices;
+  choices.levels = {{false, false, false}, {false, false, false}};
+  choices.extra = LevelChoices{true, false, true};
+  EXPECT_EQ(choices.table(8), (std::vector<int64_t>{0, 2, 4, 6, 7, 5, 3, 1}));
+  EXPECT_EQ(choices.describe(),
+            "extra(even_odd,reverse_second_half) then identity");
+  choices.levels = {{true, false, false}, {true, false, false}};
+  ASSERT_EQ(choices.factors(8).size(), 3u);
+  EXPECT_EQ(choices.factors(8).back().name, NamedPermutation::BitReverse);
+}
+
 TEST(PermutationFamilyTest, SizeTwoHasNoLevels) {
   PermutationChoices choices =
       PermutationChoices::shared(2, {true, true, true});

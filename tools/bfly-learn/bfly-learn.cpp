@@ -27,7 +27,8 @@ static cl::opt<std::string>
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string>
-    modelClass("model", cl::desc("Model class: bp (default)"), cl::init("bp"));
+    modelClass("model", cl::desc("Model class: bp (default) or bpp"),
+               cl::init("bp"));
 static cl::opt<std::string>
     method("method",
            cl::desc("Fitting method: hierarchical (closed form over the "
@@ -107,9 +108,9 @@ int main(int argc, char **argv) {
       return fail("unknown target '" + targetName + "': expected one of " +
                   join(bfly::targetNames(), ", "));
   }
-  if (modelClass != "bp")
+  if (modelClass != "bp" && modelClass != "bpp")
     return fail("unsupported model class '" + modelClass +
-                "': the learner fits bp so far");
+                "': the learner fits bp and bpp so far");
   if (method != "auto" && method != "hierarchical" && method != "gradient")
     return fail("unknown method '" + method +
                 "': expected hierarchical, gradient or auto");

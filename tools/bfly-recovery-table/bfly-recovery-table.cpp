@@ -28,6 +28,9 @@ static cl::opt<double>
     gradientSeconds("gradient-seconds",
                     cl::desc("Gradient time limit per cell (default 20)"),
                     cl::init(20));
+static cl::opt<int> restarts("restarts",
+                             cl::desc("Gradient restarts per cell (default 64)"),
+                             cl::init(64));
 static cl::opt<int> jobs("jobs", cl::desc("Restarts run at once (default 2)"),
                          cl::init(2));
 
@@ -55,6 +58,7 @@ int main(int argc, char **argv) {
       return fail("sizes must be powers of two, got " + Twine(n));
   options.gradientMaxSize = gradientMaxSize;
   options.gradientSeconds = gradientSeconds;
+  options.gradientRestarts = std::max(1, restarts.getValue());
   options.jobs = std::max(1, jobs.getValue());
   options.progress = [](const std::string &line) { errs() << line << "\n"; };
   if (std::error_code error = sys::fs::create_directories(outputDir))
