@@ -128,7 +128,7 @@ bool plotRecoveryHeatmap(const std::vector<RecoveryCell> &cells,
     std::ofstream script(scriptPath);
     script << "set terminal pngcairo size 900,520 font 'sans,10'\n"
            << "set output '" << pngPath << "'\n"
-           << "set title 'bfly-learn: log10 RMSE of float32 BP models "
+           << "set title 'bfly-learn: log10 RMSE of float32 models "
               "(recovered: <= 1e-4)'\n"
            << "set cbrange [-9:0]\nset palette defined (-9 '#1a9850', -4 "
               "'#fee08b', 0 '#d73027')\nset cblabel 'log10 RMSE'\n"

@@ -2,6 +2,7 @@
 #include "bench/Benchmark.h"
 #include "compiler/Learn/Targets.h"
 
+#include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -35,8 +36,7 @@ static cl::opt<double> tolerance(
     cl::init(0.0));
 
 static int fail(const Twine &message) {
-  WithColor::error(errs(), "bfly-bench") << message << "\n";
-  return 2;
+  return bfly::tool::fail("bfly-bench", message, 2);
 }
 
 /// The value of `key` in a "key=value; key=value" provenance string.
@@ -53,8 +53,7 @@ static std::string provenanceValue(StringRef provenance, StringRef key) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::AddExtraVersionPrinter(
-      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  bfly::tool::addVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-bench: accuracy and speed of a kernel next to FFTW and Eigen\n");

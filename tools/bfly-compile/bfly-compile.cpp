@@ -3,6 +3,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "tools/ToolSupport.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -44,13 +45,11 @@ static std::string defaultOutput() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::AddExtraVersionPrinter(
-      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  bfly::tool::addVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv, "bfly-compile: compile a bfly model to a kernel\n");
-  std::string commandLine = "bfly-compile " BFLY_VERSION;
-  for (int i = 1; i < argc; ++i)
-    commandLine += std::string(" ") + argv[i];
+  std::string commandLine =
+      bfly::tool::commandLine("bfly-compile " BFLY_VERSION, argc, argv);
 
   mlir::DialectRegistry registry;
   bfly::registerCompilerDialects(registry);

@@ -3,6 +3,7 @@
 #include "compiler/Import/Npy.h"
 #include "compiler/Learn/Fit.h"
 
+#include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -73,14 +74,12 @@ static cl::opt<double>
                cl::init(0.0));
 
 static int fail(const Twine &message) {
-  WithColor::error(errs(), "bfly-learn") << message << "\n";
-  return 1;
+  return bfly::tool::fail("bfly-learn", message);
 }
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::AddExtraVersionPrinter(
-      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  bfly::tool::addVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-learn: learn a butterfly factorization of a target matrix\n\n"
@@ -182,9 +181,7 @@ int main(int argc, char **argv) {
                       {"seed", std::to_string(seed)},
                       {"seconds", secondsText},
                       {"tool", "bfly-learn " BFLY_VERSION}};
-  std::string commandLine = "bfly-learn";
-  for (int i = 1; i < argc; ++i)
-    commandLine += std::string(" ") + argv[i];
+  std::string commandLine = bfly::tool::commandLine("bfly-learn", argc, argv);
   if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
     return fail(toString(std::move(error)));
 

@@ -7,6 +7,7 @@
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Learn/Factorization.h"
 
+#include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -37,14 +38,12 @@ static cl::opt<std::string> functionName("name",
                                          cl::init("transform"));
 
 static int fail(const Twine &message) {
-  WithColor::error(errs(), "bfly-model") << message << "\n";
-  return 1;
+  return bfly::tool::fail("bfly-model", message);
 }
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::AddExtraVersionPrinter(
-      [](raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  bfly::tool::addVersionPrinter();
   cl::ParseCommandLineOptions(
       argc, argv, "bfly-model: write the exact model of a named transform\n");
 
@@ -69,9 +68,7 @@ int main(int argc, char **argv) {
   }
   model.provenance["tool"] = "bfly-model " BFLY_VERSION;
 
-  std::string commandLine = "bfly-model";
-  for (int i = 1; i < argc; ++i)
-    commandLine += std::string(" ") + argv[i];
+  std::string commandLine = bfly::tool::commandLine("bfly-model", argc, argv);
   if (Error error =
           bfly::writeModelFile(model, outputPath, commandLine, functionName))
     return fail(toString(std::move(error)));

@@ -16,6 +16,7 @@
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
+#include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"
 
 int main(int argc, char **argv) {
@@ -35,8 +36,7 @@ int main(int argc, char **argv) {
                       &mlir::createReconcileUnrealizedCastsPass})
     mlir::registerPass([create] { return create(); });
 
-  llvm::cl::AddExtraVersionPrinter(
-      [](llvm::raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+  bfly::tool::addVersionPrinter();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "bfly optimizer driver\n", registry));
 }

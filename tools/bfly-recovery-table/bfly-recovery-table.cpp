@@ -1,6 +1,7 @@
 //===- bfly-recovery-table.cpp - the paper's recovery table, measured -----===//
 #include "bench/RecoveryTable.h"
 
+#include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -28,15 +29,14 @@ static cl::opt<double>
     gradientSeconds("gradient-seconds",
                     cl::desc("Gradient time limit per cell (default 20)"),
                     cl::init(20));
-static cl::opt<int> restarts("restarts",
-                             cl::desc("Gradient restarts per cell (default 64)"),
-                             cl::init(64));
+static cl::opt<int>
+    restarts("restarts", cl::desc("Gradient restarts per cell (default 64)"),
+             cl::init(64));
 static cl::opt<int> jobs("jobs", cl::desc("Restarts run at once (default 2)"),
                          cl::init(2));
 
 static int fail(const Twine &message) {
-  WithColor::error(errs(), "bfly-recovery-table") << message << "\n";
-  return 1;
+  return bfly::tool::fail("bfly-recovery-table", message);
 }
 
 int main(int argc, char **argv) {
