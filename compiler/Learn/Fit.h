@@ -17,8 +17,9 @@
 namespace bfly {
 
 struct FitOptions {
-  /// The model class: "bp" (a butterfly after a learned permutation) or
-  /// "bpp" (an extra size-n permutation factor applied first).
+  /// The model class: "bp" (a butterfly after a learned permutation),
+  /// "bpp" (an extra size-n permutation factor applied first) or "bpbp"
+  /// (two of them; the closed form fits only its BP part).
   std::string modelClass = "bp";
   /// The precision the model is stored and reported in.
   Precision precision = Precision::F32;

@@ -12,41 +12,42 @@ namespace bfly {
 //===----------------------------------------------------------------------===//
 
 BPLayout::BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
-                   bool extraPermutation)
+                   bool extraPermutation, int blocks)
     : n(n), tied(tied), complexTwiddles(complexTwiddles), logits(logits),
-      extraPermutation(extraPermutation) {
+      extraPermutation(extraPermutation), blocks(blocks) {
   stageOffsets.push_back(0);
-  for (int s = 0; s < stages(); ++s)
-    stageOffsets.push_back(stageOffsets.back() +
-                           matrices(s) * 4 * (complexTwiddles ? 2 : 1));
+  for (int b = 0; b < blocks; ++b)
+    for (int s = 0; s < stages(); ++s)
+      stageOffsets.push_back(stageOffsets.back() +
+                             matrices(s) * 4 * (complexTwiddles ? 2 : 1));
 }
 
 int64_t BPLayout::matrices(int stage) const {
   return tied ? int64_t{1} << stage : n / 2;
 }
 
-/// Logits of P alone, without the extra factor's.
-static int64_t mainLogits(const BPLayout &layout) {
-  switch (layout.logits) {
-  case BPLayout::Logits::Fixed:
+int64_t BPLayout::logitsPerBlock() const {
+  switch (logits) {
+  case Logits::Fixed:
     return 0;
-  case BPLayout::Logits::Shared:
+  case Logits::Shared:
     return 3;
-  case BPLayout::Logits::PerLevel:
-    return 3 * int64_t(layout.levels());
+  case Logits::PerLevel:
+    return 3 * int64_t(levels());
   }
   return 0;
 }
 
 int64_t BPLayout::logitCount() const {
   bool extra = extraPermutation && logits != Logits::Fixed;
-  return mainLogits(*this) + (extra ? 3 : 0);
+  return blocks * logitsPerBlock() + (extra ? 3 : 0);
 }
 
-int64_t BPLayout::logitIndex(int level, int choice) const {
+int64_t BPLayout::logitIndex(int block, int level, int choice) const {
   if (level < 0)
-    return logitOffset() + mainLogits(*this) + choice;
-  return logitOffset() + (logits == Logits::Shared ? 0 : 3 * level) + choice;
+    return logitOffset() + blocks * logitsPerBlock() + choice;
+  return logitOffset() + block * logitsPerBlock() +
+         (logits == Logits::Shared ? 0 : 3 * level) + choice;
 }
 
 //===----------------------------------------------------------------------===//
@@ -60,23 +61,35 @@ static const NamedPermutation kChoices[3] = {
     NamedPermutation::ReverseSecondHalf};
 
 BPObjective::BPObjective(const Target &target, BPLayout layout,
-                         const std::vector<int64_t> &fixedPermutation)
-    : target_(target), layout_(std::move(layout)),
-      fixedPermutation_(fixedPermutation) {
-  if (layout_.logits == BPLayout::Logits::Fixed)
-    return;
-  for (int level = layout_.extraPermutation ? -1 : 0; level < layout_.levels();
-       ++level)
-    for (int choice = 0; choice < 3; ++choice)
-      layers_.push_back(
-          {level, choice,
-           namedPermutation(kChoices[choice], layout_.n, layout_.n >> level)});
+                         PermutationTables fixedPermutations)
+    : target_(target), layout_(std::move(layout)) {
+  int64_t n = layout_.n;
+  bool fixed = layout_.logits == BPLayout::Logits::Fixed;
+  for (int block = 0; block < layout_.blocks; ++block) {
+    if (fixed) {
+      if (block < int(fixedPermutations.size()) &&
+          !fixedPermutations[block].empty())
+        layers_.push_back(
+            {Layer::Kind::Gather, block, 0, 0, fixedPermutations[block], 0});
+    } else {
+      int first = block == 0 && layout_.extraPermutation ? -1 : 0;
+      for (int level = first; level < layout_.levels(); ++level)
+        for (int choice = 0; choice < 3; ++choice)
+          layers_.push_back({Layer::Kind::Relaxed, block, level, choice,
+                             namedPermutation(kChoices[choice], n,
+                                              n >> std::max(level, 0)),
+                             0});
+    }
+    for (int stage = 0; stage < layout_.stages(); ++stage)
+      layers_.push_back({Layer::Kind::Stage, block, 0, 0, {}, stage});
+  }
 }
 
-Complex BPObjective::twiddle(const std::vector<double> &theta, int stage,
-                             int64_t matrix, int entry) const {
+Complex BPObjective::twiddle(const std::vector<double> &theta,
+                             const Layer &layer, int64_t matrix,
+                             int entry) const {
   int64_t index = 4 * matrix + entry;
-  int64_t offset = layout_.stageOffset(stage);
+  int64_t offset = layout_.stageOffset(layer.block, layer.stage);
   if (!layout_.complexTwiddles)
     return theta[offset + index];
   return {theta[offset + 2 * index], theta[offset + 2 * index + 1]};
@@ -85,32 +98,40 @@ Complex BPObjective::twiddle(const std::vector<double> &theta, int stage,
 double BPObjective::evaluate(const std::vector<double> &theta,
                              std::vector<double> *gradient) const {
   int64_t n = layout_.n;
-  Rows x = Rows::Zero(n, n);
-  if (layout_.logits == BPLayout::Logits::Fixed) {
-    for (int64_t i = 0; i < n; ++i)
-      x(i, fixedPermutation_.empty() ? i : fixedPermutation_[i]) = 1.0;
-  } else {
-    x.setIdentity();
-  }
+  Rows x = Rows::Identity(n, n);
+  Eigen::RowVectorXcd x0(n), x1(n);
   // The input of every layer, kept for the backward pass.
   std::vector<Rows> saved;
+  saved.reserve(layers_.size());
   for (const Layer &layer : layers_) {
     saved.push_back(x);
-    double p = sigmoid(theta[layout_.logitIndex(layer.level, layer.choice)]);
-    for (int64_t i = 0; i < n; ++i)
-      x.row(i) = (1.0 - p) * saved.back().row(i) +
-                 p * saved.back().row(layer.gather[i]);
-  }
-  for (int s = 0; s < layout_.stages(); ++s) {
-    saved.push_back(x);
-    int64_t h = int64_t{1} << s;
-    for (int64_t pair = 0; pair < n / 2; ++pair) {
-      int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
-      int64_t m = layout_.tied ? pair % h : pair;
-      Eigen::RowVectorXcd x0 = x.row(top), x1 = x.row(bottom);
-      x.row(top) = twiddle(theta, s, m, 0) * x0 + twiddle(theta, s, m, 1) * x1;
-      x.row(bottom) =
-          twiddle(theta, s, m, 2) * x0 + twiddle(theta, s, m, 3) * x1;
+    const Rows &in = saved.back();
+    switch (layer.kind) {
+    case Layer::Kind::Gather:
+      for (int64_t i = 0; i < n; ++i)
+        x.row(i) = in.row(layer.gather[i]);
+      break;
+    case Layer::Kind::Relaxed: {
+      double p = sigmoid(
+          theta[layout_.logitIndex(layer.block, layer.level, layer.choice)]);
+      for (int64_t i = 0; i < n; ++i)
+        x.row(i) = (1.0 - p) * in.row(i) + p * in.row(layer.gather[i]);
+      break;
+    }
+    case Layer::Kind::Stage: {
+      int64_t h = int64_t{1} << layer.stage;
+      for (int64_t pair = 0; pair < n / 2; ++pair) {
+        int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
+        int64_t m = layout_.tied ? pair % h : pair;
+        x0 = in.row(top);
+        x1 = in.row(bottom);
+        x.row(top) = twiddle(theta, layer, m, 0) * x0 +
+                     twiddle(theta, layer, m, 1) * x1;
+        x.row(bottom) = twiddle(theta, layer, m, 2) * x0 +
+                        twiddle(theta, layer, m, 3) * x1;
+      }
+      break;
+    }
     }
   }
 
@@ -131,47 +152,61 @@ double BPObjective::evaluate(const std::vector<double> &theta,
     return loss;
 
   gradient->assign(theta.size(), 0.0);
-  for (int s = layout_.stages() - 1; s >= 0; --s) {
-    const Rows &in = saved[layers_.size() + s];
-    int64_t h = int64_t{1} << s;
-    int64_t offset = layout_.stageOffset(s);
-    for (int64_t pair = 0; pair < n / 2; ++pair) {
-      int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
-      int64_t m = layout_.tied ? pair % h : pair;
-      // dL/dt = sum over columns of G_y conj(x) (Eigen's dot conjugates
-      // its left side).
-      Complex dt[4] = {
-          in.row(top).dot(g.row(top)), in.row(bottom).dot(g.row(top)),
-          in.row(top).dot(g.row(bottom)), in.row(bottom).dot(g.row(bottom))};
-      for (int e = 0; e < 4; ++e) {
-        int64_t index = 4 * m + e;
-        if (layout_.complexTwiddles) {
-          (*gradient)[offset + 2 * index] += dt[e].real();
-          (*gradient)[offset + 2 * index + 1] += dt[e].imag();
-        } else {
-          (*gradient)[offset + index] += dt[e].real();
-        }
-      }
-      Eigen::RowVectorXcd g0 = g.row(top), g1 = g.row(bottom);
-      g.row(top) = std::conj(twiddle(theta, s, m, 0)) * g0 +
-                   std::conj(twiddle(theta, s, m, 2)) * g1;
-      g.row(bottom) = std::conj(twiddle(theta, s, m, 1)) * g0 +
-                      std::conj(twiddle(theta, s, m, 3)) * g1;
-    }
-  }
+  Rows next(n, n);
   for (size_t k = layers_.size(); k-- > 0;) {
     const Layer &layer = layers_[k];
     const Rows &in = saved[k];
-    int64_t logit = layout_.logitIndex(layer.level, layer.choice);
-    double p = sigmoid(theta[logit]);
-    double dp = 0.0;
-    Rows next = (1.0 - p) * g;
-    for (int64_t i = 0; i < n; ++i) {
-      dp += g.row(i).dot(in.row(layer.gather[i]) - in.row(i)).real();
-      next.row(layer.gather[i]) += p * g.row(i);
+    switch (layer.kind) {
+    case Layer::Kind::Gather:
+      next.setZero();
+      for (int64_t i = 0; i < n; ++i)
+        next.row(layer.gather[i]) += g.row(i);
+      g.swap(next);
+      break;
+    case Layer::Kind::Relaxed: {
+      int64_t logit = layout_.logitIndex(layer.block, layer.level, layer.choice);
+      double p = sigmoid(theta[logit]);
+      double dp = 0.0;
+      next = (1.0 - p) * g;
+      for (int64_t i = 0; i < n; ++i) {
+        dp += g.row(i).dot(in.row(layer.gather[i]) - in.row(i)).real();
+        next.row(layer.gather[i]) += p * g.row(i);
+      }
+      (*gradient)[logit] += dp * p * (1.0 - p);
+      g.swap(next);
+      break;
     }
-    (*gradient)[logit] += dp * p * (1.0 - p);
-    g = std::move(next);
+    case Layer::Kind::Stage: {
+      int64_t h = int64_t{1} << layer.stage;
+      int64_t offset = layout_.stageOffset(layer.block, layer.stage);
+      for (int64_t pair = 0; pair < n / 2; ++pair) {
+        int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
+        int64_t m = layout_.tied ? pair % h : pair;
+        // dL/dt = sum over columns of G_y conj(x) (Eigen's dot conjugates
+        // its left side).
+        Complex dt[4] = {in.row(top).dot(g.row(top)),
+                         in.row(bottom).dot(g.row(top)),
+                         in.row(top).dot(g.row(bottom)),
+                         in.row(bottom).dot(g.row(bottom))};
+        for (int e = 0; e < 4; ++e) {
+          int64_t index = 4 * m + e;
+          if (layout_.complexTwiddles) {
+            (*gradient)[offset + 2 * index] += dt[e].real();
+            (*gradient)[offset + 2 * index + 1] += dt[e].imag();
+          } else {
+            (*gradient)[offset + index] += dt[e].real();
+          }
+        }
+        x0 = g.row(top);
+        x1 = g.row(bottom);
+        g.row(top) = std::conj(twiddle(theta, layer, m, 0)) * x0 +
+                     std::conj(twiddle(theta, layer, m, 2)) * x1;
+        g.row(bottom) = std::conj(twiddle(theta, layer, m, 1)) * x0 +
+                        std::conj(twiddle(theta, layer, m, 3)) * x1;
+      }
+      break;
+    }
+    }
   }
   return loss;
 }
@@ -193,40 +228,61 @@ std::vector<double> randomParameters(const BPLayout &layout,
   return theta;
 }
 
-PermutationChoices roundPermutation(const BPLayout &layout,
-                                    const std::vector<double> &theta) {
-  PermutationChoices choices;
+std::vector<PermutationChoices>
+roundPermutations(const BPLayout &layout, const std::vector<double> &theta) {
+  std::vector<PermutationChoices> result(layout.blocks);
   if (layout.logits == BPLayout::Logits::Fixed)
-    return choices;
-  auto kept = [&](int level, int choice) {
-    return theta[layout.logitIndex(level, choice)] >= 0.0;
-  };
-  for (int level = 0; level < layout.levels(); ++level)
-    choices.levels.push_back({kept(level, 0), kept(level, 1), kept(level, 2)});
-  if (layout.extraPermutation)
-    choices.extra = LevelChoices{kept(-1, 0), kept(-1, 1), kept(-1, 2)};
-  return choices;
+    return result;
+  for (int block = 0; block < layout.blocks; ++block) {
+    auto kept = [&](int level, int choice) {
+      return theta[layout.logitIndex(block, level, choice)] >= 0.0;
+    };
+    for (int level = 0; level < layout.levels(); ++level)
+      result[block].levels.push_back(
+          {kept(level, 0), kept(level, 1), kept(level, 2)});
+    if (block == 0 && layout.extraPermutation)
+      result[block].extra = LevelChoices{kept(-1, 0), kept(-1, 1), kept(-1, 2)};
+  }
+  return result;
+}
+
+PermutationTables tablesOf(const std::vector<PermutationChoices> &choices,
+                           int64_t n) {
+  PermutationTables tables;
+  for (const PermutationChoices &choice : choices)
+    tables.push_back(choice.table(n));
+  return tables;
+}
+
+std::string describe(const std::vector<PermutationChoices> &choices) {
+  std::string text;
+  for (const PermutationChoices &choice : choices)
+    text += (text.empty() ? "" : " | ") + choice.describe();
+  return text;
 }
 
 Factorization toFactorization(const BPLayout &layout,
                               const std::vector<double> &theta,
-                              const PermutationChoices &permutation,
+                              const std::vector<PermutationChoices> &permutations,
                               ElementType type, bool realIO) {
   Factorization model;
   model.n = layout.n;
   model.type = type;
   model.realInput = model.realOutput = realIO;
-  for (Permutation &factor : permutation.factors(layout.n))
-    model.factors.push_back(factor);
-  for (int s = 0; s < layout.stages(); ++s) {
-    Stage stage{int64_t{1} << s, {}};
-    int64_t offset = layout.stageOffset(s);
-    for (int64_t i = 0; i < 4 * layout.matrices(s); ++i)
-      stage.twiddles.push_back(
-          layout.complexTwiddles
-              ? Complex(theta[offset + 2 * i], theta[offset + 2 * i + 1])
-              : Complex(theta[offset + i]));
-    model.factors.push_back(std::move(stage));
+  for (int block = 0; block < layout.blocks; ++block) {
+    if (block < int(permutations.size()))
+      for (Permutation &factor : permutations[block].factors(layout.n))
+        model.factors.push_back(factor);
+    for (int s = 0; s < layout.stages(); ++s) {
+      Stage stage{int64_t{1} << s, {}};
+      int64_t offset = layout.stageOffset(block, s);
+      for (int64_t i = 0; i < 4 * layout.matrices(s); ++i)
+        stage.twiddles.push_back(
+            layout.complexTwiddles
+                ? Complex(theta[offset + 2 * i], theta[offset + 2 * i + 1])
+                : Complex(theta[offset + i]));
+      model.factors.push_back(std::move(stage));
+    }
   }
   model.roundToPrecision();
   return model;

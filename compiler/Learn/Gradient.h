@@ -18,9 +18,10 @@
 
 namespace bfly {
 
-/// How a BP model's parameters are laid out in one vector of doubles:
-/// stage twiddles (stride 1 first; (re, im) pairs for complex twiddles),
-/// then the permutation logits (none when the permutation is fixed).
+/// How a (BP)^k model's parameters are laid out in one vector of doubles:
+/// the stage twiddles of every block (block 0, applied first, first; stride
+/// 1 first; (re, im) pairs for complex twiddles), then the permutation
+/// logits of every block, then those of BPP's extra factor.
 struct BPLayout {
   enum class Logits { Fixed, Shared, PerLevel };
 
@@ -28,32 +29,39 @@ struct BPLayout {
   bool tied = false;
   bool complexTwiddles = true;
   Logits logits = Logits::Shared;
-
-  /// BPP: an extra size-n permutation factor applied before P.
+  /// BPP: an extra size-n permutation factor applied before block 0's P.
   bool extraPermutation = false;
+  /// k: 1 for BP and BPP, 2 for BPBP.
+  int blocks = 1;
 
   BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
-           bool extraPermutation = false);
+           bool extraPermutation = false, int blocks = 1);
   int stages() const { return log2Exact(n); }
   int levels() const { return stages() - 1; } ///< block sizes n .. 4
   int64_t matrices(int stage) const;          ///< 2x2 matrices of a stage
-  int64_t stageOffset(int stage) const { return stageOffsets[stage]; }
+  int64_t stageOffset(int block, int stage) const {
+    return stageOffsets[block * stages() + stage];
+  }
   int64_t logitOffset() const { return stageOffsets.back(); }
+  int64_t logitsPerBlock() const;
   int64_t logitCount() const;
   int64_t size() const { return logitOffset() + logitCount(); }
   /// The logit of `choice` (0 even/odd, 1 first half, 2 second half) at a
-  /// level; level -1 is the extra factor of a BPP model.
-  int64_t logitIndex(int level, int choice) const;
+  /// level of a block's P; level -1 is BPP's extra factor.
+  int64_t logitIndex(int block, int level, int choice) const;
 
-  std::vector<int64_t> stageOffsets; ///< stages() + 1 entries
+  std::vector<int64_t> stageOffsets; ///< blocks * stages() + 1 entries
 };
 
-/// The MSE of a BP model against a target (the paper's loss: RMSE^2) and its
-/// gradient. With a fixed permutation only the twiddles are parameters.
+/// One fixed permutation per block (an empty table is the identity).
+using PermutationTables = std::vector<std::vector<int64_t>>;
+
+/// The MSE of a (BP)^k model against a target (the paper's loss: RMSE^2)
+/// and its gradient. With fixed permutations only the twiddles move.
 class BPObjective {
 public:
   BPObjective(const Target &target, BPLayout layout,
-              const std::vector<int64_t> &fixedPermutation = {});
+              PermutationTables fixedPermutations = {});
 
   /// The loss at `theta`; the gradient too when `gradient` is not null.
   double evaluate(const std::vector<double> &theta,
@@ -62,19 +70,21 @@ public:
   const BPLayout &layout() const { return layout_; }
 
 private:
-  using Rows =
-      Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  Complex twiddle(const std::vector<double> &theta, int stage, int64_t matrix,
-                  int entry) const;
+  using Rows = Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic,
+                             Eigen::RowMajor>;
+  /// One step of the chain, in the order it is applied.
+  struct Layer {
+    enum class Kind { Relaxed, Gather, Stage } kind;
+    int block = 0;
+    int level = 0, choice = 0;    ///< Relaxed: which logit
+    std::vector<int64_t> gather; ///< Relaxed and Gather: y[i] = x[gather[i]]
+    int stage = 0;               ///< Stage: log2 of its stride
+  };
+  Complex twiddle(const std::vector<double> &theta, const Layer &layer,
+                  int64_t matrix, int entry) const;
 
   const Target &target_;
   BPLayout layout_;
-  std::vector<int64_t> fixedPermutation_;
-  /// The relaxed permutation layers in order: level, choice, gather table.
-  struct Layer {
-    int level, choice;
-    std::vector<int64_t> gather;
-  };
   std::vector<Layer> layers_;
 };
 
@@ -83,18 +93,27 @@ private:
 std::vector<double> randomParameters(const BPLayout &layout,
                                      std::mt19937_64 &rng);
 
-/// The permutation the logits round to (a choice is kept when its logit is
-/// at least 0).
-PermutationChoices roundPermutation(const BPLayout &layout,
-                                    const std::vector<double> &theta);
+/// The permutation of each block that the logits round to (a choice is
+/// kept when its logit is at least 0).
+std::vector<PermutationChoices> roundPermutations(
+    const BPLayout &layout, const std::vector<double> &theta);
 
-/// The parameters' model: permutation factors, then the stages.
+/// The gather tables of chosen permutations, one per block.
+PermutationTables tablesOf(const std::vector<PermutationChoices> &choices,
+                           int64_t n);
+
+/// "p1 | p2": the permutations of a (BP)^k model.
+std::string describe(const std::vector<PermutationChoices> &choices);
+
+/// The parameters' model: for each block, its permutation factors, then its
+/// stages.
 Factorization toFactorization(const BPLayout &layout,
                               const std::vector<double> &theta,
-                              const PermutationChoices &permutation,
+                              const std::vector<PermutationChoices> &permutations,
                               ElementType type, bool realIO);
 
-/// Twiddles of a fixed-permutation layout from those of a relaxed one.
+/// The twiddles of `theta`: the parameters of the same model with its
+/// permutations fixed.
 std::vector<double> twiddlesOnly(const BPLayout &layout,
                                  const std::vector<double> &theta);
 

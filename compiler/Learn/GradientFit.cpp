@@ -20,19 +20,26 @@ double secondsSince(Clock::time_point start) {
 struct Trial {
   double rmse = INFINITY;
   std::vector<double> twiddles; ///< a Fixed layout's parameters
-  PermutationChoices permutation;
+  std::vector<PermutationChoices> permutations; ///< one per BP block
   BPLayout::Logits logits = BPLayout::Logits::Fixed;
   double learningRate = 0;
   int64_t steps = 0;
 };
 
-/// The objective of a frozen permutation: only the twiddles move.
+/// The layout of options.modelClass: bp, bpp (extra factor) or bpbp.
+BPLayout layoutFor(const FitOptions &options, int64_t n,
+                   BPLayout::Logits logits) {
+  return BPLayout(n, options.tied, options.complexTwiddles, logits,
+                  options.modelClass == "bpp",
+                  options.modelClass == "bpbp" ? 2 : 1);
+}
+
+/// The objective of frozen permutations: only the twiddles move.
 BPObjective frozen(const Target &target, const FitOptions &options,
-                   const std::vector<int64_t> &table) {
+                   const std::vector<PermutationChoices> &permutations) {
   return BPObjective(target,
-                     BPLayout(target.size(), options.tied,
-                              options.complexTwiddles, BPLayout::Logits::Fixed),
-                     table);
+                     layoutFor(options, target.size(), BPLayout::Logits::Fixed),
+                     tablesOf(permutations, target.size()));
 }
 
 double polish(const BPObjective &objective, std::vector<double> &twiddles,
@@ -59,12 +66,13 @@ Trial runTrial(const Target &target, const FitOptions &options, int index,
   trial.logits = !options.learnPermutation ? BPLayout::Logits::Fixed
                  : perLevel                ? BPLayout::Logits::PerLevel
                                            : BPLayout::Logits::Shared;
-  BPLayout layout(target.size(), options.tied, options.complexTwiddles,
-                  trial.logits, options.modelClass == "bpp");
+  BPLayout layout = layoutFor(options, target.size(), trial.logits);
+  std::vector<PermutationChoices> fixedPermutations(layout.blocks,
+                                                    options.permutation);
   BPObjective objective(target, layout,
                         options.learnPermutation
-                            ? std::vector<int64_t>{}
-                            : options.permutation.table(target.size()));
+                            ? PermutationTables{}
+                            : tablesOf(fixedPermutations, target.size()));
   std::vector<double> theta = randomParameters(layout, rng), gradient;
   Adam adam;
   adam.learningRate = trial.learningRate;
@@ -75,17 +83,16 @@ Trial runTrial(const Target &target, const FitOptions &options, int index,
     if (step % options.epochSteps != 0 && step != options.maxSteps)
       continue;
     // Round the permutation, freeze it, polish a copy of the twiddles.
-    PermutationChoices permutation = options.learnPermutation
-                                         ? roundPermutation(layout, theta)
-                                         : options.permutation;
+    std::vector<PermutationChoices> permutations =
+        options.learnPermutation ? roundPermutations(layout, theta)
+                                 : fixedPermutations;
     std::vector<double> twiddles = twiddlesOnly(layout, theta);
-    double rmse =
-        polish(frozen(target, options, permutation.table(target.size())),
-               twiddles, options.polishSteps);
+    double rmse = polish(frozen(target, options, permutations), twiddles,
+                         options.polishSteps);
     if (rmse < trial.rmse) {
       trial.rmse = rmse;
       trial.twiddles = std::move(twiddles);
-      trial.permutation = permutation;
+      trial.permutations = permutations;
     }
     if (trial.rmse <= options.targetRmse ||
         secondsSince(start) > options.timeLimitSeconds)
@@ -137,18 +144,17 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
     result.seconds = secondsSince(start);
     return result;
   }
-  std::vector<int64_t> table = best.permutation.table(n);
-  polish(frozen(target, options, table), best.twiddles,
+  polish(frozen(target, options, best.permutations), best.twiddles,
          options.finalPolishSteps);
-  BPLayout layout(n, options.tied, options.complexTwiddles,
-                  BPLayout::Logits::Fixed);
+  BPLayout layout = layoutFor(options, n, BPLayout::Logits::Fixed);
   bool realTwiddles = !options.complexTwiddles;
   ElementType type{target.real && realTwiddles ? Field::Real : Field::Complex,
                    options.precision};
-  result.model = toFactorization(layout, best.twiddles, best.permutation, type,
+  result.model = toFactorization(layout, best.twiddles, best.permutations,
+                                 type,
                                  target.real && type.field == Field::Complex);
   result.rmse = rmse(result.model.toDense(), target);
-  result.permutation = best.permutation.describe();
+  result.permutation = describe(best.permutations);
   result.seconds = secondsSince(start);
   return result;
 }

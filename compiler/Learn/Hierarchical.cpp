@@ -95,6 +95,8 @@ std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a) {
 }
 
 FitResult fitHierarchical(const Target &target, const FitOptions &options) {
+  // A BP model is a BPBP whose second butterfly and permutation are the
+  // identity: for bpbp the closed form fits that BP part.
   auto start = std::chrono::steady_clock::now();
   int64_t n = target.size();
   FitResult best;

@@ -50,18 +50,34 @@ TEST(GradientTest, BppExtraPermutationGradientsAreExact) {
         BPObjective(dst, BPLayout(8, false, true, logits, true)), 6);
 }
 
+TEST(GradientTest, BpbpGradientsAreExact) {
+  Target convolution = *makeTarget("convolution", 8, 1);
+  expectGradientMatchesFiniteDifferences(
+      BPObjective(convolution,
+                  BPLayout(8, false, true, BPLayout::Logits::PerLevel, false,
+                           2)),
+      7);
+  std::vector<int64_t> evenOdd =
+      namedPermutation(NamedPermutation::EvenOdd, 8, 8);
+  expectGradientMatchesFiniteDifferences(
+      BPObjective(convolution,
+                  BPLayout(8, false, true, BPLayout::Logits::Fixed, false, 2),
+                  {evenOdd, evenOdd}),
+      8);
+}
+
 TEST(GradientTest, FixedPermutationAndRealTwiddleGradientsAreExact) {
   Target hadamard = *makeTarget("hadamard", 16);
   std::vector<int64_t> bitReverse =
       namedPermutation(NamedPermutation::BitReverse, 16, 16);
   expectGradientMatchesFiniteDifferences(
       BPObjective(hadamard, BPLayout(16, false, false, BPLayout::Logits::Fixed),
-                  bitReverse),
+                  {bitReverse}),
       3);
   expectGradientMatchesFiniteDifferences(
       BPObjective(*makeTarget("dft", 16),
                   BPLayout(16, true, true, BPLayout::Logits::Fixed),
-                  bitReverse),
+                  {bitReverse}),
       4);
 }
 
@@ -72,13 +88,13 @@ TEST(GradientTest, LossIsTheSquaredRmseOfTheModel) {
   BPLayout layout(16, false, true, BPLayout::Logits::Fixed);
   std::vector<int64_t> table =
       namedPermutation(NamedPermutation::BitReverse, 16, 16);
-  BPObjective objective(dft, layout, table);
+  BPObjective objective(dft, layout, {table});
   std::mt19937_64 rng(5);
   std::vector<double> theta = randomParameters(layout, rng);
   PermutationChoices bitReverse =
       PermutationChoices::shared(16, {true, false, false});
   Factorization model = toFactorization(
-      layout, theta, bitReverse, {Field::Complex, Precision::F64}, false);
+      layout, theta, {bitReverse}, {Field::Complex, Precision::F64}, false);
   EXPECT_NEAR(std::sqrt(objective.evaluate(theta, nullptr)),
               rmse(model.toDense(), dft), 1e-12);
 }

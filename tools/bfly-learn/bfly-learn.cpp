@@ -28,7 +28,7 @@ static cl::opt<std::string>
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string>
-    modelClass("model", cl::desc("Model class: bp (default) or bpp"),
+    modelClass("model", cl::desc("Model class: bp (default), bpp or bpbp"),
                cl::init("bp"));
 static cl::opt<std::string>
     method("method",
@@ -107,9 +107,9 @@ int main(int argc, char **argv) {
       return fail("unknown target '" + targetName + "': expected one of " +
                   join(bfly::targetNames(), ", "));
   }
-  if (modelClass != "bp" && modelClass != "bpp")
+  if (modelClass != "bp" && modelClass != "bpp" && modelClass != "bpbp")
     return fail("unsupported model class '" + modelClass +
-                "': the learner fits bp and bpp so far");
+                "': expected bp, bpp or bpbp");
   if (method != "auto" && method != "hierarchical" && method != "gradient")
     return fail("unknown method '" + method +
                 "': expected hierarchical, gradient or auto");
