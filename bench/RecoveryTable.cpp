@@ -26,25 +26,20 @@ std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options) {
       std::optional<Target> target = makeTarget(name, n);
       if (!target)
         continue;
-      // The paper's model class where bfly fits it (bpbp not yet: bp),
-      // except for the closed form at sizes the gradient does not reach,
-      // where bpp's 64 candidates cost minutes for no exact answer.
+      // The paper's model class, except bpp where only the closed form
+      // runs: its 64 candidates there cost minutes for no exact answer.
       bool gradient = n <= options.gradientMaxSize;
       FitOptions fit;
-      fit.modelClass = paperModel(name) == "bpp" && gradient ? "bpp" : "bp";
+      fit.modelClass =
+          gradient || paperModel(name) == "bpbp" ? paperModel(name) : "bp";
       fit.precision = Precision::F32;
       fit.targetRmse = options.recoveredRmse;
       fit.threads = options.jobs;
       fit.restarts = options.gradientRestarts;
       fit.timeLimitSeconds = options.gradientSeconds;
-      FitResult result = fitHierarchical(*target, fit);
+      fit.allowGradient = gradient;
+      FitResult result = fitAuto(*target, fit);
       double seconds = result.seconds;
-      if (result.rmse > options.recoveredRmse && gradient) {
-        FitResult byGradient = fitGradient(*target, fit);
-        seconds += byGradient.seconds;
-        if (byGradient.rmse < result.rmse)
-          result = std::move(byGradient);
-      }
       RecoveryCell cell{name,          n,
                         "bp",          paperModel(name),
                         result.method, result.permutation,

@@ -49,6 +49,9 @@ struct FitOptions {
   } logitSharing = LogitSharing::Random;
   bool tied = false;
   bool complexTwiddles = true;
+  /// fitAuto: whether the gradient method may run when the closed forms
+  /// fall short.
+  bool allowGradient = true;
 };
 
 struct FitResult {
@@ -58,6 +61,8 @@ struct FitResult {
   std::string method;      ///< which method produced the model
   std::string permutation; ///< PermutationChoices::describe() of the winner
   int candidatesTried = 0; ///< permutations (hierarchical) or trials
+  /// Why a method produced no model at all (the model is then empty).
+  std::string failure;
 };
 
 /// An RMSE as reports print it: "2.49e-09".
@@ -74,6 +79,12 @@ std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a);
 /// then rounded to options.precision (the RMSE reported is after rounding).
 FitResult fitHierarchical(const Target &target, const FitOptions &options);
 
+/// BPBP in closed form for a normal matrix T = V L V^H (convolutions are):
+/// orders the rows of V^H into a butterfly after a family permutation,
+/// W = B1 P1, and factors T W^H = B2 P2 by the closed form. Reports
+/// (infinite RMSE) when T is not normal or no order is found.
+FitResult fitSpectral(const Target &target, const FitOptions &options);
+
 /// The paper's method: random restarts of Adam on a BP model (relaxed,
 /// learned permutation or a fixed one), rounding, freezing and polishing
 /// the permutation with L-BFGS every epoch, stopping all restarts at the
@@ -81,6 +92,12 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options);
 /// seed and thread count (trials run in rounds of `threads`), unless the
 /// time limit cuts a round short.
 FitResult fitGradient(const Target &target, const FitOptions &options);
+
+/// The fastest route first: the spectral closed form for bpbp, the
+/// hierarchical one for every class (bpbp: its BP part), then the gradient
+/// method if they fall short of the target RMSE and it is allowed. The best
+/// result is kept; its time is that of every route tried.
+FitResult fitAuto(const Target &target, const FitOptions &options);
 
 } // namespace bfly
 

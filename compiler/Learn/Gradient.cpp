@@ -75,10 +75,10 @@ BPObjective::BPObjective(const Target &target, BPLayout layout,
       int first = block == 0 && layout_.extraPermutation ? -1 : 0;
       for (int level = first; level < layout_.levels(); ++level)
         for (int choice = 0; choice < 3; ++choice)
-          layers_.push_back({Layer::Kind::Relaxed, block, level, choice,
-                             namedPermutation(kChoices[choice], n,
-                                              n >> std::max(level, 0)),
-                             0});
+          layers_.push_back(
+              {Layer::Kind::Relaxed, block, level, choice,
+               namedPermutation(kChoices[choice], n, n >> std::max(level, 0)),
+               0});
     }
     for (int stage = 0; stage < layout_.stages(); ++stage)
       layers_.push_back({Layer::Kind::Stage, block, 0, 0, {}, stage});
@@ -125,10 +125,10 @@ double BPObjective::evaluate(const std::vector<double> &theta,
         int64_t m = layout_.tied ? pair % h : pair;
         x0 = in.row(top);
         x1 = in.row(bottom);
-        x.row(top) = twiddle(theta, layer, m, 0) * x0 +
-                     twiddle(theta, layer, m, 1) * x1;
-        x.row(bottom) = twiddle(theta, layer, m, 2) * x0 +
-                        twiddle(theta, layer, m, 3) * x1;
+        x.row(top) =
+            twiddle(theta, layer, m, 0) * x0 + twiddle(theta, layer, m, 1) * x1;
+        x.row(bottom) =
+            twiddle(theta, layer, m, 2) * x0 + twiddle(theta, layer, m, 3) * x1;
       }
       break;
     }
@@ -164,7 +164,8 @@ double BPObjective::evaluate(const std::vector<double> &theta,
       g.swap(next);
       break;
     case Layer::Kind::Relaxed: {
-      int64_t logit = layout_.logitIndex(layer.block, layer.level, layer.choice);
+      int64_t logit =
+          layout_.logitIndex(layer.block, layer.level, layer.choice);
       double p = sigmoid(theta[logit]);
       double dp = 0.0;
       next = (1.0 - p) * g;
@@ -184,10 +185,9 @@ double BPObjective::evaluate(const std::vector<double> &theta,
         int64_t m = layout_.tied ? pair % h : pair;
         // dL/dt = sum over columns of G_y conj(x) (Eigen's dot conjugates
         // its left side).
-        Complex dt[4] = {in.row(top).dot(g.row(top)),
-                         in.row(bottom).dot(g.row(top)),
-                         in.row(top).dot(g.row(bottom)),
-                         in.row(bottom).dot(g.row(bottom))};
+        Complex dt[4] = {
+            in.row(top).dot(g.row(top)), in.row(bottom).dot(g.row(top)),
+            in.row(top).dot(g.row(bottom)), in.row(bottom).dot(g.row(bottom))};
         for (int e = 0; e < 4; ++e) {
           int64_t index = 4 * m + e;
           if (layout_.complexTwiddles) {
@@ -261,10 +261,10 @@ std::string describe(const std::vector<PermutationChoices> &choices) {
   return text;
 }
 
-Factorization toFactorization(const BPLayout &layout,
-                              const std::vector<double> &theta,
-                              const std::vector<PermutationChoices> &permutations,
-                              ElementType type, bool realIO) {
+Factorization
+toFactorization(const BPLayout &layout, const std::vector<double> &theta,
+                const std::vector<PermutationChoices> &permutations,
+                ElementType type, bool realIO) {
   Factorization model;
   model.n = layout.n;
   model.type = type;

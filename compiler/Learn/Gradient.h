@@ -70,13 +70,13 @@ public:
   const BPLayout &layout() const { return layout_; }
 
 private:
-  using Rows = Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic,
-                             Eigen::RowMajor>;
+  using Rows =
+      Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   /// One step of the chain, in the order it is applied.
   struct Layer {
     enum class Kind { Relaxed, Gather, Stage } kind;
     int block = 0;
-    int level = 0, choice = 0;    ///< Relaxed: which logit
+    int level = 0, choice = 0;   ///< Relaxed: which logit
     std::vector<int64_t> gather; ///< Relaxed and Gather: y[i] = x[gather[i]]
     int stage = 0;               ///< Stage: log2 of its stride
   };
@@ -95,8 +95,8 @@ std::vector<double> randomParameters(const BPLayout &layout,
 
 /// The permutation of each block that the logits round to (a choice is
 /// kept when its logit is at least 0).
-std::vector<PermutationChoices> roundPermutations(
-    const BPLayout &layout, const std::vector<double> &theta);
+std::vector<PermutationChoices>
+roundPermutations(const BPLayout &layout, const std::vector<double> &theta);
 
 /// The gather tables of chosen permutations, one per block.
 PermutationTables tablesOf(const std::vector<PermutationChoices> &choices,
@@ -107,10 +107,10 @@ std::string describe(const std::vector<PermutationChoices> &choices);
 
 /// The parameters' model: for each block, its permutation factors, then its
 /// stages.
-Factorization toFactorization(const BPLayout &layout,
-                              const std::vector<double> &theta,
-                              const std::vector<PermutationChoices> &permutations,
-                              ElementType type, bool realIO);
+Factorization
+toFactorization(const BPLayout &layout, const std::vector<double> &theta,
+                const std::vector<PermutationChoices> &permutations,
+                ElementType type, bool realIO);
 
 /// The twiddles of `theta`: the parameters of the same model with its
 /// permutations fixed.

@@ -19,7 +19,7 @@ double secondsSince(Clock::time_point start) {
 /// What one trial found: its best polished twiddles for a fixed permutation.
 struct Trial {
   double rmse = INFINITY;
-  std::vector<double> twiddles; ///< a Fixed layout's parameters
+  std::vector<double> twiddles;                 ///< a Fixed layout's parameters
   std::vector<PermutationChoices> permutations; ///< one per BP block
   BPLayout::Logits logits = BPLayout::Logits::Fixed;
   double learningRate = 0;
@@ -139,7 +139,8 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
   FitResult result;
   result.method = "gradient";
   result.candidatesTried = index;
-  if (best.twiddles.empty()) { // the time limit allowed no trial at all
+  if (best.twiddles.empty()) {
+    result.failure = "the time limit allowed no restart to finish an epoch";
     result.rmse = INFINITY;
     result.seconds = secondsSince(start);
     return result;
@@ -150,8 +151,7 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
   bool realTwiddles = !options.complexTwiddles;
   ElementType type{target.real && realTwiddles ? Field::Real : Field::Complex,
                    options.precision};
-  result.model = toFactorization(layout, best.twiddles, best.permutations,
-                                 type,
+  result.model = toFactorization(layout, best.twiddles, best.permutations, type,
                                  target.real && type.field == Field::Complex);
   result.rmse = rmse(result.model.toDense(), target);
   result.permutation = describe(best.permutations);

@@ -66,7 +66,10 @@ int main(int argc, char **argv) {
       targetName.empty() ? provenanceValue(d.provenance, "target") : targetName;
   if (name.empty())
     return fail("the kernel's provenance names no target: pass --target");
-  std::optional<bfly::Target> target = bfly::makeTarget(name, d.n);
+  // Seeded targets (convolution, randn) are rebuilt with the model's seed.
+  uint64_t seed = 0;
+  StringRef(provenanceValue(d.provenance, "seed")).getAsInteger(10, seed);
+  std::optional<bfly::Target> target = bfly::makeTarget(name, d.n, seed);
   if (!target)
     return fail("unknown target '" + name + "': expected one of " +
                 join(bfly::targetNames(), ", "));

@@ -33,9 +33,10 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     method("method",
            cl::desc("Fitting method: hierarchical (closed form over the "
-                    "permutation family), gradient (the paper's: Adam "
+                    "permutation family), spectral (bpbp of a normal "
+                    "matrix in closed form), gradient (the paper's: Adam "
                     "restarts, relaxed permutations, L-BFGS polish) or auto "
-                    "(hierarchical, then gradient if it falls short; "
+                    "(closed forms first, then gradient if they fall short; "
                     "default)"),
            cl::init("auto"));
 static cl::opt<int> restarts("restarts",
@@ -110,9 +111,12 @@ int main(int argc, char **argv) {
   if (modelClass != "bp" && modelClass != "bpp" && modelClass != "bpbp")
     return fail("unsupported model class '" + modelClass +
                 "': expected bp, bpp or bpbp");
-  if (method != "auto" && method != "hierarchical" && method != "gradient")
+  if (method != "auto" && method != "hierarchical" && method != "gradient" &&
+      method != "spectral")
     return fail("unknown method '" + method +
-                "': expected hierarchical, gradient or auto");
+                "': expected hierarchical, spectral, gradient or auto");
+  if (method == "spectral" && modelClass != "bpbp")
+    return fail("--method=spectral fits --model=bpbp");
   if (restarts < 1 || steps < 1 || jobs < 0 || timeLimit <= 0)
     return fail("--restarts, --steps and --time-limit must be positive");
   if (permutation != "learned" && permutation != "identity" &&
@@ -153,17 +157,15 @@ int main(int argc, char **argv) {
     options.permutation =
         bfly::PermutationChoices::shared(length, {true, false, false});
 
-  bfly::FitResult result;
-  if (method != "gradient")
-    result = bfly::fitHierarchical(*target, options);
-  if (method == "gradient" ||
-      (method == "auto" && result.rmse > options.targetRmse)) {
-    bfly::FitResult gradient = bfly::fitGradient(*target, options);
-    if (method == "gradient" || gradient.rmse < result.rmse)
-      result = std::move(gradient);
-  }
+  bfly::FitResult result =
+      method == "hierarchical" ? bfly::fitHierarchical(*target, options)
+      : method == "spectral"   ? bfly::fitSpectral(*target, options)
+      : method == "gradient"   ? bfly::fitGradient(*target, options)
+                               : bfly::fitAuto(*target, options);
   if (terminal)
     errs() << "\r\033[K";
+  if (!result.failure.empty())
+    return fail(result.method + " found no model: " + result.failure);
 
   std::string rmseText = bfly::formatRmse(result.rmse);
   char secondsText[32];
