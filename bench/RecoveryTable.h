@@ -27,7 +27,7 @@ struct RecoveryOptions {
   /// this size, for at most `gradientSeconds` a cell.
   int64_t gradientMaxSize = 64;
   double gradientSeconds = 20;
-  int gradientRestarts = 64;
+  int gradientRestarts = 128;
   int jobs = 2;
   std::function<void(const std::string &)> progress;
 };

@@ -30,10 +30,10 @@ struct FitOptions {
   std::function<void(const std::string &)> progress;
 
   // The gradient method (the paper's).
-  int restarts = 8; ///< random trials in all
-  int threads = 2;  ///< trials run concurrently, in rounds
+  int restarts = 32; ///< random restarts in all
+  int threads = 2;   ///< trials run concurrently, in rounds
   double timeLimitSeconds = 120;
-  int maxSteps = 3000;  ///< Adam steps per trial
+  int maxSteps = 30000; ///< Adam steps per restart, at most
   int epochSteps = 100; ///< round, freeze and polish this often
   int polishSteps = 15; ///< L-BFGS steps of each periodic polish
   int finalPolishSteps = 50;

@@ -2,9 +2,12 @@
 #include "compiler/Learn/Fit.h"
 #include "compiler/Learn/Gradient.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <thread>
 
 namespace bfly {
@@ -52,53 +55,98 @@ double polish(const BPObjective &objective, std::vector<double> &twiddles,
   return std::sqrt(loss);
 }
 
-Trial runTrial(const Target &target, const FitOptions &options, int index,
-               Clock::time_point start) {
-  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(index));
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  Trial trial;
-  trial.learningRate =
-      options.minLearningRate *
-      std::pow(options.maxLearningRate / options.minLearningRate, unit(rng));
-  using Sharing = FitOptions::LogitSharing;
-  bool perLevel = options.logitSharing == Sharing::PerLevel ||
-                  (options.logitSharing == Sharing::Random && unit(rng) < 0.5);
-  trial.logits = !options.learnPermutation ? BPLayout::Logits::Fixed
-                 : perLevel                ? BPLayout::Logits::PerLevel
-                                           : BPLayout::Logits::Shared;
-  BPLayout layout = layoutFor(options, target.size(), trial.logits);
-  std::vector<PermutationChoices> fixedPermutations(layout.blocks,
-                                                    options.permutation);
-  BPObjective objective(target, layout,
-                        options.learnPermutation
-                            ? PermutationTables{}
-                            : tablesOf(fixedPermutations, target.size()));
-  std::vector<double> theta = randomParameters(layout, rng), gradient;
-  Adam adam;
-  adam.learningRate = trial.learningRate;
-  for (int step = 1; step <= options.maxSteps; ++step) {
-    objective.evaluate(theta, &gradient);
-    adam.step(theta, gradient);
-    trial.steps = step;
-    if (step % options.epochSteps != 0 && step != options.maxSteps)
-      continue;
-    // Round the permutation, freeze it, polish a copy of the twiddles.
-    std::vector<PermutationChoices> permutations =
-        options.learnPermutation ? roundPermutations(layout, theta)
-                                 : fixedPermutations;
-    std::vector<double> twiddles = twiddlesOnly(layout, theta);
-    double rmse = polish(frozen(target, options, permutations), twiddles,
-                         options.polishSteps);
-    if (rmse < trial.rmse) {
-      trial.rmse = rmse;
-      trial.twiddles = std::move(twiddles);
-      trial.permutations = permutations;
-    }
-    if (trial.rmse <= options.targetRmse ||
-        secondsSince(start) > options.timeLimitSeconds)
-      break;
+/// One random restart: its parameters, optimizer state and best polish.
+class Restart {
+public:
+  Restart(const Target &target, const FitOptions &options, int index)
+      : target_(target), options_(options), index_(index),
+        rng_(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(index)),
+        layout_(layoutFor(options, target.size(), drawLogits())),
+        fixedPermutations_(layout_.blocks, options.permutation),
+        objective_(target, layout_,
+                   options.learnPermutation
+                       ? PermutationTables{}
+                       : tablesOf(fixedPermutations_, target.size())) {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    adam_.learningRate =
+        options.minLearningRate *
+        std::pow(options.maxLearningRate / options.minLearningRate, unit(rng_));
+    best_.learningRate = adam_.learningRate;
+    best_.logits = layout_.logits;
+    theta_ = randomParameters(layout_, rng_);
   }
-  return trial;
+
+  /// Up to `steps` more Adam steps; every epoch the permutation is rounded
+  /// and frozen and a copy of the twiddles polished. Stops early at the
+  /// target RMSE, the step limit or the deadline.
+  void advance(int steps, Clock::time_point start) {
+    std::vector<double> gradient;
+    for (int k = 0; k < steps && !finished(); ++k) {
+      objective_.evaluate(theta_, &gradient);
+      adam_.step(theta_, gradient);
+      ++best_.steps;
+      if (best_.steps % options_.epochSteps != 0 &&
+          best_.steps != options_.maxSteps)
+        continue;
+      std::vector<PermutationChoices> permutations =
+          options_.learnPermutation ? roundPermutations(layout_, theta_)
+                                    : fixedPermutations_;
+      std::vector<double> twiddles = twiddlesOnly(layout_, theta_);
+      double rmse = polish(frozen(target_, options_, permutations), twiddles,
+                           options_.polishSteps);
+      if (rmse < best_.rmse) {
+        best_.rmse = rmse;
+        best_.twiddles = std::move(twiddles);
+        best_.permutations = permutations;
+      }
+      if (secondsSince(start) > options_.timeLimitSeconds)
+        break;
+    }
+  }
+
+  bool finished() const {
+    return best_.rmse <= options_.targetRmse ||
+           best_.steps >= options_.maxSteps;
+  }
+  const Trial &best() const { return best_; }
+  int index() const { return index_; }
+
+private:
+  BPLayout::Logits drawLogits() {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    using Sharing = FitOptions::LogitSharing;
+    bool perLevel =
+        options_.logitSharing == Sharing::PerLevel ||
+        (options_.logitSharing == Sharing::Random && unit(rng_) < 0.5);
+    return !options_.learnPermutation ? BPLayout::Logits::Fixed
+           : perLevel                 ? BPLayout::Logits::PerLevel
+                                      : BPLayout::Logits::Shared;
+  }
+
+  const Target &target_;
+  const FitOptions &options_;
+  int index_;
+  std::mt19937_64 rng_;
+  BPLayout layout_;
+  std::vector<PermutationChoices> fixedPermutations_;
+  BPObjective objective_;
+  std::vector<double> theta_;
+  Adam adam_;
+  Trial best_;
+};
+
+/// Runs body(k) for k < count on `threads` threads, k = w, w + threads, ...
+/// on thread w: the same split for the same thread count.
+void parallelFor(size_t count, int threads,
+                 const std::function<void(size_t)> &body) {
+  std::vector<std::thread> workers;
+  for (int w = 0; w < threads; ++w)
+    workers.emplace_back([&, w] {
+      for (size_t k = size_t(w); k < count; k += size_t(threads))
+        body(k);
+    });
+  for (std::thread &worker : workers)
+    worker.join();
 }
 } // namespace
 
@@ -106,39 +154,46 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
   auto start = Clock::now();
   int64_t n = target.size();
   int threads = std::max(1, options.threads);
+  // Successive halving (the paper ran Hyperband): every restart gets one
+  // epoch, the best third three times as many steps, and so on.
+  std::vector<std::unique_ptr<Restart>> alive;
+  for (int i = 0; i < options.restarts; ++i)
+    alive.push_back(std::make_unique<Restart>(target, options, i));
   Trial best;
-  int index = 0;
-  while (index < options.restarts && best.rmse > options.targetRmse &&
-         secondsSince(start) <= options.timeLimitSeconds) {
-    int round = std::min(threads, options.restarts - index);
-    std::vector<Trial> trials(round);
-    std::vector<std::thread> workers;
-    for (int k = 0; k < round; ++k)
-      workers.emplace_back(
-          [&, k] { trials[k] = runTrial(target, options, index + k, start); });
-    for (std::thread &worker : workers)
-      worker.join();
-    for (Trial &trial : trials) // in trial order: deterministic ties
-      if (trial.rmse < best.rmse)
-        best = std::move(trial);
-    index += round;
+  int steps = options.epochSteps, rung = 0;
+  while (!alive.empty()) {
+    parallelFor(alive.size(), threads,
+                [&](size_t k) { alive[k]->advance(steps, start); });
+    for (const auto &restart : alive) // in restart order: deterministic ties
+      if (restart->best().rmse < best.rmse)
+        best = restart->best();
+    ++rung;
     if (options.progress) {
-      double elapsed = secondsSince(start);
       char line[160];
       std::snprintf(line, sizeof line,
-                    "gradient: %d/%d restarts, best rmse %s, %.1f s elapsed, "
-                    "at most %.0f s left",
-                    index, options.restarts, formatRmse(best.rmse).c_str(),
-                    elapsed,
-                    std::min(options.timeLimitSeconds - elapsed,
-                             elapsed / index * (options.restarts - index)));
+                    "gradient: rung %d, %zu restarts ran %d steps, best rmse "
+                    "%s, %.1f s elapsed",
+                    rung, alive.size(), alive.front()->best().steps,
+                    formatRmse(best.rmse).c_str(), secondsSince(start));
       options.progress(line);
     }
+    if (best.rmse <= options.targetRmse ||
+        secondsSince(start) > options.timeLimitSeconds)
+      break;
+    std::stable_sort(alive.begin(), alive.end(),
+                     [](const auto &a, const auto &b) {
+                       return a->best().rmse < b->best().rmse;
+                     });
+    alive.resize((alive.size() + 2) / 3);
+    alive.erase(std::remove_if(alive.begin(), alive.end(),
+                               [](const auto &r) { return r->finished(); }),
+                alive.end());
+    steps *= 3;
   }
 
   FitResult result;
   result.method = "gradient";
-  result.candidatesTried = index;
+  result.candidatesTried = options.restarts;
   if (best.twiddles.empty()) {
     result.failure = "the time limit allowed no restart to finish an epoch";
     result.rmse = INFINITY;

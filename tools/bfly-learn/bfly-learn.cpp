@@ -40,8 +40,8 @@ static cl::opt<std::string>
                     "default)"),
            cl::init("auto"));
 static cl::opt<int> restarts("restarts",
-                             cl::desc("Gradient: random restarts (default 8)"),
-                             cl::init(8));
+                             cl::desc("Gradient: random restarts (default 32)"),
+                             cl::init(32));
 // Not --threads: LLVM's libraries register that name already.
 static cl::opt<int> jobs("jobs",
                          cl::desc("Gradient: restarts run at once, one thread "
@@ -55,8 +55,8 @@ static cl::opt<double> timeLimit("time-limit",
                                  cl::init(120.0));
 static cl::opt<int> steps("steps",
                           cl::desc("Gradient: Adam steps per restart "
-                                   "(default 3000)"),
-                          cl::init(3000));
+                                   "(default 30000)"),
+                          cl::init(30000));
 static cl::opt<bool> tied("tied", cl::desc("Gradient: tied twiddles"),
                           cl::init(false));
 static cl::opt<std::string>

@@ -30,8 +30,8 @@ static cl::opt<double>
                     cl::desc("Gradient time limit per cell (default 20)"),
                     cl::init(20));
 static cl::opt<int>
-    restarts("restarts", cl::desc("Gradient restarts per cell (default 64)"),
-             cl::init(64));
+    restarts("restarts", cl::desc("Gradient restarts per cell (default 128)"),
+             cl::init(128));
 static cl::opt<int> jobs("jobs", cl::desc("Restarts run at once (default 2)"),
                          cl::init(2));
 
