@@ -101,11 +101,12 @@ double BPObjective::evaluate(const std::vector<double> &theta,
   Rows x = Rows::Identity(n, n);
   Eigen::RowVectorXcd x0(n), x1(n);
   // The input of every layer, kept for the backward pass.
-  std::vector<Rows> saved;
-  saved.reserve(layers_.size());
-  for (const Layer &layer : layers_) {
-    saved.push_back(x);
-    const Rows &in = saved.back();
+  std::vector<Rows> &saved = saved_;
+  saved.resize(layers_.size());
+  for (size_t k = 0; k < layers_.size(); ++k) {
+    const Layer &layer = layers_[k];
+    saved[k] = x;
+    const Rows &in = saved[k];
     switch (layer.kind) {
     case Layer::Kind::Gather:
       for (int64_t i = 0; i < n; ++i)
@@ -137,7 +138,7 @@ double BPObjective::evaluate(const std::vector<double> &theta,
 
   // Loss and its gradient G = dL/dRe(M) + i dL/dIm(M).
   double entries = double(n) * double(n);
-  Rows g;
+  Rows &g = g_;
   double loss;
   if (target_.real) {
     Eigen::MatrixXd difference = x.real() - target_.matrix.real();
@@ -152,7 +153,8 @@ double BPObjective::evaluate(const std::vector<double> &theta,
     return loss;
 
   gradient->assign(theta.size(), 0.0);
-  Rows next(n, n);
+  Rows &next = next_;
+  next.resize(n, n);
   for (size_t k = layers_.size(); k-- > 0;) {
     const Layer &layer = layers_[k];
     const Rows &in = saved[k];

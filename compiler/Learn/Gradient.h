@@ -57,7 +57,8 @@ struct BPLayout {
 using PermutationTables = std::vector<std::vector<int64_t>>;
 
 /// The MSE of a (BP)^k model against a target (the paper's loss: RMSE^2)
-/// and its gradient. With fixed permutations only the twiddles move.
+/// and its gradient. With fixed permutations only the twiddles move. It
+/// keeps its work buffers between calls: one objective per thread.
 class BPObjective {
 public:
   BPObjective(const Target &target, BPLayout layout,
@@ -86,6 +87,11 @@ private:
   const Target &target_;
   BPLayout layout_;
   std::vector<Layer> layers_;
+  /// The input of every layer, the gradient and a scratch matrix, reused
+  /// across calls (allocating them anew each call costs more than the
+  /// arithmetic at N >= 128).
+  mutable std::vector<Rows> saved_;
+  mutable Rows g_, next_;
 };
 
 /// Random twiddles with E|t|^2 = 1/2 (unitary-sized 2x2 blocks) and small

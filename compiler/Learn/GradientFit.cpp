@@ -80,6 +80,8 @@ public:
   /// and frozen and a copy of the twiddles polished. Stops early at the
   /// target RMSE, the step limit or the deadline.
   void advance(int steps, Clock::time_point start) {
+    if (secondsSince(start) > options_.timeLimitSeconds)
+      return;
     std::vector<double> gradient;
     for (int k = 0; k < steps && !finished(); ++k) {
       objective_.evaluate(theta_, &gradient);

@@ -21,11 +21,12 @@ namespace {
 void rankOne(const Eigen::RowVectorXcd &x0, const Eigen::RowVectorXcd &x1,
              Complex u[2], Eigen::RowVectorXcd &v) {
   double a = x0.squaredNorm(), c = x1.squaredNorm();
-  Complex b = x0.dot(x1); // sum conj(x0) x1... Eigen's dot conjugates x0
-  b = std::conj(b);       // b = sum x0 conj(x1), the (0,1) Gram entry
+  // The Gram matrix X X^H = [a b; conj(b) c], b = sum x0 conj(x1) (Eigen's
+  // dot conjugates its left side).
+  Complex b = x1.dot(x0);
   double lambda = 0.5 * (a + c) + std::hypot(0.5 * (a - c), std::abs(b));
   Complex e0, e1;
-  if (std::abs(b) > 1e-300 * (a + c) && std::abs(b) > 0) {
+  if (std::abs(b) > 0) {
     e0 = b;
     e1 = lambda - a;
   } else {
