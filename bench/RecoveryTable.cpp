@@ -1,6 +1,7 @@
 //===- RecoveryTable.cpp - the paper's recovery table, measured -----------===//
 #include "bench/RecoveryTable.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -36,7 +37,10 @@ std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options) {
       fit.targetRmse = options.recoveredRmse;
       fit.threads = options.jobs;
       fit.restarts = options.gradientRestarts;
-      fit.timeLimitSeconds = options.gradientSeconds;
+      // Time grows with the size: the largest size gets gradientSeconds.
+      fit.timeLimitSeconds =
+          std::max(5.0, options.gradientSeconds * double(n) /
+                            double(options.gradientMaxSize));
       fit.allowGradient = gradient;
       FitResult result = fitAuto(*target, fit);
       double seconds = result.seconds;

@@ -24,7 +24,8 @@ struct RecoveryOptions {
   std::vector<int64_t> sizes = {8, 16, 32, 64, 128, 256, 512, 1024};
   double recoveredRmse = 1e-4; ///< the paper's bar (float32)
   /// The gradient method runs where the closed form falls short, up to
-  /// this size, for at most `gradientSeconds` a cell.
+  /// this size, for at most `gradientSeconds` at that size and
+  /// proportionally less below it.
   int64_t gradientMaxSize = 64;
   double gradientSeconds = 20;
   int gradientRestarts = 128;

@@ -49,6 +49,9 @@ struct FitOptions {
   } logitSharing = LogitSharing::Random;
   bool tied = false;
   bool complexTwiddles = true;
+  /// Start a new bracket of restarts while time is left and the target is
+  /// not reached (off: one bracket, a time-independent result).
+  bool repeatBrackets = true;
   /// fitAuto: whether the gradient method may run when the closed forms
   /// fall short.
   bool allowGradient = true;

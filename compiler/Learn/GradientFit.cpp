@@ -156,46 +156,57 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
   auto start = Clock::now();
   int64_t n = target.size();
   int threads = std::max(1, options.threads);
-  // Successive halving (the paper ran Hyperband): every restart gets one
-  // epoch, the best third three times as many steps, and so on.
-  std::vector<std::unique_ptr<Restart>> alive;
-  for (int i = 0; i < options.restarts; ++i)
-    alive.push_back(std::make_unique<Restart>(target, options, i));
+  // Successive halving (the paper ran Hyperband): every restart of a
+  // bracket gets one epoch, the best third three times as many steps, and
+  // so on. A bracket that ends short of the target leaves its time to a new
+  // bracket of fresh restarts.
   Trial best;
-  int steps = options.epochSteps, rung = 0;
-  while (!alive.empty()) {
-    parallelFor(alive.size(), threads,
-                [&](size_t k) { alive[k]->advance(steps, start); });
-    for (const auto &restart : alive) // in restart order: deterministic ties
-      if (restart->best().rmse < best.rmse)
-        best = restart->best();
-    ++rung;
-    if (options.progress) {
-      char line[160];
-      std::snprintf(line, sizeof line,
-                    "gradient: rung %d, %zu restarts ran %d steps, best rmse "
-                    "%s, %.1f s elapsed",
-                    rung, alive.size(), alive.front()->best().steps,
-                    formatRmse(best.rmse).c_str(), secondsSince(start));
-      options.progress(line);
+  int rung = 0, brackets = 0;
+  while (best.rmse > options.targetRmse &&
+         secondsSince(start) <= options.timeLimitSeconds) {
+    std::vector<std::unique_ptr<Restart>> alive;
+    for (int i = 0; i < options.restarts; ++i)
+      alive.push_back(std::make_unique<Restart>(
+          target, options, brackets * options.restarts + i));
+    ++brackets;
+    int steps = options.epochSteps;
+    while (!alive.empty()) {
+      parallelFor(alive.size(), threads,
+                  [&](size_t k) { alive[k]->advance(steps, start); });
+      for (const auto &restart : alive) // restart order: deterministic ties
+        if (restart->best().rmse < best.rmse)
+          best = restart->best();
+      ++rung;
+      if (options.progress) {
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "gradient: bracket %d rung %d, %zu restarts ran %d "
+                      "steps, best rmse %s, %.1f s elapsed",
+                      brackets, rung, alive.size(),
+                      alive.front()->best().steps,
+                      formatRmse(best.rmse).c_str(), secondsSince(start));
+        options.progress(line);
+      }
+      if (best.rmse <= options.targetRmse ||
+          secondsSince(start) > options.timeLimitSeconds)
+        break;
+      std::stable_sort(alive.begin(), alive.end(),
+                       [](const auto &a, const auto &b) {
+                         return a->best().rmse < b->best().rmse;
+                       });
+      alive.resize((alive.size() + 2) / 3);
+      alive.erase(std::remove_if(alive.begin(), alive.end(),
+                                 [](const auto &r) { return r->finished(); }),
+                  alive.end());
+      steps *= 3;
     }
-    if (best.rmse <= options.targetRmse ||
-        secondsSince(start) > options.timeLimitSeconds)
+    if (!options.repeatBrackets)
       break;
-    std::stable_sort(alive.begin(), alive.end(),
-                     [](const auto &a, const auto &b) {
-                       return a->best().rmse < b->best().rmse;
-                     });
-    alive.resize((alive.size() + 2) / 3);
-    alive.erase(std::remove_if(alive.begin(), alive.end(),
-                               [](const auto &r) { return r->finished(); }),
-                alive.end());
-    steps *= 3;
   }
 
   FitResult result;
   result.method = "gradient";
-  result.candidatesTried = options.restarts;
+  result.candidatesTried = brackets * options.restarts;
   if (best.twiddles.empty()) {
     result.failure = "the time limit allowed no restart to finish an epoch";
     result.rmse = INFINITY;
