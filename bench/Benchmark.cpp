@@ -57,51 +57,52 @@ double medianSecondsPerCall(const std::function<void()> &call,
 
 namespace {
 
-/// FFTW's batched complex DFT in float or double, planned with MEASURE.
-template <typename Real> class FftwBatch;
-
-template <> class FftwBatch<float> {
-public:
-  FftwBatch(int n, int batch, int sign) : size_(size_t(n) * batch) {
-    in_ = fftwf_alloc_complex(size_);
-    out_ = fftwf_alloc_complex(size_);
-    plan_ = fftwf_plan_many_dft(1, &n, batch, in_, nullptr, 1, n, out_, nullptr,
-                                1, n, sign, FFTW_MEASURE);
-    std::fill_n(&in_[0][0], 2 * size_, 0.5f);
-  }
-  ~FftwBatch() {
-    fftwf_destroy_plan(plan_);
-    fftwf_free(in_);
-    fftwf_free(out_);
-  }
-  void run() { fftwf_execute(plan_); }
-
-private:
-  size_t size_;
-  fftwf_complex *in_, *out_;
-  fftwf_plan plan_;
+/// FFTW's API in one precision: the fftwf_ functions or the fftw_ ones.
+template <typename Real> struct FftwApi;
+template <> struct FftwApi<float> {
+  using Complex = fftwf_complex;
+  using Plan = fftwf_plan;
+  static constexpr auto allocate = fftwf_alloc_complex;
+  static constexpr auto planMany = fftwf_plan_many_dft;
+  static constexpr auto execute = fftwf_execute;
+  static constexpr auto destroy = fftwf_destroy_plan;
+  static constexpr auto release = fftwf_free;
+};
+template <> struct FftwApi<double> {
+  using Complex = fftw_complex;
+  using Plan = fftw_plan;
+  static constexpr auto allocate = fftw_alloc_complex;
+  static constexpr auto planMany = fftw_plan_many_dft;
+  static constexpr auto execute = fftw_execute;
+  static constexpr auto destroy = fftw_destroy_plan;
+  static constexpr auto release = fftw_free;
 };
 
-template <> class FftwBatch<double> {
+/// FFTW's batched complex DFT, planned with MEASURE.
+template <typename Real> class FftwBatch {
+  using Api = FftwApi<Real>;
+
 public:
   FftwBatch(int n, int batch, int sign) : size_(size_t(n) * batch) {
-    in_ = fftw_alloc_complex(size_);
-    out_ = fftw_alloc_complex(size_);
-    plan_ = fftw_plan_many_dft(1, &n, batch, in_, nullptr, 1, n, out_, nullptr,
-                               1, n, sign, FFTW_MEASURE);
-    std::fill_n(&in_[0][0], 2 * size_, 0.5);
+    in_ = Api::allocate(size_);
+    out_ = Api::allocate(size_);
+    plan_ = Api::planMany(1, &n, batch, in_, nullptr, 1, n, out_, nullptr, 1, n,
+                          sign, FFTW_MEASURE);
+    std::fill_n(&in_[0][0], 2 * size_, Real(0.5));
   }
   ~FftwBatch() {
-    fftw_destroy_plan(plan_);
-    fftw_free(in_);
-    fftw_free(out_);
+    Api::destroy(plan_);
+    Api::release(in_);
+    Api::release(out_);
   }
-  void run() { fftw_execute(plan_); }
+  FftwBatch(const FftwBatch &) = delete;
+  FftwBatch &operator=(const FftwBatch &) = delete;
+  void run() { Api::execute(plan_); }
 
 private:
   size_t size_;
-  fftw_complex *in_, *out_;
-  fftw_plan plan_;
+  typename Api::Complex *in_, *out_;
+  typename Api::Plan plan_;
 };
 
 template <typename Real>
