@@ -179,12 +179,14 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
       ++rung;
       if (options.progress) {
         char line[160];
-        std::snprintf(line, sizeof line,
-                      "gradient: bracket %d rung %d, %zu restarts ran %d "
-                      "steps, best rmse %s, %.1f s elapsed",
-                      brackets, rung, alive.size(),
-                      alive.front()->best().steps,
-                      formatRmse(best.rmse).c_str(), secondsSince(start));
+        std::snprintf(
+            line, sizeof line,
+            "gradient: bracket %d rung %d, %zu restarts ran %d "
+            "steps, best rmse %s, %.1f s elapsed, at most %.0f s "
+            "left",
+            brackets, rung, alive.size(), alive.front()->best().steps,
+            formatRmse(best.rmse).c_str(), secondsSince(start),
+            std::max(0.0, options.timeLimitSeconds - secondsSince(start)));
         options.progress(line);
       }
       if (best.rmse <= options.targetRmse ||
