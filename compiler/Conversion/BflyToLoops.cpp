@@ -209,8 +209,9 @@ private:
 };
 } // namespace
 
-/// Arithmetic per 2x2 twiddle matrix or diagonal entry, as lowered here.
-static int64_t flopsPerEntry(bool complex) { return complex ? 6 : 1; }
+/// Real operations in one multiplication and one addition, as lowered here.
+static int64_t multiplyFlops(bool complex) { return complex ? 6 : 1; }
+static int64_t addFlops(bool complex) { return complex ? 2 : 1; }
 
 static int64_t countNonzero(DenseElementsAttr attr) {
   int64_t count = 0;
@@ -304,13 +305,14 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
     }
     if (auto stage = dyn_cast<StageOp>(op)) {
       builder.lowerStage(stage, src, dst);
-      flops += n / 2 * (4 * flopsPerEntry(complex) + 2 * (complex ? 2 : 1));
+      // Per pair: four products and two sums.
+      flops += n / 2 * (4 * multiplyFlops(complex) + 2 * addFlops(complex));
       nonzeroTwiddles += countNonzero(stage.getTwiddles());
     } else if (auto perm = dyn_cast<PermuteOp>(op)) {
       builder.lowerPermute(perm, src, dst);
     } else if (auto diag = dyn_cast<DiagOp>(op)) {
       builder.lowerDiag(diag, src, dst);
-      flops += n * flopsPerEntry(complex);
+      flops += n * multiplyFlops(complex);
     } else {
       builder.lowerFieldChange(src, dst);
     }
