@@ -38,9 +38,8 @@ std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options) {
       fit.threads = options.jobs;
       fit.restarts = options.gradientRestarts;
       // Time grows with the size: the largest size gets gradientSeconds.
-      fit.timeLimitSeconds =
-          std::max(5.0, options.gradientSeconds * double(n) /
-                            double(options.gradientMaxSize));
+      fit.timeLimitSeconds = std::max(5.0, options.gradientSeconds * double(n) /
+                                               double(options.gradientMaxSize));
       fit.allowGradient = gradient;
       FitResult result = fitAuto(*target, fit);
       double seconds = result.seconds;

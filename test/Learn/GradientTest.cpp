@@ -53,9 +53,8 @@ TEST(GradientTest, BppExtraPermutationGradientsAreExact) {
 TEST(GradientTest, BpbpGradientsAreExact) {
   Target convolution = *makeTarget("convolution", 8, 1);
   expectGradientMatchesFiniteDifferences(
-      BPObjective(convolution,
-                  BPLayout(8, false, true, BPLayout::Logits::PerLevel, false,
-                           2)),
+      BPObjective(convolution, BPLayout(8, false, true,
+                                        BPLayout::Logits::PerLevel, false, 2)),
       7);
   std::vector<int64_t> evenOdd =
       namedPermutation(NamedPermutation::EvenOdd, 8, 8);
