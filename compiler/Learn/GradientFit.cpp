@@ -94,8 +94,12 @@ public:
           options_.learnPermutation ? roundPermutations(layout_, theta_)
                                     : fixedPermutations_;
       std::vector<double> twiddles = twiddlesOnly(layout_, theta_);
-      double rmse = polish(frozen(target_, options_, permutations), twiddles,
-                           options_.polishSteps);
+      BPObjective frozenObjective = frozen(target_, options_, permutations);
+      double rmse = polish(frozenObjective, twiddles, options_.polishSteps);
+      // Close to the target: the longer final polish often finishes the
+      // job now, which saves every step that would come after.
+      if (rmse > options_.targetRmse && rmse < 10 * options_.targetRmse)
+        rmse = polish(frozenObjective, twiddles, options_.finalPolishSteps);
       if (rmse < best_.rmse) {
         best_.rmse = rmse;
         best_.twiddles = std::move(twiddles);
