@@ -43,11 +43,11 @@ std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options) {
       fit.allowGradient = gradient;
       FitResult result = fitAuto(*target, fit);
       double seconds = result.seconds;
-      RecoveryCell cell{name,          n,
-                        "bp",          paperModel(name),
-                        result.method, result.permutation,
-                        result.rmse,   rms(*target),
-                        seconds,       result.rmse <= options.recoveredRmse};
+      RecoveryCell cell{name,           n,
+                        fit.modelClass, paperModel(name),
+                        result.method,  result.permutation,
+                        result.rmse,    rms(*target),
+                        seconds,        result.rmse <= options.recoveredRmse};
       if (options.progress) {
         char line[200];
         std::snprintf(line, sizeof line,
