@@ -123,8 +123,7 @@ toFactorization(const BPLayout &layout, const std::vector<double> &theta,
 std::vector<double> twiddlesOnly(const BPLayout &layout,
                                  const std::vector<double> &theta);
 
-/// Adam on f; stops after `steps` or when `stop` says so (checked with the
-/// loss every step). Returns the last loss.
+/// Adam (Kingma and Ba): one step per call, bias-corrected moments.
 struct Adam {
   double learningRate = 1e-2, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
   std::vector<double> m, v;

@@ -24,8 +24,6 @@ struct Trial {
   double rmse = INFINITY;
   std::vector<double> twiddles;                 ///< a Fixed layout's parameters
   std::vector<PermutationChoices> permutations; ///< one per BP block
-  BPLayout::Logits logits = BPLayout::Logits::Fixed;
-  double learningRate = 0;
   int64_t steps = 0;
 };
 
@@ -59,7 +57,7 @@ double polish(const BPObjective &objective, std::vector<double> &twiddles,
 class Restart {
 public:
   Restart(const Target &target, const FitOptions &options, int index)
-      : target_(target), options_(options), index_(index),
+      : target_(target), options_(options),
         rng_(options.seed * 0x9E3779B97F4A7C15ull + uint64_t(index)),
         layout_(layoutFor(options, target.size(), drawLogits())),
         fixedPermutations_(layout_.blocks, options.permutation),
@@ -71,8 +69,6 @@ public:
     adam_.learningRate =
         options.minLearningRate *
         std::pow(options.maxLearningRate / options.minLearningRate, unit(rng_));
-    best_.learningRate = adam_.learningRate;
-    best_.logits = layout_.logits;
     theta_ = randomParameters(layout_, rng_);
   }
 
@@ -115,7 +111,6 @@ public:
            best_.steps >= options_.maxSteps;
   }
   const Trial &best() const { return best_; }
-  int index() const { return index_; }
 
 private:
   BPLayout::Logits drawLogits() {
@@ -131,7 +126,6 @@ private:
 
   const Target &target_;
   const FitOptions &options_;
-  int index_;
   std::mt19937_64 rng_;
   BPLayout layout_;
   std::vector<PermutationChoices> fixedPermutations_;
