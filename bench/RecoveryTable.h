@@ -21,13 +21,15 @@ struct RecoveryOptions {
   std::vector<std::string> targets = {"dft",         "dct",      "dst",
                                       "convolution", "hadamard", "hartley",
                                       "legendre",    "randn"};
-  std::vector<int64_t> sizes = {8, 16, 32, 64, 128, 256, 512, 1024};
+  std::vector<int64_t> sizes = {8, 16, 32, 64, 128, 256, 512, 1024, 2048};
   double recoveredRmse = 1e-4; ///< the paper's bar (float32)
-  /// The gradient method runs where the closed form falls short, up to
+  /// Every cell is fitted again in float64 by the closed forms, to this.
+  double polishedRmse = 1e-10;
+  /// The gradient method runs where the closed forms fall short, up to
   /// this size, for at most `gradientSeconds` at that size and
   /// proportionally less below it.
-  int64_t gradientMaxSize = 64;
-  double gradientSeconds = 20;
+  int64_t gradientMaxSize = 32;
+  double gradientSeconds = 10;
   int gradientRestarts = 128;
   int jobs = 2;
   std::function<void(const std::string &)> progress;
@@ -41,6 +43,10 @@ struct RecoveryCell {
   std::string method, permutation;
   double rmse = 0, targetRms = 0, seconds = 0;
   bool recovered = false;
+  /// The float64 fit by the closed forms alone.
+  std::string f64Method;
+  double f64Rmse = 0, f64Seconds = 0;
+  bool polished = false;
 };
 
 std::vector<RecoveryCell> runRecoveryTable(const RecoveryOptions &options);

@@ -77,6 +77,12 @@ std::string formatRmse(double rmse);
 /// approximation of a 2 x m block. Exact when `a` is a butterfly.
 std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a);
 
+/// A complex matrix M in factorButterfly's orientation with Re(M) = t,
+/// which is a butterfly whenever some butterfly has real part t (the real
+/// targets of complex models). Closed form, O(n^2 log n); RealPartLift.cpp
+/// explains how. When no butterfly fits, M is an approximation.
+Eigen::MatrixXcd liftRealPart(const Eigen::MatrixXd &t);
+
 /// The closed-form method: for each permutation of the shared-logit family,
 /// factor T P^-1 hierarchically; keep the best. Fitted in double precision,
 /// then rounded to options.precision (the RMSE reported is after rounding).

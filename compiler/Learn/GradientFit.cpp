@@ -179,10 +179,11 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
         char line[160];
         std::snprintf(
             line, sizeof line,
-            "gradient: bracket %d rung %d, %zu restarts ran %d "
+            "gradient: bracket %d rung %d, %zu restarts ran %lld "
             "steps, best rmse %s, %.1f s elapsed, at most %.0f s "
             "left",
-            brackets, rung, alive.size(), alive.front()->best().steps,
+            brackets, rung, alive.size(),
+            (long long)alive.front()->best().steps,
             formatRmse(best.rmse).c_str(), secondsSince(start),
             std::max(0.0, options.timeLimitSeconds - secondsSince(start)));
         options.progress(line);

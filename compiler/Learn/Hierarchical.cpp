@@ -8,9 +8,14 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Learn/Fit.h"
 
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace bfly {
 
@@ -37,6 +42,98 @@ void rankOne(const Eigen::RowVectorXcd &x0, const Eigen::RowVectorXcd &x1,
   u[0] = e0 / norm;
   u[1] = e1 / norm;
   v = std::conj(u[0]) * x0 + std::conj(u[1]) * x1;
+}
+/// The model B P: `choices`' permutation factors, then `stages`, rounded
+/// to `precision`. A real target with real twiddles gets a real model;
+/// otherwise a complex model of a real target reads real input, returns
+/// Re(y).
+Factorization modelOf(std::vector<Stage> stages,
+                      const PermutationChoices &choices, const Target &target,
+                      Precision precision) {
+  Factorization model;
+  model.n = target.size();
+  bool realTwiddles = true;
+  for (const Stage &stage : stages)
+    for (Complex t : stage.twiddles)
+      realTwiddles &= t.imag() == 0.0;
+  model.type = {target.real && realTwiddles ? Field::Real : Field::Complex,
+                precision};
+  model.realInput = model.realOutput =
+      target.real && model.type.field == Field::Complex;
+  for (Permutation &perm : choices.factors(model.n))
+    model.factors.push_back(perm);
+  for (Stage &stage : stages)
+    model.factors.push_back(std::move(stage));
+  model.roundToPrecision();
+  return model;
+}
+
+/// Lower bounds on the RMSE against `a` of any butterfly B (any twiddles)
+/// of `a`'s field, [0], and when `a` is real of Re(B) for a complex B, [1]:
+/// B's blocks of four rows {k + j n/4} and n/4 consecutive columns have
+/// rank one (their real parts rank two), so each block's energy beyond that
+/// rank is error that no B avoids (Eckart-Young); the blocks partition the
+/// matrix.
+std::array<double, 2> levelTwoBounds(const Target &a) {
+  int64_t n = a.size(), q = n / 4;
+  if (n < 8)
+    return {0, 0};
+  double excess[2] = {0, 0};
+  for (int64_t k = 0; k < q; ++k)
+    for (int64_t c = 0; c < 4; ++c) {
+      Eigen::MatrixXcd block(4, q);
+      for (int j = 0; j < 4; ++j)
+        block.row(j) = a.matrix.row(k + j * q).segment(c * q, q);
+      Eigen::Vector4d energies;
+      if (a.real) {
+        Eigen::Matrix4d gram = block.real() * block.real().transpose();
+        energies = Eigen::SelfAdjointEigenSolver<Eigen::Matrix4d>(
+                       gram, Eigen::EigenvaluesOnly)
+                       .eigenvalues();
+      } else {
+        Eigen::Matrix4cd gram = block * block.adjoint();
+        energies = Eigen::SelfAdjointEigenSolver<Eigen::Matrix4cd>(
+                       gram, Eigen::EigenvaluesOnly)
+                       .eigenvalues();
+      }
+      // Ascending: all but the largest one (two) are beyond reach. The
+      // Gram matrix's eigenvalues are only known to about eps times its
+      // trace: subtract that, so an exact butterfly gets a bound of 0.
+      double noise =
+          64 * std::numeric_limits<double>::epsilon() * energies.sum();
+      for (int rank = 1; rank <= 2; ++rank)
+        for (int j = 0; j < 4 - rank; ++j)
+          excess[rank - 1] += std::max(energies(j) - noise, 0.0);
+    }
+  double entries = double(n) * double(n) * (a.real ? 1.0 : 2.0);
+  return {std::sqrt(excess[0] / entries), std::sqrt(excess[1] / entries)};
+}
+
+/// The product of `model`'s stages alone, its permutations left out,
+/// applied in place to the identity's rows.
+Eigen::MatrixXcd stageProduct(const Factorization &model) {
+  using RowMajor =
+      Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  int64_t n = model.n;
+  RowMajor x = RowMajor::Identity(n, n);
+  Eigen::RowVectorXcd top(n);
+  for (const Factor &factor : model.factors) {
+    const Stage *stage = std::get_if<Stage>(&factor);
+    if (!stage)
+      continue;
+    int64_t s = stage->stride;
+    for (int64_t pair = 0; pair < n / 2; ++pair) {
+      int64_t i = (pair / s) * 2 * s + pair % s;
+      const Complex *t = stage->matrixForPair(pair);
+      top = x.row(i);
+      x.row(i) = t[0] * top + t[1] * x.row(i + s);
+      x.row(i + s) = t[2] * top + t[3] * x.row(i + s);
+    }
+  }
+  Eigen::MatrixXcd product = x;
+  if (model.realOutput)
+    product = product.real().cast<Complex>();
+  return product;
 }
 } // namespace
 
@@ -117,44 +214,69 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
       candidates.push_back(withExtra);
     }
   }
-  for (const PermutationChoices &choices : candidates) {
+  // A route is a permutation and a way to factor T P^-1: directly, or
+  // (a real target, a complex model) through the lift of its real part.
+  struct Route {
+    const PermutationChoices *choices;
+    bool lift;
+    double bound; ///< no model of this route has a smaller RMSE
+    bool tried = false;
+  };
+  bool mayLift = target.real && options.complexTwiddles;
+  std::vector<Route> routes;
+  Target unpermuted = target;
+  auto unpermute = [&](const PermutationChoices &choices) {
     // T = B P, so B = T P^-1: column i of B is column table[i] of T.
     std::vector<int64_t> table = choices.table(n);
-    Eigen::MatrixXcd unpermuted(n, n);
     for (int64_t i = 0; i < n; ++i)
-      unpermuted.col(i) = target.matrix.col(table[i]);
-    std::vector<Stage> stages = factorButterfly(unpermuted);
-
-    Factorization model;
-    model.n = n;
-    bool realTwiddles = true;
-    for (const Stage &stage : stages)
-      for (Complex t : stage.twiddles)
-        realTwiddles &= t.imag() == 0.0;
-    // A real target with real twiddles gets a real model; otherwise a
-    // complex model of a real target reads real input, returns Re(y).
-    model.type = {target.real && realTwiddles ? Field::Real : Field::Complex,
-                  options.precision};
-    model.realInput = model.realOutput =
-        target.real && model.type.field == Field::Complex;
-    for (Permutation &perm : choices.factors(n))
-      model.factors.push_back(perm);
-    for (Stage &stage : stages)
-      model.factors.push_back(std::move(stage));
-    model.roundToPrecision();
-    double error = rmse(model.toDense(), target);
+      unpermuted.matrix.col(i) = target.matrix.col(table[i]);
+  };
+  for (const PermutationChoices &choices : candidates) {
+    unpermute(choices);
+    std::array<double, 2> bounds = levelTwoBounds(unpermuted);
+    routes.push_back({&choices, false, bounds[0]});
+    if (mayLift)
+      routes.push_back({&choices, true, bounds[1]});
+  }
+  // Candidates are compared by a quick in-place product of their stages
+  // against T P^-1 (the same RMSE: permuting columns keeps it); the winner's
+  // RMSE is then measured on its whole dense matrix.
+  auto tryRoute = [&](Route &route) {
+    route.tried = true;
+    unpermute(*route.choices);
+    const char *method = route.lift ? "lift" : "hierarchical";
+    Factorization model = modelOf(
+        factorButterfly(route.lift ? liftRealPart(unpermuted.matrix.real())
+                                   : unpermuted.matrix),
+        *route.choices, target, options.precision);
+    double error = rmse(stageProduct(model), unpermuted);
     ++best.candidatesTried;
     if (options.progress)
-      options.progress("hierarchical: permutation " + choices.describe() +
-                       ", rmse " + formatRmse(error));
+      options.progress(std::string(method) + ": permutation " +
+                       route.choices->describe() + ", rmse " +
+                       formatRmse(error) + " (at least " +
+                       formatRmse(route.bound) + ")");
     if (error < best.rmse) {
       best.rmse = error;
       best.model = std::move(model);
-      best.permutation = choices.describe();
+      best.permutation = route.choices->describe();
+      best.method = method;
     }
-    if (best.rmse <= options.targetRmse)
-      break;
-  }
+  };
+  // First the routes that may reach the target, in the family's order;
+  // then, if none did, the rest from the most promising bound, to report
+  // the best approximation.
+  for (Route &route : routes)
+    if (best.rmse > options.targetRmse && route.bound <= options.targetRmse)
+      tryRoute(route);
+  std::stable_sort(
+      routes.begin(), routes.end(),
+      [](const Route &a, const Route &b) { return a.bound < b.bound; });
+  for (Route &route : routes)
+    if (best.rmse > options.targetRmse && !route.tried &&
+        route.bound < best.rmse)
+      tryRoute(route);
+  best.rmse = rmse(best.model.toDense(), target);
   best.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();

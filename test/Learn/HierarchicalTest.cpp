@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 namespace bfly {
@@ -44,7 +45,8 @@ TEST(HierarchicalTest, ADenseMatrixIsNotAButterfly) {
   FitOptions options;
   options.precision = Precision::F64;
   FitResult result = fitHierarchical(randn, options);
-  EXPECT_EQ(result.candidatesTried, 8);
+  // Each of the 8 permutations directly and by the lift of the real part.
+  EXPECT_EQ(result.candidatesTried, 16);
   EXPECT_GT(result.rmse, 0.5 * rms(randn));
   EXPECT_LE(result.rmse, rms(randn));
 }
@@ -87,12 +89,74 @@ TEST(HierarchicalTest, TheTargetsNameDoesNotMatter) {
 TEST(HierarchicalTest, ReportsProgressPerCandidate) {
   std::vector<std::string> lines;
   FitOptions options;
-  options.targetRmse = 0; // try every candidate
+  options.targetRmse = 0; // no early stop: only the bound rules routes out
   options.progress = [&](const std::string &line) { lines.push_back(line); };
   FitResult result = fitHierarchical(*makeTarget("dft", 16), options);
-  EXPECT_EQ(lines.size(), 8u);
-  EXPECT_EQ(result.candidatesTried, 8);
-  EXPECT_NE(lines[1].find("bit_reverse"), std::string::npos);
+  EXPECT_EQ(int(lines.size()), result.candidatesTried);
+  // The most promising bound first: the bit reversal, exact; every other
+  // permutation's bound then rules it out.
+  ASSERT_FALSE(lines.empty());
+  EXPECT_NE(lines[0].find("bit_reverse"), std::string::npos) << lines[0];
+  EXPECT_LT(result.candidatesTried, 8);
+}
+
+/// Every route reports its RMSE next to the lower bound that ordered it;
+/// on targets no butterfly fits, no route beats its bound.
+TEST(HierarchicalTest, NoRouteBeatsItsBound) {
+  for (const char *name : {"randn", "legendre"})
+    for (const char *modelClass : {"bp", "bpp"}) {
+      std::vector<std::string> lines;
+      FitOptions options;
+      options.modelClass = modelClass;
+      options.precision = Precision::F64;
+      options.progress = [&](const std::string &line) {
+        lines.push_back(line);
+      };
+      fitHierarchical(*makeTarget(name, 32, 4), options);
+      ASSERT_FALSE(lines.empty());
+      for (const std::string &line : lines) {
+        double error = 0, bound = 0;
+        size_t at = line.find(", rmse ");
+        ASSERT_NE(at, std::string::npos) << line;
+        ASSERT_EQ(std::sscanf(line.c_str() + at, ", rmse %lf (at least %lf)",
+                              &error, &bound),
+                  2)
+            << line;
+        EXPECT_GT(bound, 0) << line;
+        EXPECT_GE(error, bound) << line;
+      }
+    }
+}
+
+/// The real targets of complex models: T P^-1 is not a butterfly, but the
+/// real part of one, which the lift recovers (shared/PAPER.md: "real
+/// targets with complex models").
+TEST(HierarchicalTest, LiftsTheRealTargetsOfComplexModels) {
+  struct Case {
+    const char *target, *modelClass;
+  };
+  // (The Hartley matrix of size 8 happens to be a real butterfly.)
+  for (Case c : {Case{"dct", "bpp"}, Case{"dst", "bpp"}, Case{"hartley", "bp"}})
+    for (int64_t n : {16, 64, 512}) {
+      FitOptions options;
+      options.modelClass = c.modelClass;
+      options.precision = Precision::F64;
+      options.targetRmse = 1e-10;
+      FitResult result = fitHierarchical(*makeTarget(c.target, n), options);
+      EXPECT_LT(result.rmse, 1e-12) << c.target << " n = " << n;
+      EXPECT_EQ(result.method, "lift") << c.target << " n = " << n;
+      EXPECT_TRUE(result.model.realInput && result.model.realOutput)
+          << c.target << " n = " << n;
+    }
+}
+
+/// Without complex twiddles there is nothing to lift into.
+TEST(HierarchicalTest, RealTwiddlesDoNotLift) {
+  FitOptions options;
+  options.complexTwiddles = false;
+  FitResult result = fitHierarchical(*makeTarget("hartley", 64), options);
+  EXPECT_EQ(result.method, "hierarchical");
+  EXPECT_GT(result.rmse, 1e-3);
 }
 
 } // namespace

@@ -8,8 +8,8 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <fstream>
-#include <iostream>
+#include <sstream>
+#include <utility>
 
 using namespace llvm;
 
@@ -22,13 +22,14 @@ static cl::list<int64_t> sizes("sizes", cl::desc("Sizes (columns)"),
                                cl::CommaSeparated);
 static cl::opt<int64_t> gradientMaxSize(
     "gradient-max-n",
-    cl::desc("Run the gradient method where the closed form fails, up to "
-             "this N (default 64)"),
-    cl::init(64));
-static cl::opt<double>
-    gradientSeconds("gradient-seconds",
-                    cl::desc("Gradient time limit per cell (default 20)"),
-                    cl::init(20));
+    cl::desc("Run the gradient method where the closed forms fail, up to "
+             "this N (default 32)"),
+    cl::init(32));
+static cl::opt<double> gradientSeconds(
+    "gradient-seconds",
+    cl::desc("Gradient time limit at the largest such N, less below "
+             "(default 10)"),
+    cl::init(10));
 static cl::opt<int>
     restarts("restarts", cl::desc("Gradient restarts per cell (default 128)"),
              cl::init(128));
@@ -65,13 +66,18 @@ int main(int argc, char **argv) {
     return fail("cannot create '" + outputDir + "': " + error.message());
 
   std::vector<bfly::RecoveryCell> cells = bfly::runRecoveryTable(options);
-  {
-    std::ofstream markdown(outputDir + "/recovery.md");
-    bfly::writeRecoveryMarkdown(markdown, cells, options);
-    std::ofstream csv(outputDir + "/recovery.csv");
-    bfly::writeRecoveryCsv(csv, cells);
-  }
-  bfly::writeRecoveryMarkdown(std::cout, cells, options);
+  std::ostringstream markdown, csv;
+  bfly::writeRecoveryMarkdown(markdown, cells, options);
+  bfly::writeRecoveryCsv(csv, cells);
+  // Each file appears whole or not at all.
+  for (auto [name, text] : {std::pair{"/recovery.md", markdown.str()},
+                            std::pair{"/recovery.csv", csv.str()}})
+    if (Error error = writeToOutput(outputDir + name, [&](raw_ostream &os) {
+          os << text;
+          return Error::success();
+        }))
+      return fail(toString(std::move(error)));
+  outs() << markdown.str();
   std::string message;
   if (!bfly::plotRecoveryHeatmap(cells, options, outputDir + "/recovery.png",
                                  message))
