@@ -21,7 +21,7 @@ struct RecoveryOptions {
   std::vector<std::string> targets = {"dft",         "dct",      "dst",
                                       "convolution", "hadamard", "hartley",
                                       "legendre",    "randn"};
-  std::vector<int64_t> sizes = {8, 16, 32, 64, 128, 256, 512, 1024, 2048};
+  std::vector<int64_t> sizes = {8, 16, 32, 64, 128, 256, 512, 1024};
   double recoveredRmse = 1e-4; ///< the paper's bar (float32)
   /// Every cell is fitted again in float64 by the closed forms, to this.
   double polishedRmse = 1e-10;

@@ -49,6 +49,10 @@ struct FitOptions {
   } logitSharing = LogitSharing::Random;
   bool tied = false;
   bool complexTwiddles = true;
+  /// Each butterfly's stages applied stride n/2 first (decimation in
+  /// frequency) rather than stride 1 first. The spectral method fits
+  /// increasing strides only.
+  bool decreasingStride = false;
   /// Start a new bracket of restarts while time is left and the target is
   /// not reached (off: one bracket, a time-independent result).
   bool repeatBrackets = true;
@@ -76,6 +80,10 @@ std::string formatRmse(double rmse);
 /// peeled off first, each 2x2 twiddle and row of the rest from a rank-one
 /// approximation of a 2 x m block. Exact when `a` is a butterfly.
 std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a);
+
+/// The stages of `factorButterfly(a^T)` made those of `a`: their order
+/// reversed (strides n/2, ..., 1) and every 2x2 twiddle transposed.
+std::vector<Stage> transposeStages(std::vector<Stage> stages);
 
 /// A complex matrix M in factorButterfly's orientation with Re(M) = t,
 /// which is a butterfly whenever some butterfly has real part t (the real

@@ -22,6 +22,13 @@ BPLayout::BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
                              matrices(s) * 4 * (complexTwiddles ? 2 : 1));
 }
 
+std::vector<int> BPLayout::stageOrder() const {
+  std::vector<int> order(stages());
+  for (int s = 0; s < stages(); ++s)
+    order[s] = decreasingStride ? stages() - 1 - s : s;
+  return order;
+}
+
 int64_t BPLayout::matrices(int stage) const {
   return tied ? int64_t{1} << stage : n / 2;
 }
@@ -80,7 +87,7 @@ BPObjective::BPObjective(const Target &target, BPLayout layout,
                namedPermutation(kChoices[choice], n, n >> std::max(level, 0)),
                0});
     }
-    for (int stage = 0; stage < layout_.stages(); ++stage)
+    for (int stage : layout_.stageOrder())
       layers_.push_back({Layer::Kind::Stage, block, 0, 0, {}, stage});
   }
 }
@@ -275,7 +282,7 @@ toFactorization(const BPLayout &layout, const std::vector<double> &theta,
     if (block < int(permutations.size()))
       for (Permutation &factor : permutations[block].factors(layout.n))
         model.factors.push_back(factor);
-    for (int s = 0; s < layout.stages(); ++s) {
+    for (int s : layout.stageOrder()) {
       Stage stage{int64_t{1} << s, {}};
       int64_t offset = layout.stageOffset(block, s);
       for (int64_t i = 0; i < 4 * layout.matrices(s); ++i)

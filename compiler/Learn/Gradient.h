@@ -33,10 +33,14 @@ struct BPLayout {
   bool extraPermutation = false;
   /// k: 1 for BP and BPP, 2 for BPBP.
   int blocks = 1;
+  /// Each block's stages applied stride n/2 first instead of stride 1.
+  bool decreasingStride = false;
 
   BPLayout(int64_t n, bool tied, bool complexTwiddles, Logits logits,
            bool extraPermutation = false, int blocks = 1);
   int stages() const { return log2Exact(n); }
+  /// log2 of each stage's stride, in the order a block applies them.
+  std::vector<int> stageOrder() const;
   int levels() const { return stages() - 1; } ///< block sizes n .. 4
   int64_t matrices(int stage) const;          ///< 2x2 matrices of a stage
   int64_t stageOffset(int block, int stage) const {

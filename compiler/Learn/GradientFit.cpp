@@ -30,9 +30,11 @@ struct Trial {
 /// The layout of options.modelClass: bp, bpp (extra factor) or bpbp.
 BPLayout layoutFor(const FitOptions &options, int64_t n,
                    BPLayout::Logits logits) {
-  return BPLayout(n, options.tied, options.complexTwiddles, logits,
+  BPLayout layout(n, options.tied, options.complexTwiddles, logits,
                   options.modelClass == "bpp",
                   options.modelClass == "bpbp" ? 2 : 1);
+  layout.decreasingStride = options.decreasingStride;
+  return layout;
 }
 
 /// The objective of frozen permutations: only the twiddles move.

@@ -192,6 +192,14 @@ std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a) {
   return stages;
 }
 
+std::vector<Stage> transposeStages(std::vector<Stage> stages) {
+  std::reverse(stages.begin(), stages.end());
+  for (Stage &stage : stages)
+    for (size_t m = 0; m < stage.twiddles.size(); m += 4)
+      std::swap(stage.twiddles[m + 1], stage.twiddles[m + 2]);
+  return stages;
+}
+
 FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   // A BP model is a BPBP whose second butterfly and permutation are the
   // identity: for bpbp the closed form fits that BP part.
@@ -200,6 +208,11 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   FitResult best;
   best.rmse = INFINITY;
   best.method = "hierarchical";
+  if (!target.real && !options.complexTwiddles) {
+    best.failure = "the closed forms fit a complex target with complex "
+                   "twiddles only";
+    return best;
+  }
   // BPP models also search the extra size-n factor's 8 choices.
   std::vector<PermutationChoices> candidates;
   for (const PermutationChoices &shared : PermutationChoices::sharedFamily(n)) {
@@ -225,11 +238,16 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   bool mayLift = target.real && options.complexTwiddles;
   std::vector<Route> routes;
   Target unpermuted = target;
+  // With decreasing strides, B^T is a butterfly of factorButterfly's
+  // orientation: everything below works on it.
+  bool transposed = options.decreasingStride;
   auto unpermute = [&](const PermutationChoices &choices) {
     // T = B P, so B = T P^-1: column i of B is column table[i] of T.
     std::vector<int64_t> table = choices.table(n);
     for (int64_t i = 0; i < n; ++i)
       unpermuted.matrix.col(i) = target.matrix.col(table[i]);
+    if (transposed)
+      unpermuted.matrix.transposeInPlace();
   };
   for (const PermutationChoices &choices : candidates) {
     unpermute(choices);
@@ -245,10 +263,15 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
     route.tried = true;
     unpermute(*route.choices);
     const char *method = route.lift ? "lift" : "hierarchical";
-    Factorization model = modelOf(
+    std::vector<Stage> stages =
         factorButterfly(route.lift ? liftRealPart(unpermuted.matrix.real())
-                                   : unpermuted.matrix),
-        *route.choices, target, options.precision);
+                                   : unpermuted.matrix);
+    if (transposed)
+      stages = transposeStages(std::move(stages));
+    Factorization model =
+        modelOf(std::move(stages), *route.choices, target, options.precision);
+    if (transposed)
+      unpermuted.matrix.transposeInPlace();
     double error = rmse(stageProduct(model), unpermuted);
     ++best.candidatesTried;
     if (options.progress)

@@ -120,6 +120,10 @@ FitResult fitSpectral(const Target &target, const FitOptions &options) {
             .count();
     return result;
   };
+  if (options.decreasingStride) {
+    result.failure = "the spectral method fits increasing strides only";
+    return finish();
+  }
   if (scale == 0 || commutator > 1e-8 * scale * scale) {
     result.failure = "the matrix is not normal";
     return finish();

@@ -98,6 +98,27 @@ TEST(GradientTest, LossIsTheSquaredRmseOfTheModel) {
               rmse(model.toDense(), dft), 1e-12);
 }
 
+/// Decreasing strides: the same parameters in the other stage order, still
+/// exact gradients, and the model's stages in that order.
+TEST(GradientTest, DecreasingStrideLayoutsAreExactAndOrdered) {
+  BPLayout layout(16, false, true, BPLayout::Logits::Shared);
+  layout.decreasingStride = true;
+  EXPECT_EQ(layout.stageOrder(), (std::vector<int>{3, 2, 1, 0}));
+  Target dft = *makeTarget("dft", 16);
+  BPObjective objective(dft, layout);
+  expectGradientMatchesFiniteDifferences(objective, 9);
+  std::mt19937_64 rng(9);
+  std::vector<double> theta = randomParameters(layout, rng);
+  PermutationChoices none = PermutationChoices::shared(16, {});
+  Factorization model = toFactorization(
+      layout, theta, {none}, {Field::Complex, Precision::F64}, false);
+  std::vector<int64_t> strides;
+  for (const Factor &factor : model.factors)
+    if (const Stage *stage = std::get_if<Stage>(&factor))
+      strides.push_back(stage->stride);
+  EXPECT_EQ(strides, (std::vector<int64_t>{8, 4, 2, 1}));
+}
+
 TEST(GradientTest, LbfgsMinimizesAQuadratic) {
   auto f = [](const std::vector<double> &x, std::vector<double> *g) {
     double value = 0;

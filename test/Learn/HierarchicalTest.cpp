@@ -40,6 +40,35 @@ TEST(HierarchicalTest, RecoversAnyButterflyExactly) {
   }
 }
 
+/// A butterfly whose stride n/2 stage comes first (decimation in frequency)
+/// is factored through its transpose, and keeps that stage order.
+TEST(HierarchicalTest, DecreasingStridesFactorTheTranspose) {
+  int64_t n = 64;
+  Factorization decreasing;
+  decreasing.n = n;
+  decreasing.type = {Field::Complex, Precision::F64};
+  decreasing.factors.push_back(
+      Permutation{NamedPermutation::BitReverse, n, {}});
+  Factorization stages = randomButterfly(n, 9);
+  for (auto it = stages.factors.rbegin(); it != stages.factors.rend(); ++it)
+    decreasing.factors.push_back(*it);
+  Target target{"matrix", decreasing.toDense(), false};
+  FitOptions options;
+  options.precision = Precision::F64;
+  options.targetRmse = 1e-10;
+  options.decreasingStride = true;
+  FitResult result = fitHierarchical(target, options);
+  EXPECT_LT(result.rmse, 1e-12 * rms(target));
+  EXPECT_EQ(result.permutation, "bit_reverse");
+  std::vector<int64_t> strides;
+  for (const Factor &factor : result.model.factors)
+    if (const Stage *stage = std::get_if<Stage>(&factor))
+      strides.push_back(stage->stride);
+  EXPECT_EQ(strides, (std::vector<int64_t>{32, 16, 8, 4, 2, 1}));
+  options.decreasingStride = false;
+  EXPECT_GT(fitHierarchical(target, options).rmse, 1e-3 * rms(target));
+}
+
 TEST(HierarchicalTest, ADenseMatrixIsNotAButterfly) {
   Target randn = *makeTarget("randn", 64, 1);
   FitOptions options;

@@ -65,6 +65,19 @@ static cl::opt<std::string>
                          "a fixed one: identity, bit_reverse"),
                 cl::init("learned"));
 static cl::opt<std::string>
+    logits("logits",
+           cl::desc("Gradient, learned permutation: 'shared' by the levels, "
+                    "'per-level', or 'random' (drawn per restart, default)"),
+           cl::init("random"));
+static cl::opt<std::string>
+    stride("stride",
+           cl::desc("Stage order: 'increasing' (stride 1 first, default) or "
+                    "'decreasing'"),
+           cl::init("increasing"));
+static cl::opt<std::string>
+    twiddles("twiddles", cl::desc("'complex' (default) or 'real' twiddles"),
+             cl::init("complex"));
+static cl::opt<std::string>
     precision("precision", cl::desc("f32 (default) or f64"), cl::init("f32"));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random targets"),
                               cl::init(0));
@@ -125,6 +138,21 @@ int main(int argc, char **argv) {
                 "': expected learned, identity or bit_reverse");
   if (method == "hierarchical" && (tied || permutation != "learned"))
     return fail("--tied and --permutation apply to --method=gradient");
+  if (logits != "shared" && logits != "per-level" && logits != "random")
+    return fail("unknown logits '" + logits +
+                "': expected shared, per-level or random");
+  if (logits != "random" && (method == "hierarchical" || method == "spectral" ||
+                             permutation != "learned"))
+    return fail("--logits applies to --method=gradient with a learned "
+                "permutation");
+  if (stride != "increasing" && stride != "decreasing")
+    return fail("unknown stride '" + stride +
+                "': expected increasing or decreasing");
+  if (stride == "decreasing" && method == "spectral")
+    return fail("--method=spectral fits --stride=increasing only");
+  if (twiddles != "complex" && twiddles != "real")
+    return fail("unknown twiddles '" + twiddles +
+                "': expected complex or real");
   if (precision != "f32" && precision != "f64")
     return fail("unknown precision '" + precision + "': expected f32 or f64");
 
@@ -152,6 +180,12 @@ int main(int argc, char **argv) {
   options.timeLimitSeconds = timeLimit;
   options.maxSteps = steps;
   options.tied = tied;
+  options.decreasingStride = stride == "decreasing";
+  options.complexTwiddles = twiddles == "complex";
+  options.logitSharing =
+      logits == "shared"      ? bfly::FitOptions::LogitSharing::Shared
+      : logits == "per-level" ? bfly::FitOptions::LogitSharing::PerLevel
+                              : bfly::FitOptions::LogitSharing::Random;
   options.learnPermutation = permutation == "learned";
   if (permutation == "bit_reverse")
     options.permutation =
@@ -182,6 +216,7 @@ int main(int argc, char **argv) {
                       {"rmse", rmseText},
                       {"seed", std::to_string(seed)},
                       {"seconds", secondsText},
+                      {"stride", stride},
                       {"tool", "bfly-learn " BFLY_VERSION}};
   std::string commandLine = bfly::tool::commandLine("bfly-learn", argc, argv);
   if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
