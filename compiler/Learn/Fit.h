@@ -16,10 +16,15 @@
 
 namespace bfly {
 
+/// The BP blocks of a model class: "bp" (a butterfly after a learned
+/// permutation) and "bpp" (an extra size-n permutation factor applied
+/// first) have one, "bpbp" two, "bp" repeated k <= 8 times, (BP)^k, k; 0
+/// for anything else.
+int modelBlocks(const std::string &modelClass);
+
 struct FitOptions {
-  /// The model class: "bp" (a butterfly after a learned permutation),
-  /// "bpp" (an extra size-n permutation factor applied first) or "bpbp"
-  /// (two of them; the closed form fits only its BP part).
+  /// The model class (see modelBlocks). The closed forms fit (BP)^k's first
+  /// BP block, the others the identity; the spectral method BPBP.
   std::string modelClass = "bp";
   /// The precision the model is stored and reported in.
   Precision precision = Precision::F32;

@@ -27,12 +27,11 @@ struct Trial {
   int64_t steps = 0;
 };
 
-/// The layout of options.modelClass: bp, bpp (extra factor) or bpbp.
+/// The layout of options.modelClass: (BP)^k, or bpp with its extra factor.
 BPLayout layoutFor(const FitOptions &options, int64_t n,
                    BPLayout::Logits logits) {
   BPLayout layout(n, options.tied, options.complexTwiddles, logits,
-                  options.modelClass == "bpp",
-                  options.modelClass == "bpbp" ? 2 : 1);
+                  options.modelClass == "bpp", modelBlocks(options.modelClass));
   layout.decreasingStride = options.decreasingStride;
   return layout;
 }
@@ -202,6 +201,16 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
                                  [](const auto &r) { return r->finished(); }),
                   alive.end());
       steps *= 3;
+    }
+    // The final polish, tried on the best so far at the end of each
+    // bracket: it often finishes a near miss that another bracket would
+    // spend its whole time on.
+    if (best.rmse > options.targetRmse && !best.twiddles.empty()) {
+      Trial polished = best;
+      polished.rmse = polish(frozen(target, options, polished.permutations),
+                             polished.twiddles, options.finalPolishSteps);
+      if (polished.rmse < best.rmse)
+        best = std::move(polished);
     }
     if (!options.repeatBrackets)
       break;

@@ -137,6 +137,18 @@ Eigen::MatrixXcd stageProduct(const Factorization &model) {
 }
 } // namespace
 
+int modelBlocks(const std::string &modelClass) {
+  if (modelClass == "bpp")
+    return 1;
+  size_t k = modelClass.size() / 2;
+  if (k < 1 || k > 8 || modelClass.size() % 2 != 0)
+    return 0;
+  for (size_t i = 0; i < k; ++i)
+    if (modelClass.compare(2 * i, 2, "bp") != 0)
+      return 0;
+  return int(k);
+}
+
 std::string formatRmse(double rmse) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", rmse);

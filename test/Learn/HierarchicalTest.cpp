@@ -69,6 +69,15 @@ TEST(HierarchicalTest, DecreasingStridesFactorTheTranspose) {
   EXPECT_GT(fitHierarchical(target, options).rmse, 1e-3 * rms(target));
 }
 
+TEST(HierarchicalTest, ModelClassesNameTheirBlocks) {
+  EXPECT_EQ(modelBlocks("bp"), 1);
+  EXPECT_EQ(modelBlocks("bpp"), 1);
+  EXPECT_EQ(modelBlocks("bpbp"), 2);
+  EXPECT_EQ(modelBlocks("bpbpbpbpbpbpbpbp"), 8);
+  for (const char *bad : {"", "b", "pb", "bpq", "bppbp", "bpbpbpbpbpbpbpbpbp"})
+    EXPECT_EQ(modelBlocks(bad), 0) << bad;
+}
+
 TEST(HierarchicalTest, ADenseMatrixIsNotAButterfly) {
   Target randn = *makeTarget("randn", 64, 1);
   FitOptions options;

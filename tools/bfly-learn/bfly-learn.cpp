@@ -28,7 +28,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string>
-    modelClass("model", cl::desc("Model class: bp (default), bpp or bpbp"),
+    modelClass("model",
+               cl::desc("Model class: bp (default), bpp, bpbp, or (bp)^k "
+                        "written as bp k times"),
                cl::init("bp"));
 static cl::opt<std::string>
     method("method",
@@ -121,9 +123,10 @@ int main(int argc, char **argv) {
       return fail("unknown target '" + targetName + "': expected one of " +
                   join(bfly::targetNames(), ", "));
   }
-  if (modelClass != "bp" && modelClass != "bpp" && modelClass != "bpbp")
+  if (bfly::modelBlocks(modelClass) == 0)
     return fail("unsupported model class '" + modelClass +
-                "': expected bp, bpp or bpbp");
+                "': expected bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 "
+                "times");
   if (method != "auto" && method != "hierarchical" && method != "gradient" &&
       method != "spectral")
     return fail("unknown method '" + method +
