@@ -5,14 +5,13 @@
 // optimizing SIMD code generator replaces it, not extends it.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelLowering.h"
 #include "compiler/Conversion/Passes.h"
 
 #include "dialect/IR/BflyOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/SymbolTable.h"
-
-#include <complex>
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_CONVERTBFLYTOLOOPS
@@ -35,26 +34,6 @@ struct Number {
   Value re, im;
 };
 
-bool isComplexVector(Type type) {
-  return isa<ComplexType>(cast<RankedTensorType>(type).getElementType());
-}
-
-/// The constants of an attribute as a flat list of scalars (re, im, re, ...
-/// for complex ones), the layout of the globals the loops read.
-SmallVector<APFloat> flatten(DenseElementsAttr attr) {
-  SmallVector<APFloat> flat;
-  if (isa<ComplexType>(attr.getElementType())) {
-    for (std::complex<APFloat> v : attr.getValues<std::complex<APFloat>>()) {
-      flat.push_back(v.real());
-      flat.push_back(v.imag());
-    }
-  } else {
-    for (APFloat v : attr.getValues<APFloat>())
-      flat.push_back(v);
-  }
-  return flat;
-}
-
 /// Builds the body of one kernel function.
 class KernelBuilder {
 public:
@@ -71,7 +50,7 @@ public:
   void lowerStage(StageOp op, Buffer src, Buffer dst) {
     int64_t h = static_cast<int64_t>(op.getStride());
     bool tied = op.isTied();
-    Value twiddles = constantGlobal("__bfly_twiddles", op.getTwiddles());
+    Value twiddles = scalarGlobal("__bfly_twiddles", op.getTwiddles());
     int logH = llvm::Log2_64(h);
     forEach(n / 2, [&](Value pair) {
       // top = (pair / h) * 2h + pair % h, bottom = top + h.
@@ -107,7 +86,7 @@ public:
   }
 
   void lowerDiag(DiagOp op, Buffer src, Buffer dst) {
-    Value diagonal = constantGlobal("__bfly_diagonal", op.getDiagonal());
+    Value diagonal = scalarGlobal("__bfly_diagonal", op.getDiagonal());
     forEach(n, [&](Value i) {
       store(mul(loadNumber(diagonal, src.complex, i), load(src, i)), dst, i);
     });
@@ -142,23 +121,12 @@ private:
                        });
   }
 
-  /// A private constant memref.global holding `values`, and its address.
   Value global(StringRef prefix, DenseElementsAttr values) {
-    auto type =
-        MemRefType::get(values.getType().getShape(), values.getElementType());
-    memref::GlobalOp op;
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(&symbols.getOp()->getRegion(0).front());
-      op = memref::GlobalOp::create(b, prefix, b.getStringAttr("private"), type,
-                                    values, /*constant=*/true,
-                                    /*alignment=*/b.getI64IntegerAttr(64));
-    }
-    symbols.insert(op); // renames it if the prefix is taken
-    return memref::GetGlobalOp::create(b, type, op.getSymName());
+    return mlir::bfly::constantGlobal(b, symbols, prefix, values);
   }
 
-  Value constantGlobal(StringRef prefix, DenseElementsAttr attr) {
+  /// The constants of `attr` as one flat memref of scalars.
+  Value scalarGlobal(StringRef prefix, DenseElementsAttr attr) {
     SmallVector<APFloat> flat = flatten(attr);
     auto type =
         RankedTensorType::get({static_cast<int64_t>(flat.size())}, scalar);
@@ -209,86 +177,20 @@ private:
 };
 } // namespace
 
-/// Real operations in one multiplication and one addition, as lowered here.
-static int64_t multiplyFlops(bool complex) { return complex ? 6 : 1; }
-static int64_t addFlops(bool complex) { return complex ? 2 : 1; }
-
-static int64_t countNonzero(DenseElementsAttr attr) {
-  int64_t count = 0;
-  for (const APFloat &v : flatten(attr))
-    count += v.isZero() ? 0 : 1;
-  return count;
-}
-
-/// "key=value; key=value" from the model's provenance dictionary.
-static std::string provenanceString(func::FuncOp func) {
-  std::string text;
-  if (auto dict = func->getAttrOfType<DictionaryAttr>("bfly.provenance"))
-    for (NamedAttribute entry : dict) {
-      auto value = dyn_cast<StringAttr>(entry.getValue());
-      text += (text.empty() ? "" : "; ") + entry.getName().str() + "=" +
-              (value ? value.str() : std::string("?"));
-    }
-  return text;
-}
-
-/// The chain of bfly ops from the argument to the returned value.
-static FailureOr<SmallVector<Operation *>> linearChain(func::FuncOp func) {
-  SmallVector<Operation *> chain;
-  Value current = func.getArgument(0);
-  for (Operation &op : func.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (ret.getNumOperands() != 1 || ret.getOperand(0) != current)
-        return ret.emitOpError("must return the end of the bfly chain");
-      return chain;
-    }
-    if (!isa<BflyDialect>(op.getDialect()) || op.getNumOperands() != 1 ||
-        op.getOperand(0) != current)
-      return op.emitOpError(
-          "is not part of a linear chain of bfly ops from the argument");
-    chain.push_back(&op);
-    current = op.getResult(0);
-  }
-  return func.emitOpError("has no return");
-}
-
-/// Is `func` a transform: one bfly vector in, one out?
-static bool isTransform(func::FuncOp func) {
-  FunctionType type = func.getFunctionType();
-  return !func.isExternal() && type.getNumInputs() == 1 &&
-         type.getNumResults() == 1 && isa<RankedTensorType>(type.getInput(0)) &&
-         isa<RankedTensorType>(type.getResult(0));
-}
-
 static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
                                     int64_t &numFactors) {
   FailureOr<SmallVector<Operation *>> chain = linearChain(func);
   if (failed(chain))
     return failure();
-  auto inputType = cast<RankedTensorType>(func.getFunctionType().getInput(0));
-  auto outputType = cast<RankedTensorType>(func.getFunctionType().getResult(0));
-  int64_t n = inputType.getDimSize(0);
-  bool complexIn = isComplexVector(inputType);
-  bool complexOut = isComplexVector(outputType);
-  Type scalar = getElementTypeOrSelf(inputType.getElementType());
-  if (auto complex = dyn_cast<ComplexType>(scalar))
-    scalar = complex.getElementType();
-
+  KernelSignature signature = kernelSignature(func);
   ImplicitLocOpBuilder b(func.getLoc(), func);
-  auto inMemref = MemRefType::get({complexIn ? 2 * n : n}, scalar);
-  auto outMemref = MemRefType::get({complexOut ? 2 * n : n}, scalar);
-  auto kernel =
-      func::FuncOp::create(b, (func.getName() + ".lowered").str(),
-                           b.getFunctionType({inMemref, outMemref}, {}));
-  symbols.insert(kernel);
-  b.setInsertionPointToStart(kernel.addEntryBlock());
+  func::FuncOp kernel = createKernel(b, symbols, func, signature);
 
-  KernelBuilder builder(b, symbols, scalar, n);
-  Buffer in{kernel.getArgument(0), complexIn};
-  Buffer out{kernel.getArgument(1), complexOut};
+  KernelBuilder builder(b, symbols, signature.scalar, signature.n);
+  Buffer in{kernel.getArgument(0), signature.complexIn};
+  Buffer out{kernel.getArgument(1), signature.complexOut};
   Buffer scratch[2] = {{Value(), false}, {Value(), false}};
   Buffer src = in;
-  int64_t flops = 0, nonzeroTwiddles = 0;
   for (auto [i, op] : llvm::enumerate(*chain)) {
     bool complex = isComplexVector(op->getResult(0).getType());
     // Stages and diagonals read each element before writing it, so they may
@@ -303,41 +205,21 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
         slot = builder.scratch();
       dst = {slot.memref, complex};
     }
-    if (auto stage = dyn_cast<StageOp>(op)) {
+    if (auto stage = dyn_cast<StageOp>(op))
       builder.lowerStage(stage, src, dst);
-      // Per pair: four products and two sums.
-      flops += n / 2 * (4 * multiplyFlops(complex) + 2 * addFlops(complex));
-      nonzeroTwiddles += countNonzero(stage.getTwiddles());
-    } else if (auto perm = dyn_cast<PermuteOp>(op)) {
+    else if (auto perm = dyn_cast<PermuteOp>(op))
       builder.lowerPermute(perm, src, dst);
-    } else if (auto diag = dyn_cast<DiagOp>(op)) {
+    else if (auto diag = dyn_cast<DiagOp>(op))
       builder.lowerDiag(diag, src, dst);
-      flops += n * multiplyFlops(complex);
-    } else {
+    else
       builder.lowerFieldChange(src, dst);
-    }
     src = dst;
     ++numFactors;
   }
   if (src.memref != out.memref)
     builder.copy(src, out);
   func::ReturnOp::create(b);
-
-  SmallVector<NamedAttribute> info = {
-      b.getNamedAttr("name", b.getStringAttr(func.getName())),
-      b.getNamedAttr("n", b.getI64IntegerAttr(n)),
-      b.getNamedAttr("input", TypeAttr::get(inputType.getElementType())),
-      b.getNamedAttr("output", TypeAttr::get(outputType.getElementType())),
-      b.getNamedAttr("flops", b.getI64IntegerAttr(flops)),
-      b.getNamedAttr("nonzero_twiddles", b.getI64IntegerAttr(nonzeroTwiddles)),
-      b.getNamedAttr("provenance", b.getStringAttr(provenanceString(func)))};
-  kernel->setAttr(kKernelAttrName, b.getDictionaryAttr(info));
-
-  StringAttr name = func.getSymNameAttr();
-  symbols.erase(func);
-  if (failed(symbols.rename(kernel, name)))
-    return kernel.emitOpError("cannot take the transform's name");
-  return success();
+  return finishKernel(b, symbols, func, kernel, *chain);
 }
 
 namespace {
@@ -349,7 +231,8 @@ struct ConvertBflyToLoopsPass
     int64_t factors = 0;
     for (func::FuncOp func :
          llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (isTransform(func) && failed(lowerTransform(func, symbols, factors)))
+      if (mlir::bfly::isTransform(func) &&
+          failed(lowerTransform(func, symbols, factors)))
         return signalPassFailure();
     numFactors += factors;
   }

@@ -31,6 +31,49 @@ def ConvertBflyToLoops : Pass<"convert-bfly-to-loops", "ModuleOp"> {
   ];
 }
 
+def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
+  let summary = "Lower a bfly transform to SIMD code through the vector dialect";
+  let description = [{
+    The optimizing CPU lowering (what `bfly-compile` runs by default).
+
+    **Input**: as `convert-bfly-to-loops`: a module whose transform
+    function's body is a linear chain of bfly ops.
+
+    **Output**: the same kernel signature and `bfly.kernel` dictionary as
+    `convert-bfly-to-loops`. Inside, complex values are planar (real parts,
+    then imaginary parts) in 64-byte aligned scratch buffers, deinterleaved
+    on the way in and interleaved on the way out. Each factor is one
+    `scf.for` over `vector<V x S>` values, V = `vector-bits` / width of S, at
+    most n/2: a stage of stride h >= V loads both halves of V pairs
+    contiguously; a stage of stride h < V loads 2V elements and pairs them
+    with `vector.shuffle`. Twiddles are stored as one array per 2x2 entry
+    and component; an array whose entries are all equal becomes a constant,
+    and tied twiddles of stride below V constant vectors. Products by an
+    exact 0 or 1 are not emitted. Permutations are `vector.gather`s.
+
+    **Guarantee**: every output is the factors' arithmetic in order, in the
+    model's precision, except that products by exact zeros and ones are
+    skipped and a product may be fused with the sum that consumes it (one
+    rounding instead of two, `fastmath<contract>`); nothing is reassociated.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "SIMD register width in bits (128 SSE/NEON, 256 AVX2, 512 "
+           "AVX-512)">
+  ];
+  let statistics = [
+    Statistic<"numFactors", "factors", "Number of bfly factors lowered">,
+    Statistic<"numConstantArrays", "constant-twiddle-arrays",
+              "Twiddle and diagonal arrays folded to one constant">,
+    Statistic<"numSkippedProducts", "skipped-products",
+              "Products by an exact 0 or +-1 not emitted">
+  ];
+}
+
 def BflyExportKernel : Pass<"bfly-export-kernel", "ModuleOp"> {
   let summary = "Add the kernel ABI: descriptor, query symbol, batched apply";
   let description = [{

@@ -179,6 +179,14 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   CpuPipelineOptions pipeline;
   pipeline.cpu = target->cpu;
   pipeline.cpuFeatures = target->requiredFeatures;
+  pipeline.lowering = options.lowering;
+  pipeline.vectorBits = options.vectorBits;
+  if (options.vectorBits == 0) {
+    const llvm::MCSubtargetInfo *cpu = target->machine->getMCSubtargetInfo();
+    pipeline.vectorBits = cpu->checkFeatures("+avx512f") ? 512
+                          : cpu->checkFeatures("+avx")   ? 256
+                                                         : 128;
+  }
   pipeline.generator = options.generator;
   buildCpuPipeline(pm, pipeline);
   if (failed(pm.run(model)))

@@ -33,6 +33,11 @@ struct CompileOptions {
   /// "x86-64-v3" for portable output.
   std::string cpu = "native";
   unsigned optLevel = 3;
+  /// "vector" (SIMD) or "loops" (the scalar reference lowering).
+  std::string lowering = "vector";
+  /// SIMD width in bits; 0: the widest the CPU has (512 with AVX-512, 256
+  /// with AVX, else 128).
+  unsigned vectorBits = 0;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
 };

@@ -8,6 +8,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -16,10 +17,18 @@ namespace bfly {
 
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
-  pm.addPass(mlir::bfly::createConvertBflyToLoops());
+  if (options.lowering == "loops") {
+    pm.addPass(mlir::bfly::createConvertBflyToLoops());
+  } else {
+    mlir::bfly::ConvertBflyToVectorOptions vector;
+    vector.vectorBits = options.vectorBits;
+    pm.addPass(mlir::bfly::createConvertBflyToVector(vector));
+  }
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  pm.addPass(mlir::createLoopInvariantCodeMotionPass());
   pm.addPass(mlir::createSCFToControlFlowPass());
+  pm.addPass(mlir::createConvertVectorToLLVMPass());
   pm.addPass(mlir::createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(mlir::createArithToLLVMConversionPass());
   pm.addPass(mlir::createConvertControlFlowToLLVMPass());

@@ -25,13 +25,23 @@ struct CpuPipelineOptions
       *this, "cpu-features",
       llvm::cl::desc("CPU features the kernel requires, comma-separated"),
       llvm::cl::init("")};
+  Option<std::string> lowering{
+      *this, "lowering",
+      llvm::cl::desc("'vector' (SIMD, default) or 'loops' (the plain scalar "
+                     "lowering, a reference)"),
+      llvm::cl::init("vector")};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("SIMD register width in bits for the vector lowering"),
+      llvm::cl::init(256)};
   Option<std::string> generator{
       *this, "generator",
       llvm::cl::desc("How the kernel was made, recorded in its provenance"),
       llvm::cl::init("")};
 };
 
-/// bfly (model file) -> loops -> LLVM dialect with the kernel ABI.
+/// bfly (model file) -> SIMD vector code (or scalar loops) -> LLVM dialect
+/// with the kernel ABI.
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options);
 

@@ -1,4 +1,5 @@
 // RUN: bfly-opt %s --bfly-cpu-pipeline="cpu=x86-64-v3 cpu-features=avx2,fma generator=lit" | FileCheck %s
+// RUN: bfly-opt %s --bfly-cpu-pipeline="lowering=loops cpu=x86-64-v3 cpu-features=avx2,fma generator=lit" | FileCheck %s
 
 /// The CPU pipeline leaves only the LLVM dialect: the body, the batched
 /// apply, the descriptor (ABI version 1, its size, n, dtypes, strings) and

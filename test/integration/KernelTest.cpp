@@ -42,9 +42,35 @@ private:
   std::string dir_;
 };
 
-Kernel compile(const Factorization &model, const std::string &path) {
+/// How a kernel is lowered: scalar loops, or SIMD of some width.
+struct Lowering {
+  std::string name; // loops, vector
+  unsigned vectorBits = 0;
+};
+
+/// The default (SIMD as wide as this CPU has), and every other lowering:
+/// a vector width wider than the CPU's is legalized by LLVM, so all of them
+/// run everywhere.
+std::vector<Lowering> allLowerings() {
+  return {{"vector", 0},
+          {"loops", 0},
+          {"vector", 128},
+          {"vector", 256},
+          {"vector", 512}};
+}
+
+std::string describe(const Lowering &lowering) {
+  return lowering.name + (lowering.vectorBits
+                              ? "-" + std::to_string(lowering.vectorBits)
+                              : std::string());
+}
+
+Kernel compile(const Factorization &model, const std::string &path,
+               const Lowering &lowering = {"vector", 0}) {
   CompileOptions options;
   options.generator = "KernelTest";
+  options.lowering = lowering.name;
+  options.vectorBits = lowering.vectorBits;
   if (llvm::Error error =
           compileFactorization(model, options, EmitKind::Shared, path)) {
     ADD_FAILURE() << llvm::toString(std::move(error));
@@ -174,21 +200,47 @@ Factorization randomModel(int64_t n, ElementType type, bool realIO,
 TEST(GeneralKernelTest, EveryFactorKindMatchesTheDenseEvaluator) {
   KernelDir dir;
   unsigned seed = 11;
-  for (int64_t n : {2, 16, 256})
-    for (ElementType type : ElementType::all())
-      for (bool realIO : {false, true}) {
-        if (realIO && type.field == Field::Real)
-          continue;
-        Factorization model = randomModel(n, type, realIO, ++seed);
-        ASSERT_FALSE(model.validate()) << *model.validate();
-        Kernel kernel = compile(model, dir.path(std::to_string(seed) + ".so"));
-        ASSERT_TRUE(kernel);
-        // Random untied stages are not unitary: allow for their growth.
-        EXPECT_LE(relativeError(kernel, model.toDense(), seed),
-                  8 * tolerance(type.precision, n))
-            << type.str() << " n=" << n << " realIO=" << realIO
-            << " seed=" << seed;
-      }
+  for (const Lowering &lowering : allLowerings())
+    for (int64_t n : {2, 4, 16, 256})
+      for (ElementType type : ElementType::all())
+        for (bool realIO : {false, true}) {
+          if (realIO && type.field == Field::Real)
+            continue;
+          Factorization model = randomModel(n, type, realIO, ++seed);
+          ASSERT_FALSE(model.validate()) << *model.validate();
+          Kernel kernel =
+              compile(model, dir.path(std::to_string(seed) + ".so"), lowering);
+          ASSERT_TRUE(kernel);
+          // Random untied stages are not unitary: allow for their growth.
+          EXPECT_LE(relativeError(kernel, model.toDense(), seed),
+                    8 * tolerance(type.precision, n))
+              << describe(lowering) << " " << type.str() << " n=" << n
+              << " realIO=" << realIO << " seed=" << seed;
+        }
+}
+
+/// Tied stages (the exact DFT's and Hadamard's), whose twiddles the vector
+/// lowering folds into constants and constant vectors, under every
+/// lowering and at sizes on both sides of each vector width.
+TEST(GeneralKernelTest, TiedTransformsMatchTheTextbookUnderEveryLowering) {
+  KernelDir dir;
+  for (const Lowering &lowering : allLowerings())
+    for (int64_t n : {2, 8, 32, 64, 512}) {
+      Factorization dft =
+          Factorization::dft(n, false, Normalization::Unitary, Precision::F32);
+      Kernel kernel = compile(dft, dir.path("dft.so"), lowering);
+      ASSERT_TRUE(kernel);
+      EXPECT_LE(relativeError(kernel, dftMatrix(n, false), 3),
+                tolerance(Precision::F32, n))
+          << describe(lowering) << " n=" << n;
+      Factorization hadamard =
+          Factorization::hadamard(n, {Field::Real, Precision::F64});
+      kernel = compile(hadamard, dir.path("hadamard.so"), lowering);
+      ASSERT_TRUE(kernel);
+      EXPECT_LE(relativeError(kernel, hadamardMatrix(n), 4),
+                tolerance(Precision::F64, n))
+          << describe(lowering) << " n=" << n;
+    }
 }
 
 TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {

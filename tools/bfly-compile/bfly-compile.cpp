@@ -30,6 +30,16 @@ static cl::opt<std::string>
         cl::desc("Target CPU: 'native' (this machine, default) or an LLVM "
                  "CPU name such as 'x86-64-v3' for portable kernels"),
         cl::init("native"));
+static cl::opt<std::string>
+    lowering("lowering",
+             cl::desc("'vector' (SIMD, default) or 'loops' (the scalar "
+                      "reference lowering)"),
+             cl::init("vector"));
+static cl::opt<unsigned>
+    vectorBits("vector-bits",
+               cl::desc("SIMD width in bits: 128, 256 or 512 (default: the "
+                        "widest the CPU has)"),
+               cl::init(0));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix);
 
@@ -65,6 +75,16 @@ int main(int argc, char **argv) {
   bfly::CompileOptions options;
   options.cpu = cpu;
   options.optLevel = optLevel;
+  if (lowering != "vector" && lowering != "loops")
+    return bfly::tool::fail("bfly-compile", "unknown lowering '" + lowering +
+                                                "': expected vector or loops");
+  if (vectorBits != 0 && vectorBits != 128 && vectorBits != 256 &&
+      vectorBits != 512)
+    return bfly::tool::fail("bfly-compile",
+                            "--vector-bits must be 128, 256 or 512, got " +
+                                Twine(vectorBits.getValue()));
+  options.lowering = lowering;
+  options.vectorBits = vectorBits;
   options.generator = commandLine;
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
   if (Error error = bfly::compileModel(*model, options, emitKind, output)) {

@@ -1,0 +1,463 @@
+//===- BflyToVector.cpp - bfly transforms to SIMD code
+//---------------------===//
+//
+// The optimizing CPU lowering. Complex data is kept planar (all real parts,
+// then all imaginary parts) so that one SIMD register holds V consecutive
+// real parts and the arithmetic needs no shuffles; twiddles are stored as
+// one array per 2x2 entry and component, so V consecutive pairs load theirs
+// in one instruction. Stages whose partners are V or more apart load both
+// halves contiguously; closer partners come from one load of 2V elements
+// and a vector.shuffle. Constant twiddle arrays (the DFT's 1s, Hadamard's
+// +-1/sqrt 2) become constants, and products by 0 and 1 vanish.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelLowering.h"
+#include "compiler/Conversion/Passes.h"
+
+#include "dialect/IR/BflyOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <complex>
+
+namespace mlir::bfly {
+#define GEN_PASS_DEF_CONVERTBFLYTOVECTOR
+#include "compiler/Conversion/Passes.h.inc"
+} // namespace mlir::bfly
+
+using namespace mlir;
+using namespace mlir::bfly;
+
+namespace {
+
+/// A chain value in a planar buffer: real parts at [0, n), imaginary parts
+/// (complex values only) at [n, 2n).
+struct Buffer {
+  Value memref;
+  bool complex;
+};
+
+/// V lanes of a chain value; im is null for real values.
+struct Vec {
+  Value re, im;
+};
+
+/// One component of a twiddle operand: null when exactly zero; `one` when
+/// exactly 1 (the product is the other factor), `minusOne` for -1.
+struct Factor {
+  Value v;
+  bool one = false, minusOne = false;
+};
+
+/// A twiddle (or diagonal) operand for V consecutive pairs.
+struct Coefficient {
+  Factor re, im;
+};
+
+/// Counts for the pass's statistics.
+struct Counts {
+  int64_t constantArrays = 0, skippedProducts = 0;
+};
+
+class VectorKernelBuilder {
+public:
+  VectorKernelBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                      Type scalar, int64_t n, int64_t lanes, Counts &counts)
+      : b(b), symbols(symbols), scalar(scalar), n(n), lanes(lanes),
+        vector(VectorType::get({lanes}, scalar)), counts(counts) {
+    contract = arith::FastMathFlagsAttr::get(b.getContext(),
+                                             arith::FastMathFlags::contract);
+  }
+
+  Buffer scratch(bool complex) {
+    auto type = MemRefType::get({2 * n}, scalar);
+    return {memref::AllocaOp::create(b, type, b.getI64IntegerAttr(64)),
+            complex};
+  }
+
+  /// Interleaved complex `in` (2n scalars) -> planar `dst`.
+  void deinterleave(Value in, Buffer dst) {
+    SmallVector<int64_t> evens, odds;
+    for (int64_t k = 0; k < lanes; ++k) {
+      evens.push_back(2 * k);
+      odds.push_back(2 * k + 1);
+    }
+    forEach(n, lanes, [&](Value i) {
+      Value at = mul(i, 2);
+      Value v0 = loadVector(in, at), v1 = loadVector(in, add(at, lanes));
+      store({shuffle(v0, v1, evens), shuffle(v0, v1, odds)}, dst, i);
+    });
+  }
+
+  /// Planar `src` -> interleaved complex `out`.
+  void interleave(Buffer src, Value out) {
+    // Output scalar m of 2V is part m % 2 of element m / 2.
+    SmallVector<int64_t> masks[2];
+    for (int64_t m = 0; m < 2 * lanes; ++m)
+      masks[m / lanes].push_back(m % 2 ? lanes + m / 2 : m / 2);
+    forEach(n, lanes, [&](Value i) {
+      Vec x = load(src, i);
+      Value at = mul(i, 2);
+      storeVector(shuffle(x.re, x.im, masks[0]), out, at);
+      storeVector(shuffle(x.re, x.im, masks[1]), out, add(at, lanes));
+    });
+  }
+
+  void lowerStage(StageOp op, Buffer src, Buffer dst) {
+    int64_t h = static_cast<int64_t>(op.getStride());
+    bool tied = op.isTied();
+    int64_t matrices = tied ? h : n / 2;
+    // entries[e][c]: component c (re, im) of entry e of every 2x2 matrix.
+    SmallVector<APFloat> flat = flatten(op.getTwiddles());
+    bool complex = src.complex;
+    int64_t stride = complex ? 8 : 4;
+    auto array = [&](int entry, int component) {
+      SmallVector<double> values;
+      for (int64_t m = 0; m < matrices; ++m)
+        values.push_back(
+            flat[m * stride + entry * (complex ? 2 : 1) + component]
+                .convertToDouble());
+      return values;
+    };
+    if (h >= lanes) {
+      int logH = llvm::Log2_64(h);
+      forEach(n / 2, lanes, [&](Value pair) {
+        // top = (pair / h) * 2h + pair % h, bottom = top + h: V consecutive
+        // pairs never cross a block.
+        Value j = arith::AndIOp::create(b, pair, index(h - 1));
+        Value top = arith::OrIOp::create(
+            b,
+            arith::ShLIOp::create(b,
+                                  arith::ShRUIOp::create(b, pair, index(logH)),
+                                  index(logH + 1)),
+            j);
+        Value bottom = add(top, h);
+        Value at = tied ? j : pair;
+        Coefficient t[4];
+        for (int e = 0; e < 4; ++e)
+          t[e] = coefficient(array(e, 0),
+                             complex ? array(e, 1) : SmallVector<double>(), at,
+                             /*period=*/0);
+        Vec x0 = load(src, top), x1 = load(src, bottom);
+        store(combine(t[0], x0, t[1], x1), dst, top);
+        store(combine(t[2], x0, t[3], x1), dst, bottom);
+      });
+      return;
+    }
+    // Partners closer than V: 2V elements hold V whole pairs, in order.
+    SmallVector<int64_t> tops, bottoms, outs[2];
+    SmallVector<int64_t> slot(2 * lanes);
+    for (int64_t k = 0; k < 2 * lanes; ++k)
+      if ((k & h) == 0) {
+        slot[k] = int64_t(tops.size());
+        slot[k + h] = lanes + int64_t(tops.size());
+        tops.push_back(k);
+        bottoms.push_back(k + h);
+      }
+    for (int64_t k = 0; k < 2 * lanes; ++k)
+      outs[k / lanes].push_back(slot[k]);
+    forEach(n, 2 * lanes, [&](Value base) {
+      Vec a = load(src, base), c = load(src, add(base, lanes));
+      Vec x0 = shuffle(a, c, tops), x1 = shuffle(a, c, bottoms);
+      Value pair = arith::ShRUIOp::create(b, base, index(1));
+      Coefficient t[4];
+      for (int e = 0; e < 4; ++e)
+        t[e] = coefficient(array(e, 0),
+                           complex ? array(e, 1) : SmallVector<double>(), pair,
+                           /*period=*/tied ? h : 0);
+      Vec y0 = combine(t[0], x0, t[1], x1), y1 = combine(t[2], x0, t[3], x1);
+      store(shuffle(y0, y1, outs[0]), dst, base);
+      store(shuffle(y0, y1, outs[1]), dst, add(base, lanes));
+    });
+  }
+
+  void lowerPermute(PermuteOp op, Buffer src, Buffer dst) {
+    SmallVector<int32_t> table;
+    for (int64_t i : op.getPermutation())
+      table.push_back(static_cast<int32_t>(i));
+    Value gather = constantGlobal(
+        b, symbols, "__bfly_permutation",
+        DenseElementsAttr::get(RankedTensorType::get({n}, b.getI32Type()),
+                               ArrayRef(table)));
+    auto indexVector = VectorType::get({lanes}, b.getI32Type());
+    auto maskType = VectorType::get({lanes}, b.getI1Type());
+    Value mask = arith::ConstantOp::create(
+        b, DenseElementsAttr::get(maskType, SmallVector<bool>(lanes, true)));
+    Value zero = splat(0.0);
+    forEach(n, lanes, [&](Value i) {
+      Value from =
+          vector::LoadOp::create(b, indexVector, gather, ValueRange{i});
+      auto part = [&](int64_t offset) {
+        return vector::GatherOp::create(b, vector, src.memref,
+                                        ValueRange{index(offset)}, from, mask,
+                                        zero)
+            .getResult();
+      };
+      store({part(0), src.complex ? part(n) : Value()}, dst, i);
+    });
+  }
+
+  void lowerDiag(DiagOp op, Buffer src, Buffer dst) {
+    SmallVector<APFloat> flat = flatten(op.getDiagonal());
+    bool complex = src.complex;
+    SmallVector<double> re, im;
+    for (int64_t i = 0; i < n; ++i) {
+      re.push_back(flat[complex ? 2 * i : i].convertToDouble());
+      if (complex)
+        im.push_back(flat[2 * i + 1].convertToDouble());
+    }
+    forEach(n, lanes, [&](Value i) {
+      store(product(coefficient(re, im, i, 0), load(src, i)), dst, i);
+    });
+  }
+
+  /// Real <-> complex: copies the real parts, zeroes the imaginary ones.
+  void lowerFieldChange(Buffer src, Buffer dst) {
+    Value zero = splat(0.0);
+    forEach(n, lanes, [&](Value i) {
+      Vec x = load(src, i);
+      store({x.re, dst.complex ? zero : Value()}, dst, i);
+    });
+  }
+
+  /// Planar real `src` -> `out`.
+  void copy(Buffer src, Value out) {
+    forEach(n, lanes, [&](Value i) { storeVector(load(src, i).re, out, i); });
+  }
+
+private:
+  Value index(int64_t value) {
+    return arith::ConstantIndexOp::create(b, value);
+  }
+  Value add(Value i, int64_t offset) {
+    return arith::AddIOp::create(b, i, index(offset));
+  }
+  Value mul(Value i, int64_t factor) {
+    return arith::MulIOp::create(b, i, index(factor));
+  }
+
+  void forEach(int64_t count, int64_t step, function_ref<void(Value)> body) {
+    scf::ForOp::create(b, index(0), index(count), index(step), ValueRange{},
+                       [&](OpBuilder &nested, Location, Value iv, ValueRange) {
+                         OpBuilder::InsertionGuard guard(b);
+                         b.setInsertionPoint(nested.getInsertionBlock(),
+                                             nested.getInsertionPoint());
+                         body(iv);
+                         scf::YieldOp::create(b);
+                       });
+  }
+
+  Value splat(double value) {
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(vector,
+                                  b.getFloatAttr(scalar, value).getValue()));
+  }
+
+  Value constantVector(ArrayRef<double> values) {
+    SmallVector<APFloat> lanesValues;
+    for (double v : values)
+      lanesValues.push_back(b.getFloatAttr(scalar, v).getValue());
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(vector, lanesValues));
+  }
+
+  /// One component of a coefficient for the V pairs from `at`: a constant
+  /// when all `values` are equal (none at all when they are 0), a constant
+  /// vector when they repeat with a period dividing V, else a load from a
+  /// global array of them.
+  Factor factor(ArrayRef<double> values, Value at, int64_t period) {
+    if (values.empty())
+      return {};
+    if (llvm::all_equal(values)) {
+      ++counts.constantArrays;
+      double v = values.front();
+      if (v == 0)
+        return {};
+      return {splat(v), v == 1, v == -1};
+    }
+    if (period > 0) {
+      SmallVector<double> pattern;
+      for (int64_t q = 0; q < lanes; ++q)
+        pattern.push_back(values[q % period]);
+      return {constantVector(pattern)};
+    }
+    SmallVector<APFloat> typed;
+    for (double v : values)
+      typed.push_back(b.getFloatAttr(scalar, v).getValue());
+    auto type = RankedTensorType::get({int64_t(values.size())}, scalar);
+    Value array = constantGlobal(b, symbols, "__bfly_twiddles",
+                                 DenseElementsAttr::get(type, typed));
+    return {loadVector(array, at)};
+  }
+
+  Coefficient coefficient(ArrayRef<double> re, ArrayRef<double> im, Value at,
+                          int64_t period) {
+    return {factor(re, at, period), factor(im, at, period)};
+  }
+
+  /// A value computed so far, or its negation; null when exactly zero.
+  /// Signs are carried to the sum that consumes them, so a twiddle of -1
+  /// costs a subtraction instead of a negation and an addition.
+  struct Signed {
+    Value v;
+    bool negated = false;
+  };
+  struct SignedVec {
+    Signed re, im;
+  };
+
+  /// f * x.
+  Signed scale(const Factor &f, Value x) {
+    if (!f.v || f.one || f.minusOne) {
+      ++counts.skippedProducts;
+      return {f.v ? x : Value(), f.minusOne};
+    }
+    return {arith::MulFOp::create(b, f.v, x, contract)};
+  }
+  static Signed negate(Signed x) { return {x.v, !x.negated}; }
+  Signed plus(Signed x, Signed y) {
+    if (!x.v || !y.v)
+      return x.v ? x : y;
+    if (x.negated == y.negated)
+      return {arith::AddFOp::create(b, x.v, y.v, contract), x.negated};
+    Value difference = x.negated ? arith::SubFOp::create(b, y.v, x.v, contract)
+                                 : arith::SubFOp::create(b, x.v, y.v, contract);
+    return {difference};
+  }
+  /// The vector itself: zero when nothing was left.
+  Value materialize(Signed x) {
+    if (!x.v)
+      return splat(0.0);
+    return x.negated ? Value(arith::NegFOp::create(b, x.v)) : x.v;
+  }
+
+  /// c * x.
+  SignedVec signedProduct(const Coefficient &c, Vec x) {
+    if (!x.im)
+      return {scale(c.re, x.re), {}};
+    return {plus(scale(c.re, x.re), negate(scale(c.im, x.im))),
+            plus(scale(c.re, x.im), scale(c.im, x.re))};
+  }
+  Vec product(const Coefficient &c, Vec x) {
+    SignedVec p = signedProduct(c, x);
+    return {materialize(p.re), x.im ? materialize(p.im) : Value()};
+  }
+
+  /// c0 x0 + c1 x1.
+  Vec combine(const Coefficient &c0, Vec x0, const Coefficient &c1, Vec x1) {
+    SignedVec p = signedProduct(c0, x0), q = signedProduct(c1, x1);
+    return {materialize(plus(p.re, q.re)),
+            x0.im ? materialize(plus(p.im, q.im)) : Value()};
+  }
+
+  Value shuffle(Value x, Value y, ArrayRef<int64_t> mask) {
+    return vector::ShuffleOp::create(b, x, y, b.getDenseI64ArrayAttr(mask));
+  }
+  Vec shuffle(Vec x, Vec y, ArrayRef<int64_t> mask) {
+    return {shuffle(x.re, y.re, mask),
+            x.im ? shuffle(x.im, y.im, mask) : Value()};
+  }
+
+  Value loadVector(Value memref, Value i) {
+    return vector::LoadOp::create(b, vector, memref, ValueRange{i});
+  }
+  void storeVector(Value v, Value memref, Value i) {
+    vector::StoreOp::create(b, v, memref, ValueRange{i});
+  }
+  Vec load(Buffer buffer, Value i) {
+    return {loadVector(buffer.memref, i),
+            buffer.complex ? loadVector(buffer.memref, add(i, n)) : Value()};
+  }
+  void store(Vec x, Buffer buffer, Value i) {
+    storeVector(x.re, buffer.memref, i);
+    if (buffer.complex)
+      storeVector(x.im, buffer.memref, add(i, n));
+  }
+
+  ImplicitLocOpBuilder &b;
+  SymbolTable &symbols;
+  Type scalar;
+  int64_t n, lanes;
+  VectorType vector;
+  Counts &counts;
+  arith::FastMathFlagsAttr contract;
+};
+} // namespace
+
+static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
+                                    unsigned vectorBits, Counts &counts,
+                                    int64_t &numFactors) {
+  FailureOr<SmallVector<Operation *>> chain = linearChain(func);
+  if (failed(chain))
+    return failure();
+  KernelSignature signature = kernelSignature(func);
+  int64_t n = signature.n;
+  int64_t lanes = std::max<int64_t>(
+      1, std::min<int64_t>(
+             vectorBits / signature.scalar.getIntOrFloatBitWidth(), n / 2));
+  ImplicitLocOpBuilder b(func.getLoc(), func);
+  func::FuncOp kernel = createKernel(b, symbols, func, signature);
+  VectorKernelBuilder builder(b, symbols, signature.scalar, n, lanes, counts);
+
+  Value in = kernel.getArgument(0), out = kernel.getArgument(1);
+  // Ping-pong between two planar scratch buffers; `in` is read once (a real
+  // input directly), `out` written once, so they may alias.
+  Buffer scratch[2] = {builder.scratch(false), builder.scratch(false)};
+  int next = 0;
+  Buffer src{in, false};
+  if (signature.complexIn) {
+    src = {scratch[next].memref, true};
+    next ^= 1;
+    builder.deinterleave(in, src);
+  }
+  for (Operation *op : *chain) {
+    Buffer dst{scratch[next].memref,
+               isComplexVector(op->getResult(0).getType())};
+    next ^= 1;
+    if (auto stage = dyn_cast<StageOp>(op))
+      builder.lowerStage(stage, src, dst);
+    else if (auto perm = dyn_cast<PermuteOp>(op))
+      builder.lowerPermute(perm, src, dst);
+    else if (auto diag = dyn_cast<DiagOp>(op))
+      builder.lowerDiag(diag, src, dst);
+    else
+      builder.lowerFieldChange(src, dst);
+    src = dst;
+    ++numFactors;
+  }
+  if (signature.complexOut)
+    builder.interleave(src, out);
+  else
+    builder.copy(src, out);
+  func::ReturnOp::create(b);
+  return finishKernel(b, symbols, func, kernel, *chain);
+}
+
+namespace {
+struct ConvertBflyToVectorPass
+    : mlir::bfly::impl::ConvertBflyToVectorBase<ConvertBflyToVectorPass> {
+  using ConvertBflyToVectorBase::ConvertBflyToVectorBase;
+
+  void runOnOperation() override {
+    unsigned bits = vectorBits.getValue();
+    if (bits < 32 || !llvm::isPowerOf2_32(bits)) {
+      getOperation().emitError()
+          << "vector-bits must be a power of two of at least 32, got " << bits;
+      return signalPassFailure();
+    }
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    Counts counts;
+    int64_t factors = 0;
+    for (func::FuncOp func :
+         llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+      if (isTransform(func) &&
+          failed(lowerTransform(func, symbols, bits, counts, factors)))
+        return signalPassFailure();
+    numFactors += factors;
+    numConstantArrays += counts.constantArrays;
+    numSkippedProducts += counts.skippedProducts;
+  }
+};
+} // namespace

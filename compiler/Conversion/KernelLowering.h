@@ -1,0 +1,65 @@
+//===- KernelLowering.h - what every bfly kernel lowering shares -*- C++
+//-*-===//
+//
+// convert-bfly-to-loops and convert-bfly-to-vector differ in how a factor
+// becomes code; they agree on which functions are transforms, on the chain
+// of factors, on the kernel function's signature and on the `bfly.kernel`
+// dictionary bfly-export-kernel reads. That agreement lives here.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BFLY_COMPILER_CONVERSION_KERNELLOWERING_H
+#define BFLY_COMPILER_CONVERSION_KERNELLOWERING_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::bfly {
+
+/// Is `func` a transform: one bfly vector in, one out?
+bool isTransform(func::FuncOp func);
+
+/// Is `type` a tensor of complex numbers?
+bool isComplexVector(Type type);
+
+/// The chain of bfly ops from the argument to the returned value; an error
+/// on anything else.
+FailureOr<SmallVector<Operation *>> linearChain(func::FuncOp func);
+
+/// The constants of an attribute as a flat list of scalars (re, im, re, ...
+/// for complex ones).
+SmallVector<APFloat> flatten(DenseElementsAttr attr);
+
+/// A private constant memref.global holding `values` (renamed if `prefix`
+/// is taken), and its address at the builder's insertion point.
+Value constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                     StringRef prefix, DenseElementsAttr values);
+
+/// A transform being replaced by its kernel: `(in: memref<K x S>, out:
+/// memref<K' x S>) -> ()`, K = n or 2n (complex, interleaved).
+struct KernelSignature {
+  int64_t n;
+  bool complexIn, complexOut;
+  Type scalar; ///< f32 or f64
+};
+
+/// The signature of `transform`'s kernel.
+KernelSignature kernelSignature(func::FuncOp transform);
+
+/// An empty kernel function for `transform` next to it, with the builder
+/// at the start of its body.
+func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                          func::FuncOp transform,
+                          const KernelSignature &signature);
+
+/// Attaches the `bfly.kernel` dictionary (counting the chain's flops and
+/// nonzero twiddles as the model states them), erases `transform` and
+/// gives the kernel its name.
+LogicalResult finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                           func::FuncOp transform, func::FuncOp kernel,
+                           ArrayRef<Operation *> chain);
+
+} // namespace mlir::bfly
+
+#endif // BFLY_COMPILER_CONVERSION_KERNELLOWERING_H

@@ -1,0 +1,7 @@
+// RUN: not bfly-opt %s --convert-bfly-to-vector="vector-bits=48" 2>&1 | FileCheck %s
+
+/// The SIMD width must be a power of two (lanes of 32 or 64 bits).
+// CHECK: error: vector-bits must be a power of two of at least 32, got 48
+func.func @any(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}

@@ -1,0 +1,85 @@
+// RUN: bfly-opt %s --split-input-file --convert-bfly-to-vector="vector-bits=128" | FileCheck %s
+
+/// Untied complex twiddles of a stride at least V (4 lanes of f32) apart:
+/// both halves and the twiddles load as whole vectors, one array per 2x2
+/// entry and component (8 arrays), the data planar between deinterleaving
+/// and interleaving shuffles; no scalar loads anywhere.
+// CHECK-LABEL: func.func @stage_wide_untied
+// CHECK-SAME: (%[[IN:.*]]: memref<16xf32>, %[[OUT:.*]]: memref<16xf32>)
+// CHECK-SAME: bfly.kernel = {flops = 112 : i64, input = complex<f32>, n = 8 : i64
+// CHECK-NOT: memref.load
+// CHECK: scf.for
+// CHECK: vector.load %[[IN]]
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6]
+// CHECK: vector.shuffle {{.*}} [1, 3, 5, 7]
+// CHECK: scf.for
+// CHECK-COUNT-8: memref.get_global
+// CHECK: vector.load {{.*}} : memref<4xf32>, vector<4xf32>
+// CHECK: scf.for
+// CHECK: vector.shuffle {{.*}} [0, 4, 1, 5]
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: memref.load
+func.func @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32>> {
+  %y = bfly.stage %x stride 4 twiddles dense<[[[(0.0, 0.5), (1.0, 0.5)], [(2.0, 0.5), (3.0, 0.5)]], [[(1.0, 1.5), (2.0, 1.5)], [(3.0, 1.5), (4.0, 1.5)]], [[(2.0, 2.5), (3.0, 2.5)], [(4.0, 2.5), (5.0, 2.5)]], [[(3.0, 3.5), (4.0, 3.5)], [(5.0, 3.5), (6.0, 3.5)]]]> : tensor<4x2x2xcomplex<f32>> : tensor<8xcomplex<f32>>
+  return %y : tensor<8xcomplex<f32>>
+}
+
+// -----
+
+/// Hadamard stages: every twiddle array is one constant, so no globals and
+/// no loads of twiddles; the stride-1 stage pairs neighbours with shuffles.
+// CHECK-LABEL: func.func @hadamard_constant
+// CHECK-NOT: memref.get_global
+// CHECK: scf.for
+// CHECK: vector.shuffle {{.*}} [0, 2, 4, 6]
+// CHECK: vector.shuffle {{.*}} [1, 3, 5, 7]
+// CHECK: arith.mulf {{.*}} fastmath<contract>
+// CHECK: vector.shuffle {{.*}} [0, 4, 1, 5]
+// CHECK: vector.shuffle {{.*}} [2, 6, 3, 7]
+// CHECK: scf.for
+// CHECK: vector.shuffle {{.*}} [0, 1, 4, 5]
+func.func @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<8xf32>
+  %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> : tensor<8xf32>
+  return %1 : tensor<8xf32>
+}
+
+// -----
+
+/// Twiddles of 1 and -1 cost no multiplication: the butterfly x0 + x1,
+/// x0 - x1 is one addition and one subtraction.
+// CHECK-LABEL: func.func @ones_cost_nothing
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.negf
+// CHECK: arith.addf
+// CHECK: arith.subf
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.negf
+// CHECK: return
+func.func @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+/// Tied twiddles closer than V repeat with their stride: constant vectors.
+// CHECK-LABEL: func.func @tied_narrow_pattern
+// CHECK-NOT: memref.get_global
+// CHECK: arith.constant dense<[1.000000e+00, 2.000000e+00, 1.000000e+00, 2.000000e+00]> : vector<4xf32>
+func.func @tied_narrow_pattern(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %0 = bfly.stage %x stride 2 twiddles dense<[[[1.0, 0.0], [0.0, 1.0]], [[2.0, 0.0], [0.0, 1.0]]]> : tensor<2x2x2xf32> : tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+/// Permutations gather whole vectors through an index table.
+// CHECK: memref.global "private" constant @[[P:__bfly_permutation.*]] : memref<8xi32> = dense<[0, 4, 2, 6, 1, 5, 3, 7]>
+// CHECK-LABEL: func.func @permute_gathers
+// CHECK: vector.load {{.*}} : memref<8xi32>, vector<4xi32>
+// CHECK: vector.gather
+func.func @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = bfly.permute %x bit_reverse : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
