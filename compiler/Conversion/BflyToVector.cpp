@@ -19,7 +19,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
-#include <complex>
+#include <array>
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_CONVERTBFLYTOVECTOR
@@ -57,8 +57,12 @@ struct Coefficient {
 
 /// Counts for the pass's statistics.
 struct Counts {
-  int64_t constantArrays = 0, skippedProducts = 0;
+  int64_t constantArrays = 0, skippedProducts = 0, sharedButterflies = 0;
 };
+
+/// A stage's twiddles: [entry][component] -> one value per 2x2 matrix (no
+/// imaginary values for real stages).
+using TwiddleArrays = std::array<std::array<SmallVector<double>, 2>, 4>;
 
 class VectorKernelBuilder {
 public:
@@ -120,6 +124,13 @@ public:
                 .convertToDouble());
       return values;
     };
+    // twiddles[e][c]: component c of entry e of every matrix.
+    TwiddleArrays twiddles;
+    for (int e = 0; e < 4; ++e) {
+      twiddles[e][0] = array(e, 0);
+      if (complex)
+        twiddles[e][1] = array(e, 1);
+    }
     if (h >= lanes) {
       int logH = llvm::Log2_64(h);
       forEach(n / 2, lanes, [&](Value pair) {
@@ -134,14 +145,10 @@ public:
             j);
         Value bottom = add(top, h);
         Value at = tied ? j : pair;
-        Coefficient t[4];
-        for (int e = 0; e < 4; ++e)
-          t[e] = coefficient(array(e, 0),
-                             complex ? array(e, 1) : SmallVector<double>(), at,
-                             /*period=*/0);
-        Vec x0 = load(src, top), x1 = load(src, bottom);
-        store(combine(t[0], x0, t[1], x1), dst, top);
-        store(combine(t[2], x0, t[3], x1), dst, bottom);
+        auto [y0, y1] = butterfly(twiddles, at, /*period=*/0, load(src, top),
+                                  load(src, bottom));
+        store(y0, dst, top);
+        store(y1, dst, bottom);
       });
       return;
     }
@@ -161,20 +168,57 @@ public:
       Vec a = load(src, base), c = load(src, add(base, lanes));
       Vec x0 = shuffle(a, c, tops), x1 = shuffle(a, c, bottoms);
       Value pair = arith::ShRUIOp::create(b, base, index(1));
-      Coefficient t[4];
-      for (int e = 0; e < 4; ++e)
-        t[e] = coefficient(array(e, 0),
-                           complex ? array(e, 1) : SmallVector<double>(), pair,
-                           /*period=*/tied ? h : 0);
-      Vec y0 = combine(t[0], x0, t[1], x1), y1 = combine(t[2], x0, t[3], x1);
+      auto [y0, y1] = butterfly(twiddles, pair, tied ? h : 0, x0, x1);
       store(shuffle(y0, y1, outs[0]), dst, base);
       store(shuffle(y0, y1, outs[1]), dst, add(base, lanes));
     });
   }
 
+  /// The two outputs of V butterflies: [y0; y1] = [t0 t1; t2 t3] [x0; x1].
+  /// When the second row is the first with t1 negated (t2 = t0, t3 = -t1,
+  /// every FFT butterfly) or t0 negated, the two products are shared.
+  std::pair<Vec, Vec> butterfly(const TwiddleArrays &t, Value at,
+                                int64_t period, Vec x0, Vec x1) {
+    auto coefficientOf = [&](int e) {
+      return coefficient(t[e][0], t[e][1], at, period);
+    };
+    auto equal = [&](int e, int f, double sign) {
+      for (int c = 0; c < 2; ++c)
+        for (size_t m = 0; m < t[e][c].size(); ++m)
+          if (t[e][c][m] != sign * t[f][c][m])
+            return false;
+      return true;
+    };
+    bool negateSecond = equal(2, 0, 1) && equal(3, 1, -1);
+    bool negateFirst = !negateSecond && equal(2, 0, -1) && equal(3, 1, 1);
+    if (negateSecond || negateFirst) {
+      ++counts.sharedButterflies;
+      SignedVec p = signedProduct(coefficientOf(0), x0);
+      SignedVec q = signedProduct(coefficientOf(1), x1);
+      SignedVec first = negateSecond ? q : p;
+      SignedVec kept = negateSecond ? p : q;
+      auto value = [&](Signed x, Signed y) {
+        return materialize(plus(x, y));
+      };
+      Vec y0{value(p.re, q.re), x0.im ? value(p.im, q.im) : Value()};
+      Vec y1{value(kept.re, negate(first.re)),
+             x0.im ? value(kept.im, negate(first.im)) : Value()};
+      return {y0, y1};
+    }
+    return {combine(coefficientOf(0), x0, coefficientOf(1), x1),
+            combine(coefficientOf(2), x0, coefficientOf(3), x1)};
+  }
+
   void lowerPermute(PermuteOp op, Buffer src, Buffer dst) {
+    SmallVector<int64_t> permutation = op.getPermutation();
+    int logN = llvm::Log2_64(n), logV = llvm::Log2_64(lanes);
+    if (n >= lanes * lanes && lanes > 1 &&
+        permutation == bitReversal(n)) {
+      lowerBitReversal(src, dst, logN, logV);
+      return;
+    }
     SmallVector<int32_t> table;
-    for (int64_t i : op.getPermutation())
+    for (int64_t i : permutation)
       table.push_back(static_cast<int32_t>(i));
     Value gather = constantGlobal(
         b, symbols, "__bfly_permutation",
@@ -196,6 +240,70 @@ public:
       };
       store({part(0), src.complex ? part(n) : Value()}, dst, i);
     });
+  }
+
+  static SmallVector<int64_t> bitReversal(int64_t count) {
+    int bits = llvm::Log2_64(count);
+    SmallVector<int64_t> table(count);
+    for (int64_t i = 0; i < count; ++i)
+      for (int bit = 0; bit < bits; ++bit)
+        table[i] |= ((i >> bit) & 1) << (bits - 1 - bit);
+    return table;
+  }
+
+  /// The bit reversal without gathers. With the index split as [high v |
+  /// middle | low v] bits (V = 2^v), output row a of a middle m holds
+  /// source rows br(c) of middle br(m), lane br(a) of each: load those V
+  /// rows, transpose them in registers (v rounds of shuffles), and store
+  /// transposed row j as output row br(j).
+  void lowerBitReversal(Buffer src, Buffer dst, int logN, int logV) {
+    int middleBits = logN - 2 * logV;
+    int64_t middles = int64_t(1) << middleBits;
+    SmallVector<int64_t> rowOrder = bitReversal(lanes);
+    SmallVector<int32_t> middleTable;
+    for (int64_t m : bitReversal(middles))
+      middleTable.push_back(int32_t(m));
+    Value reversedMiddles = constantGlobal(
+        b, symbols, "__bfly_permutation",
+        DenseElementsAttr::get(
+            RankedTensorType::get({middles}, b.getI32Type()),
+            ArrayRef(middleTable)));
+    int64_t rowStride = n / lanes;
+    forEach(middles, 1, [&](Value m) {
+      Value from = arith::IndexCastOp::create(
+          b, b.getIndexType(),
+          memref::LoadOp::create(b, reversedMiddles, ValueRange{m}));
+      Value fromBase = mul(from, lanes), toBase = mul(m, lanes);
+      for (int64_t part = 0; part < (src.complex ? 2 : 1); ++part) {
+        int64_t offset = part * n;
+        SmallVector<Value> rows;
+        for (int64_t c = 0; c < lanes; ++c)
+          rows.push_back(loadVector(
+              src.memref, add(fromBase, rowOrder[c] * rowStride + offset)));
+        transpose(rows);
+        for (int64_t j = 0; j < lanes; ++j)
+          storeVector(rows[j], dst.memref,
+                      add(toBase, rowOrder[j] * rowStride + offset));
+      }
+    });
+  }
+
+  /// Transposes V vectors of V lanes: round s exchanges bit s of the row
+  /// with bit s of the lane, one two-input shuffle per row.
+  void transpose(SmallVector<Value> &rows) {
+    for (int64_t s = 1; s < lanes; s *= 2) {
+      SmallVector<int64_t> keep, take;
+      for (int64_t k = 0; k < lanes; ++k) {
+        keep.push_back((k & s) == 0 ? k : lanes + (k ^ s));
+        take.push_back((k & s) == 0 ? (k ^ s) : lanes + k);
+      }
+      for (int64_t r = 0; r < lanes; ++r)
+        if ((r & s) == 0) {
+          Value low = rows[r], high = rows[r | s];
+          rows[r] = shuffle(low, high, keep);
+          rows[r | s] = shuffle(low, high, take);
+        }
+    }
   }
 
   void lowerDiag(DiagOp op, Buffer src, Buffer dst) {
@@ -458,6 +566,7 @@ struct ConvertBflyToVectorPass
     numFactors += factors;
     numConstantArrays += counts.constantArrays;
     numSkippedProducts += counts.skippedProducts;
+    numSharedButterflies += counts.sharedButterflies;
   }
 };
 } // namespace

@@ -49,7 +49,9 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     with `vector.shuffle`. Twiddles are stored as one array per 2x2 entry
     and component; an array whose entries are all equal becomes a constant,
     and tied twiddles of stride below V constant vectors. Products by an
-    exact 0 or 1 are not emitted. Permutations are `vector.gather`s.
+    exact 0 or 1 are not emitted; a stage whose second row is its first with
+    one entry negated (t2 = t0, t3 = -t1: every FFT butterfly) computes its
+    two products once. Permutations are `vector.gather`s.
 
     **Guarantee**: every output is the factors' arithmetic in order, in the
     model's precision, except that products by exact zeros and ones are
@@ -70,7 +72,9 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     Statistic<"numConstantArrays", "constant-twiddle-arrays",
               "Twiddle and diagonal arrays folded to one constant">,
     Statistic<"numSkippedProducts", "skipped-products",
-              "Products by an exact 0 or +-1 not emitted">
+              "Products by an exact 0 or +-1 not emitted">,
+    Statistic<"numSharedButterflies", "shared-butterflies",
+              "Stages whose second row reuses the first row's products">
   ];
 }
 

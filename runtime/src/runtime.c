@@ -118,7 +118,21 @@ bfly_status bfly_kernel_load(const char *path, bfly_kernel **kernel) {
   if (!path || !kernel)
     return fail(BFLY_ERROR_INVALID_ARGUMENT, "bfly_kernel_load: null argument");
   *kernel = NULL;
-  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  // A kernel is a file: "k.so" means ./k.so, not a search of the library
+  // path as dlopen would do for a name without a slash.
+  void *library;
+  if (strchr(path, '/')) {
+    library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  } else {
+    size_t length = strlen(path);
+    char *relative = malloc(length + 3);
+    if (!relative)
+      return fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
+    memcpy(relative, "./", 2);
+    memcpy(relative + 2, path, length + 1);
+    library = dlopen(relative, RTLD_NOW | RTLD_LOCAL);
+    free(relative);
+  }
   if (!library)
     return fail(BFLY_ERROR_OPEN, "cannot load '%s': %s", path, dlerror());
   bfly_kernel_query_fn query;

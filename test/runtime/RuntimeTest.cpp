@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,21 @@ TEST(RuntimeTest, LoadsAValidKernelAndDescribesIt) {
   EXPECT_EQ(kernel.descriptor().input_dtype, BFLY_DTYPE_F32);
   EXPECT_STREQ(kernel.descriptor().name, "fake");
   EXPECT_STREQ(bfly_dtype_name(kernel.descriptor().output_dtype), "f32");
+}
+
+/// A kernel is a file: a bare name is looked up in the working folder, not
+/// on the library search path as dlopen would.
+TEST(RuntimeTest, ABareNameIsAFileInTheWorkingFolder) {
+  const char *dir = std::getenv("BFLY_TEST_FIXTURES");
+  ASSERT_NE(dir, nullptr);
+  std::string previous = std::getenv("PWD") ? std::getenv("PWD") : "/";
+  ASSERT_EQ(chdir(dir), 0);
+  bfly::Kernel kernel = bfly::Kernel::load("copy_kernel.so");
+  EXPECT_TRUE(kernel) << kernel.error();
+  bfly::Kernel missing = bfly::Kernel::load("no_such_kernel.so");
+  EXPECT_FALSE(missing);
+  EXPECT_NE(missing.error().find("no_such_kernel.so"), std::string::npos);
+  ASSERT_EQ(chdir(previous.c_str()), 0);
 }
 
 TEST(RuntimeTest, AppliesBatchesContiguousAndStrided) {
