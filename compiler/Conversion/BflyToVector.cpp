@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/SmallSet.h"
 
 #include <array>
 
@@ -108,69 +109,122 @@ public:
     });
   }
 
-  void lowerStage(StageOp op, Buffer src, Buffer dst) {
-    int64_t h = static_cast<int64_t>(op.getStride());
-    bool tied = op.isTied();
-    int64_t matrices = tied ? h : n / 2;
-    // entries[e][c]: component c (re, im) of entry e of every 2x2 matrix.
+  /// Consecutive stages with distinct strides, all below V or all at least
+  /// V, in one pass over the data: each group of elements they mix is
+  /// loaded once, mixed by every stage in registers, and stored once.
+  void lowerStages(MutableArrayRef<StageOp> group, Buffer src, Buffer dst) {
+    std::vector<TwiddleArrays> twiddles;
+    for (StageOp op : group)
+      twiddles.push_back(twiddleArrays(op, src.complex));
+    if (group.front().getStride() < uint64_t(lanes))
+      lowerCloseStages(group, twiddles, src, dst);
+    else
+      lowerWideStages(group, twiddles, src, dst);
+  }
+
+  /// twiddles[e][c]: component c of entry e of each of the stage's 2x2
+  /// matrices.
+  TwiddleArrays twiddleArrays(StageOp op, bool complex) {
+    int64_t matrices = op.isTied() ? int64_t(op.getStride()) : n / 2;
     SmallVector<APFloat> flat = flatten(op.getTwiddles());
-    bool complex = src.complex;
-    int64_t stride = complex ? 8 : 4;
-    auto array = [&](int entry, int component) {
-      SmallVector<double> values;
-      for (int64_t m = 0; m < matrices; ++m)
-        values.push_back(
-            flat[m * stride + entry * (complex ? 2 : 1) + component]
-                .convertToDouble());
-      return values;
+    int64_t perMatrix = complex ? 8 : 4;
+    TwiddleArrays arrays;
+    for (int e = 0; e < 4; ++e)
+      for (int c = 0; c < (complex ? 2 : 1); ++c)
+        for (int64_t m = 0; m < matrices; ++m)
+          arrays[e][c].push_back(flat[m * perMatrix + e * (complex ? 2 : 1) + c]
+                                     .convertToDouble());
+    return arrays;
+  }
+
+  /// Strides h >= V: 2^k vectors at base + sum of chosen strides; V
+  /// consecutive elements never cross a block of any of them.
+  void lowerWideStages(MutableArrayRef<StageOp> group,
+                       ArrayRef<TwiddleArrays> twiddles, Buffer src,
+                       Buffer dst) {
+    int64_t k = int64_t(group.size()), count = int64_t(1) << k;
+    SmallVector<int> bits;
+    for (StageOp op : group)
+      bits.push_back(llvm::Log2_64(op.getStride()));
+    SmallVector<int> ascending = bits;
+    llvm::sort(ascending);
+    auto offset = [&](int64_t j) {
+      int64_t off = 0;
+      for (int64_t t = 0; t < k; ++t)
+        off += ((j >> t) & 1) << bits[t];
+      return off;
     };
-    // twiddles[e][c]: component c of entry e of every matrix.
-    TwiddleArrays twiddles;
-    for (int e = 0; e < 4; ++e) {
-      twiddles[e][0] = array(e, 0);
-      if (complex)
-        twiddles[e][1] = array(e, 1);
-    }
-    if (h >= lanes) {
-      int logH = llvm::Log2_64(h);
-      forEach(n / 2, lanes, [&](Value pair) {
-        // top = (pair / h) * 2h + pair % h, bottom = top + h: V consecutive
-        // pairs never cross a block.
-        Value j = arith::AndIOp::create(b, pair, index(h - 1));
-        Value top = arith::OrIOp::create(
-            b,
-            arith::ShLIOp::create(b,
-                                  arith::ShRUIOp::create(b, pair, index(logH)),
-                                  index(logH + 1)),
-            j);
-        Value bottom = add(top, h);
-        Value at = tied ? j : pair;
-        auto [y0, y1] = butterfly(twiddles, at, /*period=*/0, load(src, top),
-                                  load(src, bottom));
-        store(y0, dst, top);
-        store(y1, dst, bottom);
-      });
-      return;
-    }
-    // Partners closer than V: 2V elements hold V whole pairs, in order.
-    SmallVector<int64_t> tops, bottoms, outs[2];
-    SmallVector<int64_t> slot(2 * lanes);
-    for (int64_t k = 0; k < 2 * lanes; ++k)
-      if ((k & h) == 0) {
-        slot[k] = int64_t(tops.size());
-        slot[k + h] = lanes + int64_t(tops.size());
-        tops.push_back(k);
-        bottoms.push_back(k + h);
+    forEach(n / count, lanes, [&](Value q) {
+      // base: q with a zero bit inserted at every stride's bit.
+      Value base = q;
+      for (int bit : ascending) {
+        Value low =
+            arith::AndIOp::create(b, base, index((int64_t(1) << bit) - 1));
+        Value high = arith::ShLIOp::create(
+            b, arith::ShRUIOp::create(b, base, index(bit)), index(bit + 1));
+        base = arith::OrIOp::create(b, high, low);
       }
-    for (int64_t k = 0; k < 2 * lanes; ++k)
-      outs[k / lanes].push_back(slot[k]);
+      SmallVector<Vec> x;
+      SmallVector<Value> positions;
+      for (int64_t j = 0; j < count; ++j) {
+        positions.push_back(add(base, offset(j)));
+        x.push_back(load(src, positions.back()));
+      }
+      for (int64_t t = 0; t < k; ++t) {
+        int64_t h = int64_t(group[t].getStride());
+        int logH = bits[t];
+        for (int64_t j = 0; j < count; ++j) {
+          if (j & (int64_t(1) << t))
+            continue;
+          // The pair of element `top`: (top / 2h) * h + top % h.
+          Value top = positions[j];
+          Value within = arith::AndIOp::create(b, top, index(h - 1));
+          Value at = within;
+          if (!group[t].isTied())
+            at = arith::OrIOp::create(
+                b,
+                arith::ShLIOp::create(
+                    b, arith::ShRUIOp::create(b, top, index(logH + 1)),
+                    index(logH)),
+                within);
+          int64_t partner = j | (int64_t(1) << t);
+          std::tie(x[j], x[partner]) =
+              butterfly(twiddles[t], at, /*period=*/0, x[j], x[partner]);
+        }
+      }
+      for (int64_t j = 0; j < count; ++j)
+        store(x[j], dst, positions[j]);
+    });
+  }
+
+  /// Strides h < V: 2V elements hold V whole pairs of each stage, which
+  /// shuffles bring together and apart again.
+  void lowerCloseStages(MutableArrayRef<StageOp> group,
+                        ArrayRef<TwiddleArrays> twiddles, Buffer src,
+                        Buffer dst) {
     forEach(n, 2 * lanes, [&](Value base) {
       Vec a = load(src, base), c = load(src, add(base, lanes));
-      Vec x0 = shuffle(a, c, tops), x1 = shuffle(a, c, bottoms);
       Value pair = arith::ShRUIOp::create(b, base, index(1));
-      auto [y0, y1] = butterfly(twiddles, pair, tied ? h : 0, x0, x1);
-      store(shuffle(y0, y1, outs[0]), dst, base);
-      store(shuffle(y0, y1, outs[1]), dst, add(base, lanes));
+      for (auto [op, arrays] : llvm::zip(group, twiddles)) {
+        int64_t h = int64_t(op.getStride());
+        SmallVector<int64_t> tops, bottoms, outs[2];
+        SmallVector<int64_t> slot(2 * lanes);
+        for (int64_t e = 0; e < 2 * lanes; ++e)
+          if ((e & h) == 0) {
+            slot[e] = int64_t(tops.size());
+            slot[e + h] = lanes + int64_t(tops.size());
+            tops.push_back(e);
+            bottoms.push_back(e + h);
+          }
+        for (int64_t e = 0; e < 2 * lanes; ++e)
+          outs[e / lanes].push_back(slot[e]);
+        Vec x0 = shuffle(a, c, tops), x1 = shuffle(a, c, bottoms);
+        auto [y0, y1] = butterfly(arrays, pair, op.isTied() ? h : 0, x0, x1);
+        a = shuffle(y0, y1, outs[0]);
+        c = shuffle(y0, y1, outs[1]);
+      }
+      store(a, dst, base);
+      store(c, dst, add(base, lanes));
     });
   }
 
@@ -197,9 +251,7 @@ public:
       SignedVec q = signedProduct(coefficientOf(1), x1);
       SignedVec first = negateSecond ? q : p;
       SignedVec kept = negateSecond ? p : q;
-      auto value = [&](Signed x, Signed y) {
-        return materialize(plus(x, y));
-      };
+      auto value = [&](Signed x, Signed y) { return materialize(plus(x, y)); };
       Vec y0{value(p.re, q.re), x0.im ? value(p.im, q.im) : Value()};
       Vec y1{value(kept.re, negate(first.re)),
              x0.im ? value(kept.im, negate(first.im)) : Value()};
@@ -211,9 +263,10 @@ public:
 
   void lowerPermute(PermuteOp op, Buffer src, Buffer dst) {
     SmallVector<int64_t> permutation = op.getPermutation();
-    int logN = llvm::Log2_64(n), logV = llvm::Log2_64(lanes);
-    if (n >= lanes * lanes && lanes > 1 &&
-        permutation == bitReversal(n)) {
+    // Transposes of V x V blocks need n >= V^2: narrower ones below.
+    int logN = llvm::Log2_64(n);
+    int logV = std::min<int>(llvm::Log2_64(lanes), logN / 2);
+    if (logV >= 1 && permutation == bitReversal(n)) {
       lowerBitReversal(src, dst, logN, logV);
       return;
     }
@@ -251,37 +304,39 @@ public:
     return table;
   }
 
-  /// The bit reversal without gathers. With the index split as [high v |
-  /// middle | low v] bits (V = 2^v), output row a of a middle m holds
-  /// source rows br(c) of middle br(m), lane br(a) of each: load those V
-  /// rows, transpose them in registers (v rounds of shuffles), and store
-  /// transposed row j as output row br(j).
+  /// The bit reversal without gathers. With the index split as [high w |
+  /// middle | low w] bits (rows of W = 2^w <= V lanes, W^2 <= n), output
+  /// row a of a middle m holds source rows br(c) of middle br(m), lane
+  /// br(a) of each: load those W rows, transpose them in registers (w
+  /// rounds of shuffles), and store transposed row j as output row br(j).
   void lowerBitReversal(Buffer src, Buffer dst, int logN, int logV) {
+    int64_t width = int64_t(1) << logV;
+    auto rowType = VectorType::get({width}, scalar);
     int middleBits = logN - 2 * logV;
     int64_t middles = int64_t(1) << middleBits;
-    SmallVector<int64_t> rowOrder = bitReversal(lanes);
+    SmallVector<int64_t> rowOrder = bitReversal(width);
     SmallVector<int32_t> middleTable;
     for (int64_t m : bitReversal(middles))
       middleTable.push_back(int32_t(m));
     Value reversedMiddles = constantGlobal(
         b, symbols, "__bfly_permutation",
-        DenseElementsAttr::get(
-            RankedTensorType::get({middles}, b.getI32Type()),
-            ArrayRef(middleTable)));
-    int64_t rowStride = n / lanes;
+        DenseElementsAttr::get(RankedTensorType::get({middles}, b.getI32Type()),
+                               ArrayRef(middleTable)));
+    int64_t rowStride = n / width;
     forEach(middles, 1, [&](Value m) {
       Value from = arith::IndexCastOp::create(
           b, b.getIndexType(),
           memref::LoadOp::create(b, reversedMiddles, ValueRange{m}));
-      Value fromBase = mul(from, lanes), toBase = mul(m, lanes);
+      Value fromBase = mul(from, width), toBase = mul(m, width);
       for (int64_t part = 0; part < (src.complex ? 2 : 1); ++part) {
         int64_t offset = part * n;
         SmallVector<Value> rows;
-        for (int64_t c = 0; c < lanes; ++c)
-          rows.push_back(loadVector(
-              src.memref, add(fromBase, rowOrder[c] * rowStride + offset)));
+        for (int64_t c = 0; c < width; ++c)
+          rows.push_back(vector::LoadOp::create(
+              b, rowType, src.memref,
+              ValueRange{add(fromBase, rowOrder[c] * rowStride + offset)}));
         transpose(rows);
-        for (int64_t j = 0; j < lanes; ++j)
+        for (int64_t j = 0; j < width; ++j)
           storeVector(rows[j], dst.memref,
                       add(toBase, rowOrder[j] * rowStride + offset));
       }
@@ -291,13 +346,14 @@ public:
   /// Transposes V vectors of V lanes: round s exchanges bit s of the row
   /// with bit s of the lane, one two-input shuffle per row.
   void transpose(SmallVector<Value> &rows) {
-    for (int64_t s = 1; s < lanes; s *= 2) {
+    int64_t width = int64_t(rows.size());
+    for (int64_t s = 1; s < width; s *= 2) {
       SmallVector<int64_t> keep, take;
-      for (int64_t k = 0; k < lanes; ++k) {
-        keep.push_back((k & s) == 0 ? k : lanes + (k ^ s));
-        take.push_back((k & s) == 0 ? (k ^ s) : lanes + k);
+      for (int64_t k = 0; k < width; ++k) {
+        keep.push_back((k & s) == 0 ? k : width + (k ^ s));
+        take.push_back((k & s) == 0 ? (k ^ s) : width + k);
       }
-      for (int64_t r = 0; r < lanes; ++r)
+      for (int64_t r = 0; r < width; ++r)
         if ((r & s) == 0) {
           Value low = rows[r], high = rows[r | s];
           rows[r] = shuffle(low, high, keep);
@@ -493,9 +549,30 @@ private:
 };
 } // namespace
 
+/// The stages from chain[start] that one pass applies: consecutive, with
+/// distinct strides, all below V or all at least V, at most log2(maxRadix).
+static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
+                                       size_t start, int64_t lanes,
+                                       unsigned maxRadix) {
+  SmallVector<StageOp> group;
+  auto first = cast<StageOp>(chain[start]);
+  bool close = first.getStride() < uint64_t(lanes);
+  size_t limit = llvm::Log2_32(maxRadix);
+  llvm::SmallSet<uint64_t, 8> strides;
+  for (size_t i = start;
+       i < chain.size() && group.size() < std::max<size_t>(limit, 1); ++i) {
+    auto stage = dyn_cast<StageOp>(chain[i]);
+    if (!stage || (stage.getStride() < uint64_t(lanes)) != close ||
+        !strides.insert(stage.getStride()).second)
+      break;
+    group.push_back(stage);
+  }
+  return group;
+}
+
 static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
-                                    unsigned vectorBits, Counts &counts,
-                                    int64_t &numFactors) {
+                                    unsigned vectorBits, unsigned maxRadix,
+                                    Counts &counts, int64_t &numFactors) {
   FailureOr<SmallVector<Operation *>> chain = linearChain(func);
   if (failed(chain))
     return failure();
@@ -519,13 +596,20 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
     next ^= 1;
     builder.deinterleave(in, src);
   }
-  for (Operation *op : *chain) {
+  for (size_t i = 0; i < chain->size();) {
+    Operation *op = (*chain)[i];
     Buffer dst{scratch[next].memref,
                isComplexVector(op->getResult(0).getType())};
     next ^= 1;
-    if (auto stage = dyn_cast<StageOp>(op))
-      builder.lowerStage(stage, src, dst);
-    else if (auto perm = dyn_cast<PermuteOp>(op))
+    if (isa<StageOp>(op)) {
+      SmallVector<StageOp> group = stageGroup(*chain, i, lanes, maxRadix);
+      builder.lowerStages(group, src, dst);
+      i += group.size();
+      numFactors += int64_t(group.size());
+      src = dst;
+      continue;
+    }
+    if (auto perm = dyn_cast<PermuteOp>(op))
       builder.lowerPermute(perm, src, dst);
     else if (auto diag = dyn_cast<DiagOp>(op))
       builder.lowerDiag(diag, src, dst);
@@ -533,6 +617,7 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
       builder.lowerFieldChange(src, dst);
     src = dst;
     ++numFactors;
+    ++i;
   }
   if (signature.complexOut)
     builder.interleave(src, out);
@@ -549,6 +634,11 @@ struct ConvertBflyToVectorPass
 
   void runOnOperation() override {
     unsigned bits = vectorBits.getValue();
+    if (maxRadix < 2 || maxRadix > 16 || !llvm::isPowerOf2_32(maxRadix)) {
+      getOperation().emitError()
+          << "max-radix must be 2, 4, 8 or 16, got " << maxRadix.getValue();
+      return signalPassFailure();
+    }
     if (bits < 32 || !llvm::isPowerOf2_32(bits)) {
       getOperation().emitError()
           << "vector-bits must be a power of two of at least 32, got " << bits;
@@ -561,7 +651,8 @@ struct ConvertBflyToVectorPass
     for (func::FuncOp func :
          llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (isTransform(func) &&
-          failed(lowerTransform(func, symbols, bits, counts, factors)))
+          failed(
+              lowerTransform(func, symbols, bits, maxRadix, counts, factors)))
         return signalPassFailure();
     numFactors += factors;
     numConstantArrays += counts.constantArrays;

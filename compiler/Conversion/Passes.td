@@ -46,7 +46,9 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     `scf.for` over `vector<V x S>` values, V = `vector-bits` / width of S, at
     most n/2: a stage of stride h >= V loads both halves of V pairs
     contiguously; a stage of stride h < V loads 2V elements and pairs them
-    with `vector.shuffle`. Twiddles are stored as one array per 2x2 entry
+    with `vector.shuffle`. Up to k = log2(`max-radix`) consecutive stages
+    are fused into one pass, mixed in registers: strides below V over
+    2V-element chunks, strides V or more over 2^k vectors. Twiddles are stored as one array per 2x2 entry
     and component; an array whose entries are all equal becomes a constant,
     and tied twiddles of stride below V constant vectors. Products by an
     exact 0 or 1 are not emitted; a stage whose second row is its first with
@@ -65,7 +67,10 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "SIMD register width in bits (128 SSE/NEON, 256 AVX2, 512 "
-           "AVX-512)">
+           "AVX-512)">,
+    Option<"maxRadix", "max-radix", "unsigned", /*default=*/"8",
+           "Consecutive stages fused into one pass: up to log2(max-radix) "
+           "of them (2: no fusion)">
   ];
   let statistics = [
     Statistic<"numFactors", "factors", "Number of bfly factors lowered">,

@@ -181,6 +181,7 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   pipeline.cpuFeatures = target->requiredFeatures;
   pipeline.lowering = options.lowering;
   pipeline.vectorBits = options.vectorBits;
+  pipeline.maxRadix = options.maxRadix;
   if (options.vectorBits == 0) {
     const llvm::MCSubtargetInfo *cpu = target->machine->getMCSubtargetInfo();
     pipeline.vectorBits = cpu->checkFeatures("+avx512f") ? 512

@@ -38,6 +38,8 @@ struct CompileOptions {
   /// SIMD width in bits; 0: the widest the CPU has (512 with AVX-512, 256
   /// with AVX, else 128).
   unsigned vectorBits = 0;
+  /// Consecutive stages fused into one pass: up to log2(maxRadix).
+  unsigned maxRadix = 8;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
 };

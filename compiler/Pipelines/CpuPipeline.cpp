@@ -22,6 +22,7 @@ void buildCpuPipeline(mlir::OpPassManager &pm,
   } else {
     mlir::bfly::ConvertBflyToVectorOptions vector;
     vector.vectorBits = options.vectorBits;
+    vector.maxRadix = options.maxRadix;
     pm.addPass(mlir::bfly::createConvertBflyToVector(vector));
   }
   pm.addPass(mlir::createCanonicalizerPass());

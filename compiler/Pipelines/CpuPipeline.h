@@ -34,6 +34,11 @@ struct CpuPipelineOptions
       *this, "vector-bits",
       llvm::cl::desc("SIMD register width in bits for the vector lowering"),
       llvm::cl::init(256)};
+  Option<unsigned> maxRadix{
+      *this, "max-radix",
+      llvm::cl::desc("Consecutive stages fused into one pass: up to "
+                     "log2(max-radix) (2: none)"),
+      llvm::cl::init(8)};
   Option<std::string> generator{
       *this, "generator",
       llvm::cl::desc("How the kernel was made, recorded in its provenance"),

@@ -40,6 +40,11 @@ static cl::opt<unsigned>
                cl::desc("SIMD width in bits: 128, 256 or 512 (default: the "
                         "widest the CPU has)"),
                cl::init(0));
+static cl::opt<unsigned>
+    maxRadix("max-radix",
+             cl::desc("Consecutive stages fused into one pass: up to "
+                      "log2(max-radix); 2, 4, 8 (default) or 16"),
+             cl::init(8));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix);
 
@@ -83,6 +88,11 @@ int main(int argc, char **argv) {
     return bfly::tool::fail("bfly-compile",
                             "--vector-bits must be 128, 256 or 512, got " +
                                 Twine(vectorBits.getValue()));
+  if (maxRadix != 2 && maxRadix != 4 && maxRadix != 8 && maxRadix != 16)
+    return bfly::tool::fail("bfly-compile",
+                            "--max-radix must be 2, 4, 8 or 16, got " +
+                                Twine(maxRadix.getValue()));
+  options.maxRadix = maxRadix;
   options.lowering = lowering;
   options.vectorBits = vectorBits;
   options.generator = commandLine;
