@@ -27,17 +27,21 @@ func.func @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32
 // -----
 
 /// Hadamard stages: every twiddle array is one constant, so no globals and
-/// no loads of twiddles; the stride-1 stage pairs neighbours with shuffles.
+/// no loads of twiddles; the two stages closer than V share one loop over
+/// 2V-element chunks and pair their elements with shuffles.
 // CHECK-LABEL: func.func @hadamard_constant
 // CHECK-NOT: memref.get_global
 // CHECK: scf.for
+// CHECK-COUNT-2: vector.load
 // CHECK: vector.shuffle {{.*}} [0, 2, 4, 6]
 // CHECK: vector.shuffle {{.*}} [1, 3, 5, 7]
 // CHECK: arith.mulf {{.*}} fastmath<contract>
 // CHECK: vector.shuffle {{.*}} [0, 4, 1, 5]
 // CHECK: vector.shuffle {{.*}} [2, 6, 3, 7]
-// CHECK: scf.for
+// CHECK-NOT: scf.for
 // CHECK: vector.shuffle {{.*}} [0, 1, 4, 5]
+// CHECK-COUNT-2: vector.store
+// CHECK-NEXT: }
 func.func @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<8xf32>
   %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> : tensor<8xf32>
@@ -75,11 +79,48 @@ func.func @tied_narrow_pattern(%x: tensor<16xf32>) -> tensor<16xf32> {
 // -----
 
 /// Permutations gather whole vectors through an index table.
-// CHECK: memref.global "private" constant @[[P:__bfly_permutation.*]] : memref<8xi32> = dense<[0, 4, 2, 6, 1, 5, 3, 7]>
+// CHECK: memref.global "private" constant @[[P:__bfly_permutation.*]] : memref<8xi32> = dense<[0, 2, 4, 6, 1, 3, 5, 7]>
 // CHECK-LABEL: func.func @permute_gathers
 // CHECK: vector.load {{.*}} : memref<8xi32>, vector<4xi32>
 // CHECK: vector.gather
 func.func @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
-  %y = bfly.permute %x bit_reverse : tensor<8xf32>
+  %y = bfly.permute %x even_odd : tensor<8xf32>
   return %y : tensor<8xf32>
+}
+
+// -----
+
+/// The bit reversal is a transpose of V x V blocks in registers: rows
+/// loaded in bit-reversed order, two rounds of shuffles, no gathers.
+// CHECK-LABEL: func.func @bit_reverse_transposes
+// CHECK-NOT: vector.gather
+// CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<16xf32>, vector<4xf32>
+// CHECK-COUNT-8: vector.shuffle
+// CHECK-COUNT-4: vector.store
+// CHECK-NOT: vector.gather
+func.func @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %y = bfly.permute %x bit_reverse : tensor<16xf32>
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+/// Two stages of strides at least V fuse into one pass over four vectors
+/// (radix 4): one loop, four loads, four butterflies, four stores; the
+/// only other loop copies the result out.
+// CHECK-LABEL: func.func @wide_stages_fuse
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<16xf32>, vector<4xf32>
+// CHECK-NOT: scf.for
+// CHECK-COUNT-4: vector.store
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.for
+// CHECK-NEXT: vector.load
+// CHECK-NEXT: vector.store
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+func.func @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %0 = bfly.stage %x stride 4 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<4x2x2xf32> : tensor<16xf32>
+  %1 = bfly.stage %0 stride 8 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]], [[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<8x2x2xf32> : tensor<16xf32>
+  return %1 : tensor<16xf32>
 }
