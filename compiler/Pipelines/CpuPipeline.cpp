@@ -2,6 +2,7 @@
 #include "compiler/Pipelines/CpuPipeline.h"
 
 #include "compiler/Conversion/Passes.h"
+#include "dialect/Transforms/Passes.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
@@ -17,6 +18,9 @@ namespace bfly {
 
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
+  if (options.simplify)
+    pm.addNestedPass<mlir::func::FuncOp>(
+        mlir::bfly::createBflySimplifyTwiddles());
   if (options.lowering == "loops") {
     pm.addPass(mlir::bfly::createConvertBflyToLoops());
   } else {

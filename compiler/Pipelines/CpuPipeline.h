@@ -25,6 +25,10 @@ struct CpuPipelineOptions
       *this, "cpu-features",
       llvm::cl::desc("CPU features the kernel requires, comma-separated"),
       llvm::cl::init("")};
+  Option<bool> simplify{
+      *this, "simplify",
+      llvm::cl::desc("Run bfly-simplify-twiddles first (default on)"),
+      llvm::cl::init(true)};
   Option<std::string> lowering{
       *this, "lowering",
       llvm::cl::desc("'vector' (SIMD, default) or 'loops' (the plain scalar "

@@ -7,6 +7,7 @@
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Pipelines/CpuPipeline.h"
+#include "dialect/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
@@ -14,6 +15,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
 #include "tools/ToolSupport.h"
@@ -24,16 +26,19 @@ int main(int argc, char **argv) {
   bfly::registerCompilerDialects(registry);
 
   mlir::bfly::registerBflyConversionPasses();
+  mlir::bfly::registerBflyTransformsPasses();
   bfly::registerCpuPipeline();
   // The upstream passes the CPU pipeline is made of, to replay it by hand.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
-  for (auto create : {&mlir::createSCFToControlFlowPass,
-                      &mlir::createFinalizeMemRefToLLVMConversionPass,
-                      &mlir::createArithToLLVMConversionPass,
-                      &mlir::createConvertControlFlowToLLVMPass,
-                      &mlir::createConvertFuncToLLVMPass,
-                      &mlir::createReconcileUnrealizedCastsPass})
+  mlir::registerLoopInvariantCodeMotionPass();
+  for (auto create :
+       {&mlir::createSCFToControlFlowPass, &mlir::createConvertVectorToLLVMPass,
+        &mlir::createFinalizeMemRefToLLVMConversionPass,
+        &mlir::createArithToLLVMConversionPass,
+        &mlir::createConvertControlFlowToLLVMPass,
+        &mlir::createConvertFuncToLLVMPass,
+        &mlir::createReconcileUnrealizedCastsPass})
     mlir::registerPass([create] { return create(); });
 
   bfly::tool::addVersionPrinter();

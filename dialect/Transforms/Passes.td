@@ -1,0 +1,52 @@
+//===- Passes.td - passes on bfly factor chains -------------*- tablegen -*-===//
+#ifndef BFLY_DIALECT_TRANSFORMS_PASSES_TD
+#define BFLY_DIALECT_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
+  let summary = "Normalize, snap and tie twiddles so that the code generator "
+                "can fold them";
+  let description = [{
+    A learned model's twiddles carry an arbitrary scaling between stages
+    (any diagonal D can be moved through a chain as D D^-1) and rounding
+    noise around exact values; both hide the structure the code generator
+    folds (constant arrays, shared butterfly products, tied stages).
+
+    **Input**: a function whose body is a chain of bfly ops.
+
+    **Output**: within every run of consecutive untied stages, each 2x2
+    row is divided by its first entry (its second when the first is less
+    than an eighth of it), so the first column becomes ones, and the scaling is
+    carried into the next stage's columns;
+    the run's remaining output scaling is folded into a following
+    `bfly.diag`, into the run's last stage when it is one number (a
+    normalization), or else becomes a `bfly.diag`. Then every real and imaginary part within
+    `tolerance` of 0 or +-1 is snapped to it; a stage whose second row is
+    within `tolerance` of its first with one entry negated is made exactly
+    so; an untied stage whose matrices repeat with its stride is tied;
+    stages within `tolerance` of the identity and diagonals of ones are
+    dropped.
+
+    **Guarantee**: the rescaling changes the chain's matrix only by
+    rounding (a few ulps per entry); each snapped value moves by at most
+    `tolerance` (absolute, on entries normalized to about 1). `tolerance` 0
+    means 16 ulps of the model's precision.
+  }];
+  let options = [
+    Option<"tolerance", "tolerance", "double", /*default=*/"0",
+           "Largest change of a snapped value (0: 16 ulps of the element "
+           "type)">
+  ];
+  let statistics = [
+    Statistic<"numNormalizedStages", "normalized-stages",
+              "Stages whose rows were normalized">,
+    Statistic<"numSnapped", "snapped-values",
+              "Real or imaginary parts snapped to 0 or +-1">,
+    Statistic<"numTiedStages", "tied-stages", "Untied stages made tied">,
+    Statistic<"numDroppedOps", "dropped-ops",
+              "Identity stages and diagonals removed">
+  ];
+}
+
+#endif // BFLY_DIALECT_TRANSFORMS_PASSES_TD
