@@ -1,0 +1,124 @@
+//===- SimplifyTwiddlesTest.cpp - bfly-simplify-twiddles, numerically -----===//
+//
+// The chain's matrix before and after the pass, each from the dense
+// evaluator of the model read back from IR: the pass may change it only by
+// rounding and by snapping within its tolerance.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/Import/FactorizationIR.h"
+#include "compiler/Learn/Fit.h"
+#include "dialect/Transforms/Passes.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace bfly {
+namespace {
+
+/// The model after the pass (with `tolerance`), read back from IR.
+Factorization simplified(const Factorization &model, double tolerance = 0) {
+  mlir::MLIRContext context;
+  loadModelDialects(context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      factorizationToModule(context, model);
+  mlir::PassManager pm(&context);
+  mlir::bfly::BflySimplifyTwiddlesOptions options;
+  options.tolerance = tolerance;
+  pm.addNestedPass<mlir::func::FuncOp>(
+      mlir::bfly::createBflySimplifyTwiddles(options));
+  EXPECT_TRUE(mlir::succeeded(pm.run(*module)));
+  mlir::FailureOr<mlir::func::FuncOp> func = getTransformFunction(*module);
+  EXPECT_TRUE(mlir::succeeded(func));
+  mlir::FailureOr<Factorization> result = funcToFactorization(*func);
+  EXPECT_TRUE(mlir::succeeded(result));
+  return *result;
+}
+
+double maxDifference(const Factorization &a, const Factorization &b) {
+  return (a.toDense() - b.toDense()).cwiseAbs().maxCoeff();
+}
+
+/// The learned DFT (untied, with the closed form's scalings) becomes the
+/// tied FFT: every stage tied, first column all ones, same matrix.
+TEST(SimplifyTwiddlesTest, TheLearnedDftBecomesTheTiedFft) {
+  FitOptions options;
+  options.precision = Precision::F64;
+  options.targetRmse = 1e-10;
+  Factorization learned =
+      fitHierarchical(*makeTarget("dft", 256), options).model;
+  Factorization fft = simplified(learned);
+  EXPECT_LT(maxDifference(learned, fft), 1e-13);
+  int stages = 0;
+  for (const Factor &factor : fft.factors)
+    if (const Stage *stage = std::get_if<Stage>(&factor)) {
+      ++stages;
+      EXPECT_EQ(stage->matrixCount(), stage->stride) << "untied stage";
+      for (int64_t m = 0; m + 1 < stage->matrixCount(); ++m)
+        EXPECT_EQ(stage->twiddles[4 * m + 2], stage->twiddles[4 * m]);
+    } else {
+      EXPECT_TRUE(std::holds_alternative<Permutation>(factor));
+    }
+  EXPECT_EQ(stages, 8);
+}
+
+/// Random untied stages of every element type: the matrix is kept to
+/// rounding (no snapping happens by chance here).
+TEST(SimplifyTwiddlesTest, RandomChainsKeepTheirMatrix) {
+  for (ElementType type : ElementType::all()) {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> normal;
+    Factorization model;
+    model.n = 64;
+    model.type = type;
+    for (int64_t h = 32; h >= 1; h /= 2) {
+      Stage stage{h, {}};
+      for (int64_t i = 0; i < 2 * model.n; ++i)
+        stage.twiddles.emplace_back(
+            normal(rng), type.field == Field::Complex ? normal(rng) : 0.0);
+      model.factors.push_back(stage);
+    }
+    model.roundToPrecision();
+    Factorization after = simplified(model);
+    double scale = model.toDense().cwiseAbs().maxCoeff();
+    double eps = type.precision == Precision::F32 ? 1.2e-7 : 2.3e-16;
+    EXPECT_LT(maxDifference(model, after), 1e3 * eps * scale) << type.str();
+  }
+}
+
+/// A coarse tolerance snaps more and moves the matrix more, but each
+/// snapped value by at most the tolerance: the change stays within the
+/// tolerance times the sum over stages of the rest of the chain's norms
+/// (here every stage is unitary up to sqrt 2, so a small multiple).
+TEST(SimplifyTwiddlesTest, SnappingMovesValuesByAtMostTheTolerance) {
+  Factorization model = Factorization::hadamard(
+      16, {Field::Real, Precision::F64}, Normalization::None);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> noise(-1e-4, 1e-4);
+  for (Factor &factor : model.factors)
+    if (Stage *stage = std::get_if<Stage>(&factor)) {
+      std::vector<Complex> untied;
+      for (int64_t p = 0; p < 8; ++p)
+        for (int e = 0; e < 4; ++e)
+          untied.push_back(stage->matrixForPair(p)[e] + noise(rng));
+      stage->twiddles = untied;
+    }
+  Factorization exact = Factorization::hadamard(
+      16, {Field::Real, Precision::F64}, Normalization::None);
+  Factorization snapped = simplified(model, /*tolerance=*/1e-3);
+  // Noise of 1e-4 snapped back: the exact Hadamard again, tied.
+  EXPECT_LT(maxDifference(snapped, exact), 1e-12);
+  for (const Factor &factor : snapped.factors)
+    if (const Stage *stage = std::get_if<Stage>(&factor))
+      EXPECT_EQ(stage->matrixCount(), stage->stride);
+  // The tolerance too small to snap that noise: nothing snapped away.
+  Factorization kept = simplified(model, /*tolerance=*/1e-6);
+  EXPECT_LT(maxDifference(kept, model), 1e-12);
+  EXPECT_GT(maxDifference(kept, exact), 1e-5);
+}
+
+} // namespace
+} // namespace bfly
