@@ -49,4 +49,33 @@ def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
   ];
 }
 
+def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "func::FuncOp"> {
+  let summary = "Make near-zero twiddles structural zeros, with a bound on "
+                "the change";
+  let description = [{
+    Learned twiddles that are nearly zero cost as much as any other; as
+    exact zeros, the code generator skips their products (whole arrays of
+    them become no code at all).
+
+    **Input**: a function whose body is a chain of bfly ops.
+
+    **Output**: every stage twiddle with |t| < `threshold` becomes exactly
+    0. The function gets `bfly.prune_bound`, an f64 attribute bounding the
+    change of the chain's matrix in spectral norm, and the pass emits it as
+    a remark.
+
+    **Guarantee**: with F_i the factors and D_i the pruned parts, ||M' -
+    M||_2 <= prod_i (||F_i||_2 + ||D_i||_2) - prod_i ||F_i||_2, where a
+    stage's norm is the largest of its 2x2 blocks', a diagonal's its largest
+    magnitude and a permutation's 1; that is the bound reported.
+  }];
+  let options = [
+    Option<"threshold", "threshold", "double", /*default=*/"0",
+           "Twiddles of smaller magnitude become 0">
+  ];
+  let statistics = [
+    Statistic<"numPruned", "pruned-twiddles", "Twiddles set to zero">
+  ];
+}
+
 #endif // BFLY_DIALECT_TRANSFORMS_PASSES_TD

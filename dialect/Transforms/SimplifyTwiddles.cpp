@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Transforms/Passes.h"
+#include "dialect/Transforms/TwiddleValues.h"
 
 #include "dialect/IR/BflyOps.h"
 #include "mlir/IR/Builders.h"
@@ -28,44 +29,7 @@ using namespace mlir::bfly;
 
 namespace {
 
-using C = std::complex<double>;
-
-SmallVector<C> valuesOf(DenseElementsAttr attr) {
-  SmallVector<C> values;
-  if (isa<ComplexType>(attr.getElementType())) {
-    for (std::complex<APFloat> v : attr.getValues<std::complex<APFloat>>())
-      values.emplace_back(v.real().convertToDouble(),
-                          v.imag().convertToDouble());
-  } else {
-    for (APFloat v : attr.getValues<APFloat>())
-      values.emplace_back(v.convertToDouble(), 0.0);
-  }
-  return values;
-}
-
-/// `values` as constants of `type`'s element type (rounded to it).
-DenseElementsAttr attrOf(ArrayRef<C> values, ShapedType type) {
-  Type element = type.getElementType();
-  if (auto complex = dyn_cast<ComplexType>(element)) {
-    if (complex.getElementType().isF32()) {
-      SmallVector<std::complex<float>> v;
-      for (C x : values)
-        v.emplace_back(float(x.real()), float(x.imag()));
-      return DenseElementsAttr::get(type, ArrayRef(v));
-    }
-    return DenseElementsAttr::get(type, values);
-  }
-  if (element.isF32()) {
-    SmallVector<float> v;
-    for (C x : values)
-      v.push_back(float(x.real()));
-    return DenseElementsAttr::get(type, ArrayRef(v));
-  }
-  SmallVector<double> v;
-  for (C x : values)
-    v.push_back(x.real());
-  return DenseElementsAttr::get(type, ArrayRef(v));
-}
+using C = Value64;
 
 /// Elements `top` and `bottom` that pair `pair` of a stride-h stage mixes.
 std::pair<int64_t, int64_t> pairElements(int64_t pair, int64_t h) {

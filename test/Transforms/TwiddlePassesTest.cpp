@@ -1,8 +1,9 @@
-//===- SimplifyTwiddlesTest.cpp - bfly-simplify-twiddles, numerically -----===//
+//===- TwiddlePassesTest.cpp - the twiddle passes, numerically ----------===//
 //
-// The chain's matrix before and after the pass, each from the dense
-// evaluator of the model read back from IR: the pass may change it only by
-// rounding and by snapping within its tolerance.
+// The chain's matrix before and after a pass, each from the dense evaluator
+// of the model read back from IR: simplifying may change it only by
+// rounding and by snapping within its tolerance; pruning within the bound
+// it reports.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/FactorizationIR.h"
@@ -14,28 +15,40 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/SVD>
+
 #include <random>
 
 namespace bfly {
 namespace {
 
-/// The model after the pass (with `tolerance`), read back from IR.
-Factorization simplified(const Factorization &model, double tolerance = 0) {
+/// The model after `pass`, read back from IR; `bound` gets the function's
+/// bfly.prune_bound when there is one.
+Factorization afterPass(const Factorization &model,
+                        std::unique_ptr<mlir::Pass> pass,
+                        double *bound = nullptr) {
   mlir::MLIRContext context;
   loadModelDialects(context);
+  context.getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
   mlir::OwningOpRef<mlir::ModuleOp> module =
       factorizationToModule(context, model);
   mlir::PassManager pm(&context);
-  mlir::bfly::BflySimplifyTwiddlesOptions options;
-  options.tolerance = tolerance;
-  pm.addNestedPass<mlir::func::FuncOp>(
-      mlir::bfly::createBflySimplifyTwiddles(options));
+  pm.addNestedPass<mlir::func::FuncOp>(std::move(pass));
   EXPECT_TRUE(mlir::succeeded(pm.run(*module)));
   mlir::FailureOr<mlir::func::FuncOp> func = getTransformFunction(*module);
   EXPECT_TRUE(mlir::succeeded(func));
+  if (bound)
+    if (auto attr = (*func)->getAttrOfType<mlir::FloatAttr>("bfly.prune_bound"))
+      *bound = attr.getValueAsDouble();
   mlir::FailureOr<Factorization> result = funcToFactorization(*func);
   EXPECT_TRUE(mlir::succeeded(result));
   return *result;
+}
+
+Factorization simplified(const Factorization &model, double tolerance = 0) {
+  mlir::bfly::BflySimplifyTwiddlesOptions options;
+  options.tolerance = tolerance;
+  return afterPass(model, mlir::bfly::createBflySimplifyTwiddles(options));
 }
 
 double maxDifference(const Factorization &a, const Factorization &b) {
@@ -118,6 +131,47 @@ TEST(SimplifyTwiddlesTest, SnappingMovesValuesByAtMostTheTolerance) {
   Factorization kept = simplified(model, /*tolerance=*/1e-6);
   EXPECT_LT(maxDifference(kept, model), 1e-12);
   EXPECT_GT(maxDifference(kept, exact), 1e-5);
+}
+
+/// bfly-prune-twiddles: the real change of the chain's matrix, in spectral
+/// norm, stays within the bound the pass reports, and is not zero.
+TEST(PruneTwiddlesTest, TheChangeStaysWithinTheReportedBound) {
+  for (ElementType type : {ElementType{Field::Complex, Precision::F64},
+                           ElementType{Field::Real, Precision::F32}}) {
+    std::mt19937 rng(11);
+    std::normal_distribution<double> normal;
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    Factorization model;
+    model.n = 32;
+    model.type = type;
+    for (int64_t h = 1; h < 32; h *= 2) {
+      Stage stage{h, {}};
+      for (int64_t i = 0; i < 2 * model.n; ++i) {
+        // A third of the twiddles small: what pruning is for.
+        double size = unit(rng) < 0.33 ? 0.01 : 1.0;
+        stage.twiddles.emplace_back(
+            size * normal(rng),
+            type.field == Field::Complex ? size * normal(rng) : 0.0);
+      }
+      model.factors.push_back(stage);
+    }
+    model.roundToPrecision();
+    double bound = -1;
+    mlir::bfly::BflyPruneTwiddlesOptions options;
+    options.threshold = 0.05;
+    Factorization pruned =
+        afterPass(model, mlir::bfly::createBflyPruneTwiddles(options), &bound);
+    Eigen::MatrixXcd change = pruned.toDense() - model.toDense();
+    double actual =
+        Eigen::JacobiSVD<Eigen::MatrixXcd>(change).singularValues()(0);
+    EXPECT_GT(actual, 0) << type.str();
+    EXPECT_LE(actual, bound) << type.str();
+    int zeros = 0;
+    for (const Factor &factor : pruned.factors)
+      for (Complex t : std::get<Stage>(factor).twiddles)
+        zeros += t == Complex(0.0);
+    EXPECT_GT(zeros, 50) << type.str();
+  }
 }
 
 } // namespace
