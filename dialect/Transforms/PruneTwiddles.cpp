@@ -12,6 +12,7 @@
 
 #include "dialect/IR/BflyOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_BFLYPRUNETWIDDLES
@@ -63,8 +64,8 @@ struct PruneTwiddlesPass
     double bound = grown - kept;
     func->setAttr("bfly.prune_bound",
                   Builder(func.getContext()).getF64FloatAttr(bound));
-    func.emitRemark() << "pruning changes the matrix by at most " << bound
-                      << " in spectral norm";
+    mlir::emitRemark(func.getLoc()) << "pruning changes the matrix by at most "
+                                    << bound << " in spectral norm";
   }
 };
 } // namespace
