@@ -3,6 +3,7 @@
 
 #include "bench/DenseProduct.h"
 #include "bench/KernelIO.h"
+#include "bench/Radix2Loop.h"
 
 #include <fftw3.h>
 
@@ -135,6 +136,11 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
                         ? timeFftw<float>(d.n, batch, sign, options)
                         : timeFftw<double>(d.n, batch, sign, options);
       timings.push_back({"fftw-measure", batch, fftw / double(batch)});
+    }
+    Radix2Loop loop(target, d.n, d.input_dtype, batch);
+    if (loop.valid() && d.input_dtype == d.output_dtype) {
+      double plain = medianSecondsPerCall([&] { loop.run(); }, options);
+      timings.push_back({"radix2-loop", batch, plain / double(batch)});
     }
     DenseProduct product(reference.data(), d.n, d.input_dtype, batch);
     double dense = medianSecondsPerCall([&] { product.run(); }, options);

@@ -39,14 +39,16 @@ struct BenchOptions {
 };
 
 struct Timing {
-  std::string implementation; ///< "bfly", "fftw-measure", "eigen-dense"
+  /// "bfly", "fftw-measure", "radix2-loop", "eigen-dense"
+  std::string implementation;
   int64_t batch = 1;
   double secondsPerTransform = 0;
 };
 
 /// Times the kernel and every baseline that computes the same map: FFTW for
-/// `target` dft or idft, Eigen's product with `reference` (built for this
-/// CPU) always.
+/// `target` dft or idft, a plain in-place radix-2 loop for dft, idft and
+/// hadamard, Eigen's product with `reference` always (both built for this
+/// CPU).
 std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
                                            const std::string &target,
                                            const Eigen::MatrixXcd &reference,
