@@ -18,9 +18,12 @@ namespace bfly {
 
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
-  if (options.simplify)
+  if (options.simplify) {
     pm.addNestedPass<mlir::func::FuncOp>(
         mlir::bfly::createBflySimplifyTwiddles());
+    pm.addNestedPass<mlir::func::FuncOp>(
+        mlir::bfly::createBflyFoldPermutations());
+  }
   if (options.lowering == "loops") {
     pm.addPass(mlir::bfly::createConvertBflyToLoops());
   } else {

@@ -27,7 +27,8 @@ struct CpuPipelineOptions
       llvm::cl::init("")};
   Option<bool> simplify{
       *this, "simplify",
-      llvm::cl::desc("Run bfly-simplify-twiddles first (default on)"),
+      llvm::cl::desc("Run bfly-simplify-twiddles and bfly-fold-permutations "
+                     "first (default on)"),
       llvm::cl::init(true)};
   Option<std::string> lowering{
       *this, "lowering",

@@ -78,4 +78,29 @@ def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "func::FuncOp"> {
   ];
 }
 
+def BflyFoldPermutations : Pass<"bfly-fold-permutations", "func::FuncOp"> {
+  let summary = "Compose permutations and diagonals, and absorb diagonals "
+                "into stages";
+  let description = [{
+    Each permutation and diagonal is a pass over the data; composed with
+    its neighbours or absorbed into a stage's twiddles, it costs nothing.
+
+    **Input**: a function whose body is a chain of bfly ops.
+
+    **Output**: consecutive `bfly.permute`s become one (named when the
+    composition is a named permutation of the whole vector, else explicit
+    indices), and identity permutations disappear; consecutive `bfly.diag`s
+    become one; a diagonal right after a stage with one matrix per pair
+    scales that stage's rows, and one right before such a stage scales its
+    columns, so the diagonal disappears.
+
+    **Guarantee**: the same matrix: composing permutations is exact, and a
+    product of twiddles and diagonal entries is one rounding per entry.
+  }];
+  let statistics = [
+    Statistic<"numFolded", "folded-ops",
+              "Permutations and diagonals composed or absorbed">
+  ];
+}
+
 #endif // BFLY_DIALECT_TRANSFORMS_PASSES_TD

@@ -174,5 +174,45 @@ TEST(PruneTwiddlesTest, TheChangeStaysWithinTheReportedBound) {
   }
 }
 
+/// bfly-fold-permutations: a chain of permutations and diagonals around
+/// untied stages keeps its matrix and loses every foldable factor.
+TEST(FoldPermutationsTest, FoldingKeepsTheMatrixAndDropsFactors) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> normal;
+  Factorization model;
+  model.n = 16;
+  model.type = {Field::Complex, Precision::F64};
+  auto diagonal = [&] {
+    Diagonal d;
+    for (int i = 0; i < 16; ++i)
+      d.values.emplace_back(normal(rng), normal(rng));
+    return d;
+  };
+  auto stage = [&](int64_t h) {
+    Stage s{h, {}};
+    for (int i = 0; i < 32; ++i)
+      s.twiddles.emplace_back(normal(rng), normal(rng));
+    return s;
+  };
+  model.factors = {Permutation{NamedPermutation::BitReverse, 16, {}},
+                   Permutation{NamedPermutation::EvenOdd, 16, {}},
+                   diagonal(),
+                   stage(1),
+                   diagonal(),
+                   diagonal(),
+                   stage(4),
+                   Permutation{NamedPermutation::ReverseFirstHalf, 16, {}},
+                   Permutation{NamedPermutation::ReverseFirstHalf, 16, {}}};
+  Factorization folded =
+      afterPass(model, mlir::bfly::createBflyFoldPermutations());
+  EXPECT_LT(maxDifference(model, folded),
+            1e-12 * model.toDense().cwiseAbs().maxCoeff());
+  // One permutation (the two first composed) and the two stages are left.
+  ASSERT_EQ(folded.factors.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<Permutation>(folded.factors[0]));
+  EXPECT_TRUE(std::holds_alternative<Stage>(folded.factors[1]));
+  EXPECT_TRUE(std::holds_alternative<Stage>(folded.factors[2]));
+}
+
 } // namespace
 } // namespace bfly
