@@ -7,6 +7,8 @@
 
 #include <fftw3.h>
 
+#include <optional>
+
 #include <algorithm>
 #include <chrono>
 #include <complex>
@@ -65,6 +67,8 @@ template <> struct FftwApi<float> {
   using Plan = fftwf_plan;
   static constexpr auto allocate = fftwf_alloc_complex;
   static constexpr auto planMany = fftwf_plan_many_dft;
+  static constexpr auto planManyR2r = fftwf_plan_many_r2r;
+  static constexpr auto allocateReal = fftwf_alloc_real;
   static constexpr auto execute = fftwf_execute;
   static constexpr auto destroy = fftwf_destroy_plan;
   static constexpr auto release = fftwf_free;
@@ -74,6 +78,8 @@ template <> struct FftwApi<double> {
   using Plan = fftw_plan;
   static constexpr auto allocate = fftw_alloc_complex;
   static constexpr auto planMany = fftw_plan_many_dft;
+  static constexpr auto planManyR2r = fftw_plan_many_r2r;
+  static constexpr auto allocateReal = fftw_alloc_real;
   static constexpr auto execute = fftw_execute;
   static constexpr auto destroy = fftw_destroy_plan;
   static constexpr auto release = fftw_free;
@@ -106,6 +112,42 @@ private:
   typename Api::Plan plan_;
 };
 
+/// FFTW's batched real-to-real transform of `kind` (REDFT10 is the DCT-II,
+/// RODFT10 the DST-II, DHT the Hartley transform), planned with MEASURE.
+template <typename Real> class FftwR2rBatch {
+  using Api = FftwApi<Real>;
+
+public:
+  FftwR2rBatch(int n, int batch, fftw_r2r_kind kind)
+      : size_(size_t(n) * batch) {
+    in_ = Api::allocateReal(size_);
+    out_ = Api::allocateReal(size_);
+    plan_ = Api::planManyR2r(1, &n, batch, in_, nullptr, 1, n, out_, nullptr, 1,
+                             n, &kind, FFTW_MEASURE);
+    std::fill_n(in_, size_, Real(0.5));
+  }
+  ~FftwR2rBatch() {
+    Api::destroy(plan_);
+    Api::release(in_);
+    Api::release(out_);
+  }
+  FftwR2rBatch(const FftwR2rBatch &) = delete;
+  FftwR2rBatch &operator=(const FftwR2rBatch &) = delete;
+  void run() { Api::execute(plan_); }
+
+private:
+  size_t size_;
+  Real *in_, *out_;
+  typename Api::Plan plan_;
+};
+
+template <typename Real>
+double timeFftwR2r(int64_t n, int64_t batch, fftw_r2r_kind kind,
+                   const BenchOptions &options) {
+  FftwR2rBatch<Real> fftw(int(n), int(batch), kind);
+  return medianSecondsPerCall([&] { fftw.run(); }, options);
+}
+
 template <typename Real>
 double timeFftw(int64_t n, int64_t batch, int sign,
                 const BenchOptions &options) {
@@ -135,6 +177,23 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
       double fftw = isSingleDtype(d.input_dtype)
                         ? timeFftw<float>(d.n, batch, sign, options)
                         : timeFftw<double>(d.n, batch, sign, options);
+      timings.push_back({"fftw-measure", batch, fftw / double(batch)});
+    }
+    // The real transforms FFTW computes directly (bfly's targets are the
+    // same up to the 1/sqrt(n) scaling, which the timing ignores).
+    bool realInOut =
+        !isComplexDtype(d.input_dtype) && d.input_dtype == d.output_dtype;
+    std::optional<fftw_r2r_kind> r2r;
+    if (target == "dct")
+      r2r = FFTW_REDFT10;
+    else if (target == "dst")
+      r2r = FFTW_RODFT10;
+    else if (target == "hartley")
+      r2r = FFTW_DHT;
+    if (realInOut && r2r) {
+      double fftw = isSingleDtype(d.input_dtype)
+                        ? timeFftwR2r<float>(d.n, batch, *r2r, options)
+                        : timeFftwR2r<double>(d.n, batch, *r2r, options);
       timings.push_back({"fftw-measure", batch, fftw / double(batch)});
     }
     Radix2Loop loop(target, d.n, d.input_dtype, batch);

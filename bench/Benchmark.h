@@ -46,9 +46,9 @@ struct Timing {
 };
 
 /// Times the kernel and every baseline that computes the same map: FFTW for
-/// `target` dft or idft, a plain in-place radix-2 loop for dft, idft and
-/// hadamard, Eigen's product with `reference` always (both built for this
-/// CPU).
+/// `target` dft or idft (complex) and dct, dst or hartley (real), a plain
+/// in-place radix-2 loop for dft, idft and hadamard, Eigen's product with
+/// `reference` always (both built for this CPU).
 std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
                                            const std::string &target,
                                            const Eigen::MatrixXcd &reference,
