@@ -2,12 +2,14 @@
 #include "bench/Benchmark.h"
 
 #include "bench/DenseProduct.h"
+#include "bench/Gnuplot.h"
 #include "bench/KernelIO.h"
 #include "bench/Radix2Loop.h"
 
 #include <fftw3.h>
 
 #include <optional>
+#include <sstream>
 
 #include <algorithm>
 #include <chrono>
@@ -234,6 +236,43 @@ void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings) {
     os << t.implementation << ',' << t.batch << ',' << std::setprecision(6)
        << t.secondsPerTransform << ','
        << t.secondsPerTransform / bflyTime(timings, t.batch) << '\n';
+}
+
+bool plotTimings(const std::vector<Timing> &timings, const std::string &title,
+                 const std::string &pngPath, std::string &message) {
+  // Rows: implementations; columns: batch sizes, in order of appearance.
+  std::vector<std::string> names;
+  std::vector<int64_t> batches;
+  for (const Timing &t : timings) {
+    if (std::find(names.begin(), names.end(), t.implementation) == names.end())
+      names.push_back(t.implementation);
+    if (std::find(batches.begin(), batches.end(), t.batch) == batches.end())
+      batches.push_back(t.batch);
+  }
+  std::ostringstream data, script;
+  data << "implementation";
+  for (int64_t batch : batches)
+    data << " batch_" << batch;
+  data << "\n";
+  for (const std::string &name : names) {
+    data << name;
+    for (int64_t batch : batches) {
+      double micros = NAN;
+      for (const Timing &t : timings)
+        if (t.implementation == name && t.batch == batch)
+          micros = t.secondsPerTransform * 1e6;
+      data << ' ' << micros;
+    }
+    data << "\n";
+  }
+  script << "set title '" << title << "'\n"
+         << "set style data histogram\nset style histogram cluster gap 1\n"
+         << "set style fill solid border -1\nset logscale y\n"
+         << "set ylabel 'microseconds per transform (log)'\n"
+         << "set key top left\nset xtics nomirror\n"
+         << "plot for [c=2:" << batches.size() + 1
+         << "] data using c:xtic(1) title columnheader(c)\n";
+  return drawPng(pngPath, 800, 480, data.str(), script.str(), message);
 }
 
 } // namespace bfly

@@ -64,6 +64,12 @@ void printTimings(std::ostream &os, const std::vector<Timing> &timings);
 /// The same as CSV: implementation,batch,seconds_per_transform,ratio_to_bfly.
 void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings);
 
+/// A bar chart of microseconds per transform (log scale), one group of bars
+/// per batch size, drawn by gnuplot into `pngPath`; false with `message`
+/// when that fails.
+bool plotTimings(const std::vector<Timing> &timings, const std::string &title,
+                 const std::string &pngPath, std::string &message);
+
 } // namespace bfly
 
 #endif // BFLY_BENCH_BENCHMARK_H

@@ -1,6 +1,8 @@
 //===- RecoveryTable.cpp - the paper's recovery table, measured -----------===//
 #include "bench/RecoveryTable.h"
 
+#include "bench/Gnuplot.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <ostream>
+#include <sstream>
 
 namespace bfly {
 
@@ -151,45 +154,31 @@ void writeRecoveryCsv(std::ostream &os,
 bool plotRecoveryHeatmap(const std::vector<RecoveryCell> &cells,
                          const RecoveryOptions &options,
                          const std::string &pngPath, std::string &message) {
-  std::string dataPath = pngPath + ".dat", scriptPath = pngPath + ".gp";
-  {
-    std::ofstream data(dataPath);
-    for (size_t row = 0; row < options.targets.size(); ++row)
-      for (size_t column = 0; column < options.sizes.size(); ++column)
-        for (const RecoveryCell &cell : cells)
-          if (cell.target == options.targets[row] &&
-              cell.n == options.sizes[column])
-            data << column << ' ' << row << ' '
-                 << std::log10(std::max(cell.rmse, 1e-17)) << ' '
-                 << formatRmse(cell.rmse) << '\n';
-    std::ofstream script(scriptPath);
-    script << "set terminal pngcairo size 900,520 font 'sans,10'\n"
-           << "set output '" << pngPath << "'\n"
-           << "set title 'bfly-learn: log10 RMSE of float32 models "
-              "(recovered: <= 1e-4)'\n"
-           << "set cbrange [-9:0]\nset palette defined (-9 '#1a9850', -4 "
-              "'#fee08b', 0 '#d73027')\nset cblabel 'log10 RMSE'\n"
-           << "set xrange [-0.5:" << options.sizes.size() - 0.5 << "]\n"
-           << "set yrange [" << options.targets.size() - 0.5 << ":-0.5]\n"
-           << "set xtics (";
-    for (size_t i = 0; i < options.sizes.size(); ++i)
-      script << (i ? ", " : "") << "'" << options.sizes[i] << "' " << i;
-    script << ")\nset ytics (";
-    for (size_t i = 0; i < options.targets.size(); ++i)
-      script << (i ? ", " : "") << "'" << options.targets[i] << "' " << i;
-    script << ")\nset xlabel 'N'\nunset key\n"
-           << "plot '" << dataPath
-           << "' using 1:2:3 with image, '' using "
-              "1:2:4 with labels font 'sans,8'\n";
-  }
-  std::string command = "gnuplot '" + scriptPath + "' 2>&1";
-  if (std::system(command.c_str()) != 0) {
-    message = "gnuplot failed or is missing (install gnuplot-nox); the "
-              "script is " +
-              scriptPath;
-    return false;
-  }
-  return true;
+  std::ostringstream data, script;
+  for (size_t row = 0; row < options.targets.size(); ++row)
+    for (size_t column = 0; column < options.sizes.size(); ++column)
+      for (const RecoveryCell &cell : cells)
+        if (cell.target == options.targets[row] &&
+            cell.n == options.sizes[column])
+          data << column << ' ' << row << ' '
+               << std::log10(std::max(cell.rmse, 1e-17)) << ' '
+               << formatRmse(cell.rmse) << '\n';
+  script << "set title 'bfly-learn: log10 RMSE of float32 models "
+            "(recovered: <= 1e-4)'\n"
+         << "set cbrange [-9:0]\nset palette defined (-9 '#1a9850', -4 "
+            "'#fee08b', 0 '#d73027')\nset cblabel 'log10 RMSE'\n"
+         << "set xrange [-0.5:" << options.sizes.size() - 0.5 << "]\n"
+         << "set yrange [" << options.targets.size() - 0.5 << ":-0.5]\n"
+         << "set xtics (";
+  for (size_t i = 0; i < options.sizes.size(); ++i)
+    script << (i ? ", " : "") << "'" << options.sizes[i] << "' " << i;
+  script << ")\nset ytics (";
+  for (size_t i = 0; i < options.targets.size(); ++i)
+    script << (i ? ", " : "") << "'" << options.targets[i] << "' " << i;
+  script << ")\nset xlabel 'N'\nunset key\n"
+         << "plot data using 1:2:3 with image, '' using 1:2:4 with labels "
+            "font 'sans,8'\n";
+  return drawPng(pngPath, 900, 520, data.str(), script.str(), message);
 }
 
 } // namespace bfly

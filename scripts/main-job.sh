@@ -12,4 +12,5 @@ mkdir -p out
 set -x
 "$bin"/bfly-learn dft -n 1024 -o out/dft1024.mlir
 "$bin"/bfly-compile out/dft1024.mlir -o out/libdft1024.so
-"$bin"/bfly-bench out/libdft1024.so --csv=out/dft1024-bench.csv
+"$bin"/bfly-bench out/libdft1024.so --csv=out/dft1024-bench.csv \
+  --plot=out/dft1024-bench.png

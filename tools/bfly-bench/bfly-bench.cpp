@@ -26,6 +26,9 @@ static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated);
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
                             cl::init(15));
+static cl::opt<std::string>
+    plotPath("plot", cl::desc("Also draw the timings as a PNG bar chart"),
+             cl::value_desc("path.png"));
 static cl::opt<std::string> csvPath("csv",
                                     cl::desc("Also write timings as CSV"),
                                     cl::value_desc("path"));
@@ -116,6 +119,12 @@ int main(int argc, char **argv) {
     }
     if (std::rename(temporary.c_str(), csvPath.c_str()) != 0)
       return fail("cannot write '" + csvPath + "'");
+  }
+  if (!plotPath.empty()) {
+    std::string message;
+    std::string title = "bfly-bench: " + name + " n=" + std::to_string(d.n);
+    if (!bfly::plotTimings(timings, title, plotPath, message))
+      return fail(message);
   }
   return accurate ? 0 : 1;
 }
