@@ -25,8 +25,9 @@ def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
     `tolerance` of 0 or +-1 is snapped to it; a stage whose second row is
     within `tolerance` of its first with one entry negated is made exactly
     so; an untied stage whose matrices repeat with its stride is tied;
-    stages within `tolerance` of the identity and diagonals of ones are
-    dropped.
+    a stage of diagonal matrices becomes a `bfly.diag`, one of
+    anti-diagonal matrices a `bfly.permute` and a `bfly.diag`; stages within
+    `tolerance` of the identity and diagonals of ones are dropped.
 
     **Guarantee**: the rescaling changes the chain's matrix only by
     rounding (a few ulps per entry); each snapped value moves by at most

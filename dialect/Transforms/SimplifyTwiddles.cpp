@@ -214,9 +214,51 @@ private:
       ++numDroppedOps;
       return;
     }
+    if (replaceByPermuteAndDiag(stage, m, count))
+      return;
     Type element = stage.getTwiddles().getType().getElementType();
     auto type = RankedTensorType::get({count, 2, 2}, element);
     stage.setTwiddlesAttr(attrOf(m, type));
+  }
+
+  /// A stage whose matrices are all diagonal ([a 0; 0 d]) is a bfly.diag;
+  /// one whose matrices are all anti-diagonal ([0 b; c 0]) swaps each pair:
+  /// a bfly.permute, then a bfly.diag. Diagonals of ones vanish.
+  bool replaceByPermuteAndDiag(StageOp stage, ArrayRef<C> m, int64_t count) {
+    bool diagonal = true, swap = true;
+    for (int64_t p = 0; p < count; ++p) {
+      diagonal &= m[4 * p + 1] == C(0.0) && m[4 * p + 2] == C(0.0);
+      swap &= m[4 * p] == C(0.0) && m[4 * p + 3] == C(0.0);
+    }
+    if (!diagonal && !swap)
+      return false;
+    int64_t n = stage.getInput().getType().getDimSize(0);
+    int64_t h = int64_t(stage.getStride());
+    SmallVector<C> d(n);
+    SmallVector<int64_t> gather(n);
+    for (int64_t p = 0; p < n / 2; ++p) {
+      auto [top, bottom] = pairElements(p, h);
+      const C *t = &m[4 * (p % count)];
+      d[top] = diagonal ? t[0] : t[1];
+      d[bottom] = diagonal ? t[3] : t[2];
+      gather[top] = diagonal ? top : bottom;
+      gather[bottom] = diagonal ? bottom : top;
+    }
+    OpBuilder b(stage);
+    Value current = stage.getInput();
+    auto type = stage.getInput().getType();
+    if (swap)
+      current = PermuteOp::create(
+          b, stage.getLoc(), type, current,
+          PermutationKindAttr::get(b.getContext(), PermutationKind::Explicit),
+          nullptr, b.getDenseI64ArrayAttr(gather));
+    auto diagType = RankedTensorType::get({n}, type.getElementType());
+    auto diag =
+        DiagOp::create(b, stage.getLoc(), type, current, attrOf(d, diagType));
+    stage.getResult().replaceAllUsesWith(diag.getResult());
+    stage.erase();
+    simplifyDiag(diag);
+    return true;
   }
 
   void simplifyDiag(DiagOp diag) {

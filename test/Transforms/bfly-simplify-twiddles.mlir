@@ -63,3 +63,19 @@ func.func @no_snap_far_values(%x: tensor<2xf64>) -> tensor<2xf64> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.002, 2.0], [0.5, 1.5]]]> : tensor<1x2x2xf64> : tensor<2xf64>
   return %0 : tensor<2xf64>
 }
+
+// -----
+
+/// A stage of diagonal matrices is a diagonal; one of anti-diagonal
+/// matrices swaps each pair, then scales.
+// CHECK-LABEL: func.func @stages_that_are_not_butterflies
+// CHECK: %[[D:.*]] = bfly.diag %arg0 by dense<[2.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00]>
+// CHECK: %[[P:.*]] = bfly.permute %[[D]] explicit indices [1, 0, 3, 2]
+// CHECK: %[[E:.*]] = bfly.diag %[[P]] by dense<[5.000000e+00, 7.000000e+00, 5.000000e+00, 7.000000e+00]>
+// CHECK-NOT: bfly.stage
+// CHECK: return %[[E]]
+func.func @stages_that_are_not_butterflies(%x: tensor<4xf64>) -> tensor<4xf64> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[2.0, 0.0], [0.0, 3.0]]]> : tensor<1x2x2xf64> : tensor<4xf64>
+  %1 = bfly.stage %0 stride 1 twiddles dense<[[[0.0, 5.0], [7.0, 0.0]]]> : tensor<1x2x2xf64> : tensor<4xf64>
+  return %1 : tensor<4xf64>
+}
