@@ -2,6 +2,7 @@
 #include "compiler/Import/FactorizationIR.h"
 
 #include "dialect/IR/BflyOps.h"
+#include "dialect/IR/Constants.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/raw_ostream.h"
@@ -147,17 +148,8 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
 
 namespace {
 std::vector<Complex> readConstants(DenseElementsAttr attr) {
-  std::vector<Complex> values;
-  Type type = attr.getElementType();
-  if (isa<ComplexType>(type)) {
-    for (std::complex<APFloat> v : attr.getValues<std::complex<APFloat>>())
-      values.emplace_back(v.real().convertToDouble(),
-                          v.imag().convertToDouble());
-  } else {
-    for (APFloat v : attr.getValues<APFloat>())
-      values.emplace_back(v.convertToDouble(), 0.0);
-  }
-  return values;
+  SmallVector<mlir::bfly::Value64> values = mlir::bfly::valuesOf(attr);
+  return {values.begin(), values.end()};
 }
 
 std::optional<NamedPermutation> toName(mlir::bfly::PermutationKind kind) {

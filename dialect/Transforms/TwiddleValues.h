@@ -1,28 +1,15 @@
-//===- TwiddleValues.h - constants of bfly ops as complex doubles -*- C++
-//-*-===//
+//===- TwiddleValues.h - norms of twiddle matrices --------------*- C++ -*-===//
 //
-// The passes on factor chains compute on twiddles and diagonals as complex
-// doubles, whatever the model's element type, and write them back rounded
-// to it.
+// What the passes on factor chains compute on twiddles besides reading
+// and writing them (dialect/IR/Constants.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef BFLY_DIALECT_TRANSFORMS_TWIDDLEVALUES_H
 #define BFLY_DIALECT_TRANSFORMS_TWIDDLEVALUES_H
 
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinTypes.h"
-
-#include <complex>
+#include "dialect/IR/Constants.h"
 
 namespace mlir::bfly {
-
-using Value64 = std::complex<double>;
-
-/// The constants of `attr` (real or complex) as complex doubles.
-SmallVector<Value64> valuesOf(DenseElementsAttr attr);
-
-/// `values` as constants of `type` (rounded to its element type).
-DenseElementsAttr attrOf(ArrayRef<Value64> values, ShapedType type);
 
 /// The largest singular value of the 2x2 matrix [a b; c d].
 double spectralNorm(Value64 a, Value64 b, Value64 c, Value64 d);

@@ -1,5 +1,6 @@
 //===- HierarchicalTest.cpp - the closed-form butterfly factorization -----===//
 #include "compiler/Learn/Fit.h"
+#include "test/Learn/RandomButterfly.h"
 
 #include <gtest/gtest.h>
 
@@ -8,22 +9,6 @@
 
 namespace bfly {
 namespace {
-
-/// A product of random untied stages: a butterfly with no permutation.
-Factorization randomButterfly(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  Factorization model;
-  model.n = n;
-  model.type = {Field::Complex, Precision::F64};
-  for (int64_t h = 1; h < n; h *= 2) {
-    Stage stage{h, {}};
-    for (int64_t i = 0; i < 2 * n; ++i)
-      stage.twiddles.emplace_back(normal(rng), normal(rng));
-    model.factors.push_back(stage);
-  }
-  return model;
-}
 
 TEST(HierarchicalTest, RecoversAnyButterflyExactly) {
   for (int64_t n : {2, 4, 32, 256}) {

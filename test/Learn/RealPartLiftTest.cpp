@@ -1,5 +1,6 @@
 //===- RealPartLiftTest.cpp - complex butterflies from their real part ----===//
 #include "compiler/Learn/Fit.h"
+#include "test/Learn/RandomButterfly.h"
 
 #include <gtest/gtest.h>
 
@@ -7,22 +8,6 @@
 
 namespace bfly {
 namespace {
-
-/// Random untied complex stages: a butterfly whose real part is not one.
-Eigen::MatrixXcd randomButterfly(int64_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal;
-  Factorization model;
-  model.n = n;
-  model.type = {Field::Complex, Precision::F64};
-  for (int64_t h = 1; h < n; h *= 2) {
-    Stage stage{h, {}};
-    for (int64_t i = 0; i < 2 * n; ++i)
-      stage.twiddles.emplace_back(normal(rng), normal(rng));
-    model.factors.push_back(stage);
-  }
-  return model.toDense();
-}
 
 /// The largest entry of `lifted`'s distance from the butterfly that the
 /// closed form makes of it: zero exactly when `lifted` is a butterfly.
@@ -36,14 +21,14 @@ double butterflyDistance(const Eigen::MatrixXcd &lifted) {
 }
 
 TEST(RealPartLiftTest, KeepsTheRealPart) {
-  Eigen::MatrixXd t = randomButterfly(64, 3).real();
+  Eigen::MatrixXd t = randomButterfly(64, 3).toDense().real();
   Eigen::MatrixXcd lifted = liftRealPart(t);
   EXPECT_LT((lifted.real() - t).cwiseAbs().maxCoeff(), 1e-12);
 }
 
 TEST(RealPartLiftTest, RecoversAButterflyFromItsRealPart) {
   for (int64_t n : {2, 4, 8, 64, 512}) {
-    Eigen::MatrixXcd b = randomButterfly(n, unsigned(n));
+    Eigen::MatrixXcd b = randomButterfly(n, unsigned(n)).toDense();
     Eigen::MatrixXd t = b.real();
     Eigen::MatrixXcd lifted = liftRealPart(t);
     double scale = t.cwiseAbs().maxCoeff();
@@ -56,7 +41,7 @@ TEST(RealPartLiftTest, RecoversAButterflyFromItsRealPart) {
 /// The real part alone of a butterfly is not a butterfly: the lift is what
 /// makes the closed form exact.
 TEST(RealPartLiftTest, TheRealPartAloneIsNotAButterfly) {
-  Eigen::MatrixXd t = randomButterfly(64, 5).real();
+  Eigen::MatrixXd t = randomButterfly(64, 5).toDense().real();
   EXPECT_GT(butterflyDistance(t.cast<Complex>()),
             1e-2 * t.cwiseAbs().maxCoeff());
 }
@@ -65,17 +50,7 @@ TEST(RealPartLiftTest, TheRealPartAloneIsNotAButterfly) {
 /// columns), so the imaginary parts below are free: the Hartley-like case.
 TEST(RealPartLiftTest, RecursesThroughRankOneLevels) {
   int64_t n = 64;
-  std::mt19937 rng(7);
-  std::normal_distribution<double> normal;
-  Factorization model;
-  model.n = n;
-  model.type = {Field::Complex, Precision::F64};
-  for (int64_t h = 1; h < n; h *= 2) {
-    Stage stage{h, {}};
-    for (int64_t i = 0; i < 2 * n; ++i)
-      stage.twiddles.emplace_back(normal(rng), h >= n / 4 ? 0.0 : normal(rng));
-    model.factors.push_back(stage);
-  }
+  Factorization model = randomButterfly(n, 7, /*realFrom=*/n / 4);
   Eigen::MatrixXcd b = model.toDense() * Complex(1, 1);
   Eigen::MatrixXd t = b.real();
   Eigen::MatrixXcd lifted = liftRealPart(t);
