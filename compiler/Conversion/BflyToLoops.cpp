@@ -111,14 +111,7 @@ private:
   }
 
   void forEach(int64_t count, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, index(0), index(count), index(1), ValueRange{},
-                       [&](OpBuilder &nested, Location, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard guard(b);
-                         b.setInsertionPoint(nested.getInsertionBlock(),
-                                             nested.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(b);
-                       });
+    emitLoop(b, count, 1, body);
   }
 
   Value global(StringRef prefix, DenseElementsAttr values) {

@@ -75,10 +75,10 @@ public:
                                              arith::FastMathFlags::contract);
   }
 
-  Buffer scratch(bool complex) {
+  /// A planar buffer with room for any chain value (2n scalars).
+  Value scratch() {
     auto type = MemRefType::get({2 * n}, scalar);
-    return {memref::AllocaOp::create(b, type, b.getI64IntegerAttr(64)),
-            complex};
+    return memref::AllocaOp::create(b, type, b.getI64IntegerAttr(64));
   }
 
   /// Interleaved complex `in` (2n scalars) -> planar `dst`.
@@ -402,14 +402,7 @@ private:
   }
 
   void forEach(int64_t count, int64_t step, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, index(0), index(count), index(step), ValueRange{},
-                       [&](OpBuilder &nested, Location, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard guard(b);
-                         b.setInsertionPoint(nested.getInsertionBlock(),
-                                             nested.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(b);
-                       });
+    emitLoop(b, count, step, body);
   }
 
   Value splat(double value) {
@@ -557,10 +550,9 @@ static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
   SmallVector<StageOp> group;
   auto first = cast<StageOp>(chain[start]);
   bool close = first.getStride() < uint64_t(lanes);
-  size_t limit = llvm::Log2_32(maxRadix);
+  size_t limit = llvm::Log2_32(maxRadix); // max-radix >= 2 is checked
   llvm::SmallSet<uint64_t, 8> strides;
-  for (size_t i = start;
-       i < chain.size() && group.size() < std::max<size_t>(limit, 1); ++i) {
+  for (size_t i = start; i < chain.size() && group.size() < limit; ++i) {
     auto stage = dyn_cast<StageOp>(chain[i]);
     if (!stage || (stage.getStride() < uint64_t(lanes)) != close ||
         !strides.insert(stage.getStride()).second)
@@ -588,18 +580,17 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
   Value in = kernel.getArgument(0), out = kernel.getArgument(1);
   // Ping-pong between two planar scratch buffers; `in` is read once (a real
   // input directly), `out` written once, so they may alias.
-  Buffer scratch[2] = {builder.scratch(false), builder.scratch(false)};
+  Value scratch[2] = {builder.scratch(), builder.scratch()};
   int next = 0;
   Buffer src{in, false};
   if (signature.complexIn) {
-    src = {scratch[next].memref, true};
+    src = {scratch[next], true};
     next ^= 1;
     builder.deinterleave(in, src);
   }
   for (size_t i = 0; i < chain->size();) {
     Operation *op = (*chain)[i];
-    Buffer dst{scratch[next].memref,
-               isComplexVector(op->getResult(0).getType())};
+    Buffer dst{scratch[next], isComplexVector(op->getResult(0).getType())};
     next ^= 1;
     if (isa<StageOp>(op)) {
       SmallVector<StageOp> group = stageGroup(*chain, i, lanes, maxRadix);

@@ -69,6 +69,19 @@ Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
   return memref::GetGlobalOp::create(b, type, op.getSymName());
 }
 
+void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
+                          function_ref<void(Value)> body) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  scf::ForOp::create(b, index(0), index(count), index(step), ValueRange{},
+                     [&](OpBuilder &nested, Location, Value iv, ValueRange) {
+                       OpBuilder::InsertionGuard guard(b);
+                       b.setInsertionPoint(nested.getInsertionBlock(),
+                                           nested.getInsertionPoint());
+                       body(iv);
+                       scf::YieldOp::create(b);
+                     });
+}
+
 KernelSignature mlir::bfly::kernelSignature(func::FuncOp transform) {
   FunctionType type = transform.getFunctionType();
   auto input = cast<RankedTensorType>(type.getInput(0));

@@ -36,6 +36,11 @@ SmallVector<APFloat> flatten(DenseElementsAttr attr);
 Value constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                      StringRef prefix, DenseElementsAttr values);
 
+/// An scf.for from 0 to `count` by `step` whose body `body` builds at `b`
+/// (given the induction variable); `b` is back after the loop afterwards.
+void emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
+              function_ref<void(Value)> body);
+
 /// A transform being replaced by its kernel: `(in: memref<K x S>, out:
 /// memref<K' x S>) -> ()`, K = n or 2n (complex, interleaved).
 struct KernelSignature {
