@@ -15,10 +15,10 @@
 #include "compiler/Conversion/Passes.h"
 
 #include "dialect/IR/BflyOps.h"
+#include "dialect/Transforms/StageGroups.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "llvm/ADT/SmallSet.h"
 
 #include <array>
 
@@ -542,20 +542,21 @@ private:
 };
 } // namespace
 
-/// The stages from chain[start] that one pass applies: consecutive, with
-/// distinct strides, all below V or all at least V, at most log2(maxRadix).
+/// The stages from chain[start] that one pass applies: the group
+/// bfly-fuse-stages planned (consecutive stages with chain[start]'s
+/// bfly.fuse_group), cut where the group's stages cannot share a pass at
+/// this vector width; a stage without a group is a pass of its own.
 static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
-                                       size_t start, int64_t lanes,
-                                       unsigned maxRadix) {
-  SmallVector<StageOp> group;
+                                       size_t start, int64_t lanes) {
   auto first = cast<StageOp>(chain[start]);
-  bool close = first.getStride() < uint64_t(lanes);
-  size_t limit = llvm::Log2_32(maxRadix); // max-radix >= 2 is checked
-  llvm::SmallSet<uint64_t, 8> strides;
-  for (size_t i = start; i < chain.size() && group.size() < limit; ++i) {
+  SmallVector<StageOp> group{first};
+  Attribute id = first->getAttr(BflyDialect::kFuseGroupAttr);
+  if (!id)
+    return group;
+  for (size_t i = start + 1; i < chain.size(); ++i) {
     auto stage = dyn_cast<StageOp>(chain[i]);
-    if (!stage || (stage.getStride() < uint64_t(lanes)) != close ||
-        !strides.insert(stage.getStride()).second)
+    if (!stage || stage->getAttr(BflyDialect::kFuseGroupAttr) != id ||
+        !canJoinGroup(group, stage, lanes, kMaxFusedStages))
       break;
     group.push_back(stage);
   }
@@ -563,16 +564,14 @@ static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
 }
 
 static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
-                                    unsigned vectorBits, unsigned maxRadix,
-                                    Counts &counts, int64_t &numFactors) {
+                                    unsigned vectorBits, Counts &counts,
+                                    int64_t &numFactors) {
   FailureOr<SmallVector<Operation *>> chain = linearChain(func);
   if (failed(chain))
     return failure();
   KernelSignature signature = kernelSignature(func);
   int64_t n = signature.n;
-  int64_t lanes = std::max<int64_t>(
-      1, std::min<int64_t>(
-             vectorBits / signature.scalar.getIntOrFloatBitWidth(), n / 2));
+  int64_t lanes = vectorLanes(signature.scalar, n, vectorBits);
   ImplicitLocOpBuilder b(func.getLoc(), func);
   func::FuncOp kernel = createKernel(b, symbols, func, signature);
   VectorKernelBuilder builder(b, symbols, signature.scalar, n, lanes, counts);
@@ -593,7 +592,7 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
     Buffer dst{scratch[next], isComplexVector(op->getResult(0).getType())};
     next ^= 1;
     if (isa<StageOp>(op)) {
-      SmallVector<StageOp> group = stageGroup(*chain, i, lanes, maxRadix);
+      SmallVector<StageOp> group = stageGroup(*chain, i, lanes);
       builder.lowerStages(group, src, dst);
       i += group.size();
       numFactors += int64_t(group.size());
@@ -625,11 +624,6 @@ struct ConvertBflyToVectorPass
 
   void runOnOperation() override {
     unsigned bits = vectorBits.getValue();
-    if (maxRadix < 2 || maxRadix > 16 || !llvm::isPowerOf2_32(maxRadix)) {
-      getOperation().emitError()
-          << "max-radix must be 2, 4, 8 or 16, got " << maxRadix.getValue();
-      return signalPassFailure();
-    }
     if (bits < 32 || !llvm::isPowerOf2_32(bits)) {
       getOperation().emitError()
           << "vector-bits must be a power of two of at least 32, got " << bits;
@@ -642,8 +636,7 @@ struct ConvertBflyToVectorPass
     for (func::FuncOp func :
          llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
       if (isTransform(func) &&
-          failed(
-              lowerTransform(func, symbols, bits, maxRadix, counts, factors)))
+          failed(lowerTransform(func, symbols, bits, counts, factors)))
         return signalPassFailure();
     numFactors += factors;
     numConstantArrays += counts.constantArrays;

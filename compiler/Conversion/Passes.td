@@ -46,9 +46,11 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     `scf.for` over `vector<V x S>` values, V = `vector-bits` / width of S, at
     most n/2: a stage of stride h >= V loads both halves of V pairs
     contiguously; a stage of stride h < V loads 2V elements and pairs them
-    with `vector.shuffle`. Up to k = log2(`max-radix`) consecutive stages
-    are fused into one pass, mixed in registers: strides below V over
-    2V-element chunks, strides V or more over 2^k vectors. Twiddles are stored as one array per 2x2 entry
+    with `vector.shuffle`. The k stages of a group that `bfly-fuse-stages`
+    planned (equal `bfly.fuse_group`) are one pass, mixed in registers:
+    strides below V over 2V-element chunks, strides V or more over 2^k
+    vectors; a planned group that cannot share a pass at this V is cut where
+    it must be, and a stage without a group is a pass of its own. Twiddles are stored as one array per 2x2 entry
     and component; an array whose entries are all equal becomes a constant,
     and tied twiddles of stride below V constant vectors. Products by an
     exact 0 or 1 are not emitted; a stage whose second row is its first with
@@ -67,10 +69,7 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "SIMD register width in bits (128 SSE/NEON, 256 AVX2, 512 "
-           "AVX-512)">,
-    Option<"maxRadix", "max-radix", "unsigned", /*default=*/"8",
-           "Consecutive stages fused into one pass: up to log2(max-radix) "
-           "of them (2: no fusion)">
+           "AVX-512)">
   ];
   let statistics = [
     Statistic<"numFactors", "factors", "Number of bfly factors lowered">,

@@ -27,9 +27,13 @@ void buildCpuPipeline(mlir::OpPassManager &pm,
   if (options.lowering == "loops") {
     pm.addPass(mlir::bfly::createConvertBflyToLoops());
   } else {
+    mlir::bfly::BflyFuseStagesOptions fuse;
+    fuse.maxRadix = options.maxRadix;
+    fuse.vectorBits = options.vectorBits;
+    pm.addNestedPass<mlir::func::FuncOp>(
+        mlir::bfly::createBflyFuseStages(fuse));
     mlir::bfly::ConvertBflyToVectorOptions vector;
     vector.vectorBits = options.vectorBits;
-    vector.maxRadix = options.maxRadix;
     pm.addPass(mlir::bfly::createConvertBflyToVector(vector));
   }
   pm.addPass(mlir::createCanonicalizerPass());

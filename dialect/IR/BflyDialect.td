@@ -21,6 +21,15 @@ def Bfly_Dialect : Dialect {
     Batching is not part of the dialect: the kernel's outer loop adds it.
   }];
   let cppNamespace = "::mlir::bfly";
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// On a bfly.stage, an i64 naming its fuse group (bfly-fuse-stages):
+    /// consecutive stages with equal values are one radix-2^k block.
+    static constexpr ::llvm::StringLiteral kFuseGroupAttr = "bfly.fuse_group";
+    /// On a transform function, an f64 bounding the spectral-norm change
+    /// bfly-prune-twiddles made.
+    static constexpr ::llvm::StringLiteral kPruneBoundAttr = "bfly.prune_bound";
+  }];
 }
 
 def Bfly_PermutationKind : I32EnumAttr<"PermutationKind",

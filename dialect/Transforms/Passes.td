@@ -104,4 +104,42 @@ def BflyFoldPermutations : Pass<"bfly-fold-permutations", "func::FuncOp"> {
   ];
 }
 
+def BflyFuseStages : Pass<"bfly-fuse-stages", "func::FuncOp"> {
+  let summary = "Group consecutive stages into radix-2^k blocks that the "
+                "lowering applies in one pass";
+  let description = [{
+    A stage alone reads and writes the whole vector once; k consecutive
+    stages with distinct strides mix the values of 2^k-element groups, so
+    one pass can load each group, apply all k stages in registers and store
+    it once.
+
+    **Input**: a function whose body is a chain of bfly ops.
+
+    **Output**: every `bfly.stage` gets `bfly.fuse_group`, an i64 naming its
+    group; consecutive stages with equal values form one block. Groups are
+    formed greedily from the chain's start: a stage joins the current group
+    while the group has fewer than log2(`max-radix`) stages, its stride is
+    not yet in the group, and it lies on the same side of V (the lanes of a
+    `vector-bits` register) as the group's first stage, since strides below
+    V are mixed by shuffles and strides of V or more across vectors.
+    `convert-bfly-to-vector` emits one pass per group; a stage without the
+    attribute is a pass of its own.
+
+    **Guarantee**: the chain's ops and constants are unchanged; fusion
+    changes only the order in which the same arithmetic is done.
+  }];
+  let options = [
+    Option<"maxRadix", "max-radix", "unsigned", /*default=*/"8",
+           "Largest block: up to log2(max-radix) stages per group, 2 to 16 "
+           "(2: no fusion)">,
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "SIMD register width in bits that the lowering will use">
+  ];
+  let statistics = [
+    Statistic<"numGroups", "groups", "Groups planned (passes over the data)">,
+    Statistic<"numFusedStages", "fused-stages",
+              "Stages in groups of two or more">
+  ];
+}
+
 #endif // BFLY_DIALECT_TRANSFORMS_PASSES_TD

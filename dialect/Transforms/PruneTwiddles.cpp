@@ -10,6 +10,7 @@
 #include "dialect/Transforms/Passes.h"
 #include "dialect/Transforms/TwiddleValues.h"
 
+#include "dialect/IR/BflyDialect.h"
 #include "dialect/IR/BflyOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
@@ -62,7 +63,7 @@ struct PruneTwiddlesPass
       }
     }
     double bound = grown - kept;
-    func->setAttr("bfly.prune_bound",
+    func->setAttr(BflyDialect::kPruneBoundAttr,
                   Builder(func.getContext()).getF64FloatAttr(bound));
     mlir::emitRemark(func.getLoc()) << "pruning changes the matrix by at most "
                                     << bound << " in spectral norm";

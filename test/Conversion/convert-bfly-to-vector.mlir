@@ -43,8 +43,8 @@ func.func @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32
 // CHECK-COUNT-2: vector.store
 // CHECK-NEXT: }
 func.func @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
-  %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<8xf32>
-  %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> : tensor<8xf32>
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
+  %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
   return %1 : tensor<8xf32>
 }
 
@@ -105,9 +105,9 @@ func.func @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
 
 // -----
 
-/// Two stages of strides at least V fuse into one pass over four vectors
-/// (radix 4): one loop, four loads, four butterflies, four stores; the
-/// only other loop copies the result out.
+/// Two stages of strides at least V that bfly-fuse-stages grouped are one
+/// pass over four vectors (radix 4): one loop, four loads, four
+/// butterflies, four stores; the only other loop copies the result out.
 // CHECK-LABEL: func.func @wide_stages_fuse
 // CHECK: scf.for
 // CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<16xf32>, vector<4xf32>
@@ -120,7 +120,34 @@ func.func @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
 // CHECK-NEXT: }
 // CHECK-NEXT: return
 func.func @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
-  %0 = bfly.stage %x stride 4 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<4x2x2xf32> : tensor<16xf32>
-  %1 = bfly.stage %0 stride 8 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]], [[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<8x2x2xf32> : tensor<16xf32>
+  %0 = bfly.stage %x stride 4 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<4x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
+  %1 = bfly.stage %0 stride 8 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]], [[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
+  return %1 : tensor<16xf32>
+}
+
+// -----
+
+/// The same stages without a plan are two passes (and a copy out).
+// CHECK-LABEL: func.func @unplanned_stages_are_passes_of_their_own
+// CHECK-COUNT-3: scf.for
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %0 = bfly.stage %x stride 4 twiddles dense<2.0> : tensor<4x2x2xf32> : tensor<16xf32>
+  %1 = bfly.stage %0 stride 8 twiddles dense<3.0> : tensor<8x2x2xf32> : tensor<16xf32>
+  return %1 : tensor<16xf32>
+}
+
+// -----
+
+/// A planned group that mixes strides below V (2) and at least V (4) is
+/// cut there: two passes (and a copy out).
+// CHECK-LABEL: func.func @group_cut_at_the_vector_width
+// CHECK-COUNT-3: scf.for
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @group_cut_at_the_vector_width(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %0 = bfly.stage %x stride 2 twiddles dense<2.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
+  %1 = bfly.stage %0 stride 4 twiddles dense<3.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
   return %1 : tensor<16xf32>
 }

@@ -168,3 +168,26 @@ func.func @negative_twiddle_shape_last_stage(%x: tensor<4xf32>) -> tensor<4xf32>
   %y = bfly.stage %x stride 2 twiddles dense<1.0> : tensor<1x2x2xf32> : tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+// -----
+
+func.func @negative_fuse_group_on_a_permute(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'bfly.permute' op bfly.fuse_group is only for bfly.stage}}
+  %y = bfly.permute %x bit_reverse {bfly.fuse_group = 0 : i64} : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+func.func @negative_fuse_group_not_i64(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'bfly.stage' op bfly.fuse_group must be an i64}}
+  %y = bfly.stage %x stride 1 twiddles dense<1.0> : tensor<4x2x2xf32> {bfly.fuse_group = "a"} : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op bfly.prune_bound must be a non-negative f64}}
+func.func @negative_prune_bound(%x: tensor<8xf32>) -> tensor<8xf32> attributes {bfly.prune_bound = -1.0 : f64} {
+  return %x : tensor<8xf32>
+}

@@ -42,27 +42,30 @@ private:
   std::string dir_;
 };
 
-/// How a kernel is lowered: scalar loops, or SIMD of some width.
+/// How a kernel is lowered: scalar loops, or SIMD of some width with
+/// stages fused up to some radix.
 struct Lowering {
   std::string name; // loops, vector
   unsigned vectorBits = 0;
+  unsigned maxRadix = 8;
 };
 
-/// The default (SIMD as wide as this CPU has), and every other lowering:
-/// a vector width wider than the CPU's is legalized by LLVM, so all of them
-/// run everywhere.
+/// The default (SIMD as wide as this CPU has), and every other lowering
+/// and fusion radix: a vector width wider than the CPU's is legalized by
+/// LLVM, so all of them run everywhere.
 std::vector<Lowering> allLowerings() {
-  return {{"vector", 0},
-          {"loops", 0},
-          {"vector", 128},
-          {"vector", 256},
-          {"vector", 512}};
+  return {{"vector", 0, 8},
+          {"loops", 0, 8},
+          {"vector", 128, 2},
+          {"vector", 256, 16},
+          {"vector", 512, 4}};
 }
 
 std::string describe(const Lowering &lowering) {
-  return lowering.name + (lowering.vectorBits
-                              ? "-" + std::to_string(lowering.vectorBits)
-                              : std::string());
+  std::string text = lowering.name;
+  if (lowering.vectorBits)
+    text += "-" + std::to_string(lowering.vectorBits);
+  return text + " max-radix=" + std::to_string(lowering.maxRadix);
 }
 
 Kernel compile(const Factorization &model, const std::string &path,
@@ -71,6 +74,7 @@ Kernel compile(const Factorization &model, const std::string &path,
   options.generator = "KernelTest";
   options.lowering = lowering.name;
   options.vectorBits = lowering.vectorBits;
+  options.maxRadix = lowering.maxRadix;
   if (llvm::Error error =
           compileFactorization(model, options, EmitKind::Shared, path)) {
     ADD_FAILURE() << llvm::toString(std::move(error));

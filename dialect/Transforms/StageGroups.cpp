@@ -1,0 +1,26 @@
+//===- StageGroups.cpp - which stages one SIMD pass can apply -------------===//
+#include "dialect/Transforms/StageGroups.h"
+
+#include <algorithm>
+
+namespace mlir::bfly {
+
+int64_t vectorLanes(Type scalar, int64_t n, unsigned vectorBits) {
+  int64_t lanes = int64_t(vectorBits / scalar.getIntOrFloatBitWidth());
+  return std::max<int64_t>(1, std::min<int64_t>(lanes, n / 2));
+}
+
+bool canJoinGroup(ArrayRef<StageOp> group, StageOp next, int64_t lanes,
+                  size_t maxStages) {
+  if (group.empty())
+    return true;
+  if (group.size() >= std::min(maxStages, kMaxFusedStages))
+    return false;
+  auto close = [&](StageOp op) { return op.getStride() < uint64_t(lanes); };
+  if (close(next) != close(group.front()))
+    return false;
+  return llvm::none_of(
+      group, [&](StageOp op) { return op.getStride() == next.getStride(); });
+}
+
+} // namespace mlir::bfly
