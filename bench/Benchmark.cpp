@@ -19,6 +19,7 @@
 #include <iomanip>
 #include <memory>
 #include <ostream>
+#include <variant>
 
 namespace bfly {
 
@@ -159,10 +160,50 @@ double timeFftw(int64_t n, int64_t batch, int sign,
 
 } // namespace
 
+std::vector<LoopFactor> loopFactors(const Factorization &model) {
+  auto reIm = [](const std::vector<Complex> &values) {
+    std::vector<double> flat;
+    for (Complex v : values) {
+      flat.push_back(v.real());
+      flat.push_back(v.imag());
+    }
+    return flat;
+  };
+  std::vector<LoopFactor> factors;
+  for (const Factor &factor : model.factors) {
+    LoopFactor f;
+    if (const auto *stage = std::get_if<Stage>(&factor)) {
+      f.kind = LoopFactor::Kind::Stage;
+      f.stride = stage->stride;
+      f.values = reIm(stage->twiddles);
+    } else if (const auto *perm = std::get_if<Permutation>(&factor)) {
+      f.kind = LoopFactor::Kind::Gather;
+      f.indices = perm->table(model.n);
+    } else {
+      f.kind = LoopFactor::Kind::Scale;
+      f.values = reIm(std::get<Diagonal>(factor).values);
+    }
+    factors.push_back(std::move(f));
+  }
+  return factors;
+}
+
+std::array<int32_t, 3> loopDtypes(const Factorization &model) {
+  bool single = model.type.precision == Precision::F32;
+  int32_t real = single ? BFLY_DTYPE_F32 : BFLY_DTYPE_F64;
+  int32_t chain =
+      model.type.field == Field::Real
+          ? real
+          : (single ? BFLY_DTYPE_COMPLEX_F32 : BFLY_DTYPE_COMPLEX_F64);
+  return {chain, model.realInput ? real : chain,
+          model.realOutput ? real : chain};
+}
+
 std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
                                            const std::string &target,
                                            const Eigen::MatrixXcd &reference,
-                                           const BenchOptions &options) {
+                                           const BenchOptions &options,
+                                           const Factorization *model) {
   const bfly_kernel_descriptor &d = kernel.descriptor();
   std::vector<Timing> timings;
   bool complexDft = (target == "dft" || target == "idft") &&
@@ -202,6 +243,13 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
     if (loop.valid() && d.input_dtype == d.output_dtype) {
       double plain = medianSecondsPerCall([&] { loop.run(); }, options);
       timings.push_back({"radix2-loop", batch, plain / double(batch)});
+    }
+    if (model) {
+      auto [chain, input, output] = loopDtypes(*model);
+      ButterflyLoop loop(model->n, chain, input, output, loopFactors(*model),
+                         batch);
+      double plain = medianSecondsPerCall([&] { loop.run(); }, options);
+      timings.push_back({"butterfly-loop", batch, plain / double(batch)});
     }
     DenseProduct product(reference.data(), d.n, d.input_dtype, batch);
     double dense = medianSecondsPerCall([&] { product.run(); }, options);

@@ -11,10 +11,13 @@
 #ifndef BFLY_BENCH_BENCHMARK_H
 #define BFLY_BENCH_BENCHMARK_H
 
+#include "bench/ButterflyLoop.h"
 #include "bfly/runtime.hpp"
+#include "compiler/Learn/Factorization.h"
 
 #include <Eigen/Dense>
 
+#include <array>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -39,20 +42,28 @@ struct BenchOptions {
 };
 
 struct Timing {
-  /// "bfly", "fftw-measure", "radix2-loop", "eigen-dense"
+  /// "bfly", "fftw-measure", "radix2-loop", "butterfly-loop", "eigen-dense"
   std::string implementation;
   int64_t batch = 1;
   double secondsPerTransform = 0;
 };
 
+/// The model's factors as the plain data ButterflyLoop takes.
+std::vector<LoopFactor> loopFactors(const Factorization &model);
+
+/// ButterflyLoop's dtypes for a model: {chain, input, output}.
+std::array<int32_t, 3> loopDtypes(const Factorization &model);
+
 /// Times the kernel and every baseline that computes the same map: FFTW for
 /// `target` dft or idft (complex) and dct, dst or hartley (real), a plain
-/// in-place radix-2 loop for dft, idft and hadamard, Eigen's product with
-/// `reference` always (both built for this CPU).
-std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
-                                           const std::string &target,
-                                           const Eigen::MatrixXcd &reference,
-                                           const BenchOptions &options);
+/// in-place radix-2 loop for dft, idft and hadamard, `model` (the kernel's
+/// model, when known) as plain scalar butterfly loops, and Eigen's product
+/// with `reference` always (the loops and the product built for this CPU).
+std::vector<Timing>
+timeKernelAndBaselines(const Kernel &kernel, const std::string &target,
+                       const Eigen::MatrixXcd &reference,
+                       const BenchOptions &options,
+                       const Factorization *model = nullptr);
 
 /// The median time of one call of `call`.
 double medianSecondsPerCall(const std::function<void()> &call,

@@ -13,18 +13,19 @@ namespace {
 struct Loop {
   virtual ~Loop() = default;
   virtual void run() = 0;
+  virtual void *data() = 0;
 };
 
 /// In-place Walsh-Hadamard butterflies on interleaved data: `width` scalars
 /// per element (2 for complex, both parts alike).
 template <typename Real> struct HadamardLoop : Loop {
   HadamardLoop(int64_t n, int width, int64_t batch)
-      : n(n), width(width), batch(batch), data(n * width * batch, Real(1)),
+      : n(n), width(width), batch(batch), values(n * width * batch, Real(1)),
         scale(Real(1.0 / std::sqrt(double(n)))) {}
 
   void run() override {
     for (int64_t b = 0; b < batch; ++b) {
-      Real *x = data.data() + b * n * width;
+      Real *x = values.data() + b * n * width;
       for (int64_t h = 1; h < n; h *= 2)
         for (int64_t i = 0; i < n; i += 2 * h)
           for (int64_t j = i * width; j < (i + h) * width; ++j) {
@@ -37,10 +38,12 @@ template <typename Real> struct HadamardLoop : Loop {
     }
   }
 
+  void *data() override { return values.data(); }
+
   int64_t n;
   int width;
   int64_t batch;
-  std::vector<Real> data;
+  std::vector<Real> values;
   Real scale;
 };
 
@@ -48,7 +51,7 @@ template <typename Real> struct HadamardLoop : Loop {
 /// with a precomputed twiddle table, complex numbers as (re, im) pairs.
 template <typename Real> struct DftLoop : Loop {
   DftLoop(int64_t n, bool inverse, int64_t batch)
-      : n(n), batch(batch), data(2 * n * batch, Real(1)), reversed(n),
+      : n(n), batch(batch), values(2 * n * batch, Real(1)), reversed(n),
         twiddles(n), scale(Real(1.0 / std::sqrt(double(n)))) {
     int bits = 0;
     while ((int64_t(1) << bits) < n)
@@ -69,7 +72,7 @@ template <typename Real> struct DftLoop : Loop {
 
   void run() override {
     for (int64_t b = 0; b < batch; ++b) {
-      Real *x = data.data() + 2 * b * n;
+      Real *x = values.data() + 2 * b * n;
       for (int64_t i = 0; i < n; ++i)
         if (i < reversed[i]) {
           std::swap(x[2 * i], x[2 * reversed[i]]);
@@ -93,8 +96,10 @@ template <typename Real> struct DftLoop : Loop {
     }
   }
 
+  void *data() override { return values.data(); }
+
   int64_t n, batch;
-  std::vector<Real> data;
+  std::vector<Real> values;
   std::vector<int64_t> reversed;
   std::vector<Real> twiddles;
   Real scale;
@@ -129,6 +134,8 @@ Radix2Loop::Radix2Loop(const std::string &transform, int64_t n, int32_t dtype,
 Radix2Loop::~Radix2Loop() = default;
 
 bool Radix2Loop::valid() const { return impl_->loop != nullptr; }
+
+void *Radix2Loop::data() { return impl_->loop->data(); }
 
 void Radix2Loop::run() { impl_->loop->run(); }
 

@@ -28,6 +28,8 @@ public:
 
   /// Whether there is a loop for this transform and dtype.
   bool valid() const;
+  /// The batch, vectors back to back in the dtype (all ones at first).
+  void *data();
   /// One transform of the batch, in place.
   void run();
 

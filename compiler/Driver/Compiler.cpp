@@ -137,7 +137,7 @@ llvm::Error linkShared(StringRef object, StringRef outputPath) {
   if (std::error_code ec =
           llvm::sys::fs::createTemporaryFile("bfly-kernel", "o", objectPath))
     return llvm::createStringError(ec, "cannot create a temporary object");
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(objectPath);
     if (!tempPath.empty())
       llvm::sys::fs::remove(tempPath);

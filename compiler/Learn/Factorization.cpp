@@ -4,6 +4,7 @@
 #include <Eigen/SparseCore>
 
 #include <cmath>
+#include <random>
 
 namespace bfly {
 
@@ -250,6 +251,35 @@ Factorization Factorization::hadamard(int64_t n, ElementType type,
     stage.twiddles.clear();
     for (int64_t j = 0; j < stage.stride; ++j)
       stage.twiddles.insert(stage.twiddles.end(), one.begin(), one.end());
+  }
+  model.roundToPrecision();
+  return model;
+}
+
+Factorization Factorization::random(int64_t n, ElementType type, uint64_t seed,
+                                    int64_t nearDiagonal) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0.0, std::sqrt(0.5));
+  bool complex = type.field == Field::Complex;
+  auto draw = [&](double scale) {
+    double re = normal(rng), im = complex ? normal(rng) : 0.0;
+    return scale * Complex(re, im) / (complex ? std::sqrt(2.0) : 1.0);
+  };
+  Factorization model;
+  model.n = n;
+  model.type = type;
+  model.provenance = {{"method", "random"}, {"seed", std::to_string(seed)}};
+  model.factors.push_back(Permutation{NamedPermutation::BitReverse, n, {}});
+  int64_t stageIndex = 0;
+  for (int64_t h = 1; h < n; h *= 2, ++stageIndex) {
+    bool small = stageIndex % 2 == 0 && stageIndex / 2 < nearDiagonal;
+    Stage stage{h, {}};
+    for (int64_t p = 0; p < n / 2; ++p) {
+      Complex t0 = draw(1), t1 = draw(small ? 1e-3 : 1),
+              t2 = draw(small ? 1e-3 : 1), t3 = draw(1);
+      stage.twiddles.insert(stage.twiddles.end(), {t0, t1, t2, t3});
+    }
+    model.factors.push_back(std::move(stage));
   }
   model.roundToPrecision();
   return model;

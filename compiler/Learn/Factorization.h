@@ -118,6 +118,13 @@ struct Factorization {
   /// Exact Sylvester Hadamard transform: log2(n) tied stages [1 1; 1 -1].
   static Factorization hadamard(int64_t n, ElementType type = {},
                                 Normalization norm = Normalization::Unitary);
+  /// A generic butterfly: bit reversal, then log2(n) untied stages of
+  /// independent Gaussian twiddles (variance 1/2, so a stage keeps a
+  /// vector's expected norm), drawn from `seed`. The off-diagonal twiddles
+  /// of the first `nearDiagonal` even-numbered stages (0, 2, 4, ...) are
+  /// 1000x smaller: a model with something to prune.
+  static Factorization random(int64_t n, ElementType type, uint64_t seed,
+                              int64_t nearDiagonal = 0);
 };
 
 } // namespace bfly

@@ -187,5 +187,31 @@ TEST(FactorizationTest, ElementTypeSpellings) {
   EXPECT_FALSE(ElementType::parse("f16").has_value());
 }
 
+TEST(RandomFactorizationTest, UntiedStagesFromTheSeedAndNearDiagonalOnes) {
+  Factorization a = Factorization::random(64, {}, 7, /*nearDiagonal=*/2);
+  ASSERT_FALSE(a.validate()) << *a.validate();
+  EXPECT_EQ(a.toDense(), Factorization::random(64, {}, 7, 2).toDense());
+  EXPECT_NE(a.toDense(), Factorization::random(64, {}, 8, 2).toDense());
+  int64_t index = 0;
+  for (const Factor &factor : a.factors) {
+    const Stage *stage = std::get_if<Stage>(&factor);
+    if (!stage)
+      continue;
+    EXPECT_EQ(stage->matrixCount(), 32);
+    double offDiagonal = 0, diagonal = 0;
+    for (int64_t m = 0; m < 32; ++m) {
+      const Complex *t = &stage->twiddles[4 * m];
+      offDiagonal = std::max({offDiagonal, std::abs(t[1]), std::abs(t[2])});
+      diagonal = std::max({diagonal, std::abs(t[0]), std::abs(t[3])});
+    }
+    // Stages 0 and 2 are the near-diagonal ones; the rest are Gaussian.
+    bool near = index == 0 || index == 2;
+    EXPECT_EQ(offDiagonal < 0.01, near) << "stage " << index;
+    EXPECT_GT(diagonal, 0.5) << "stage " << index;
+    ++index;
+  }
+  EXPECT_EQ(index, 6);
+}
+
 } // namespace
 } // namespace bfly

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Learn/Fit.h"
+#include "dialect/IR/BflyDialect.h"
 #include "dialect/Transforms/Passes.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -38,7 +39,8 @@ Factorization afterPass(const Factorization &model,
   mlir::FailureOr<mlir::func::FuncOp> func = getTransformFunction(*module);
   EXPECT_TRUE(mlir::succeeded(func));
   if (bound)
-    if (auto attr = (*func)->getAttrOfType<mlir::FloatAttr>("bfly.prune_bound"))
+    if (auto attr = (*func)->getAttrOfType<mlir::FloatAttr>(
+            mlir::bfly::BflyDialect::kPruneBoundAttr))
       *bound = attr.getValueAsDouble();
   mlir::FailureOr<Factorization> result = funcToFactorization(*func);
   EXPECT_TRUE(mlir::succeeded(result));
@@ -124,9 +126,11 @@ TEST(SimplifyTwiddlesTest, SnappingMovesValuesByAtMostTheTolerance) {
   Factorization snapped = simplified(model, /*tolerance=*/1e-3);
   // Noise of 1e-4 snapped back: the exact Hadamard again, tied.
   EXPECT_LT(maxDifference(snapped, exact), 1e-12);
-  for (const Factor &factor : snapped.factors)
-    if (const Stage *stage = std::get_if<Stage>(&factor))
+  for (const Factor &factor : snapped.factors) {
+    if (const Stage *stage = std::get_if<Stage>(&factor)) {
       EXPECT_EQ(stage->matrixCount(), stage->stride);
+    }
+  }
   // The tolerance too small to snap that noise: nothing snapped away.
   Factorization kept = simplified(model, /*tolerance=*/1e-6);
   EXPECT_LT(maxDifference(kept, model), 1e-12);

@@ -1,11 +1,19 @@
 //===- bfly-bench.cpp - measure a compiled kernel next to its baselines ---===//
 #include "bench/Benchmark.h"
+#include "compiler/Driver/Compiler.h"
+#include "compiler/Import/FactorizationIR.h"
 #include "compiler/Learn/Targets.h"
 
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -16,12 +24,20 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> kernelPath(cl::Positional, cl::desc("<kernel.so>"),
+static cl::opt<std::string> kernelPath(cl::Positional,
+                                       cl::desc("<kernel.so | model.mlir>"),
                                        cl::Required);
+static cl::opt<std::string> modelPath(
+    "model",
+    cl::desc("The model the kernel was compiled from: the reference when "
+             "no target is known, and a plain scalar butterfly-loop "
+             "baseline (a model given instead of a kernel is compiled "
+             "with bfly-compile's defaults and used so)"),
+    cl::value_desc("model.mlir"));
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("The transform the kernel is meant to compute (a bfly-learn "
-             "target); default: the 'target' in its provenance"));
+             "target); default: the 'target' in its provenance or model's"));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated);
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
@@ -54,6 +70,53 @@ static std::string provenanceValue(StringRef provenance, StringRef key) {
   return "";
 }
 
+/// The model in a model file, or the diagnostics that say why not.
+static std::optional<bfly::Factorization> readModel(StringRef path) {
+  mlir::DialectRegistry registry;
+  bfly::registerCompilerDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      bfly::parseModelFile(path, context, sourceMgr);
+  if (!module)
+    return std::nullopt;
+  mlir::FailureOr<mlir::func::FuncOp> func =
+      bfly::getTransformFunction(*module);
+  if (mlir::failed(func))
+    return std::nullopt;
+  mlir::FailureOr<bfly::Factorization> model = bfly::funcToFactorization(*func);
+  if (mlir::failed(model))
+    return std::nullopt;
+  return std::move(*model);
+}
+
+/// `model` compiled as bfly-compile would and loaded; the temporary .so is
+/// gone once loaded.
+static bfly::Kernel compileAndLoad(const bfly::Factorization &model,
+                                   std::string &error) {
+  SmallString<128> path;
+  if (std::error_code ec =
+          sys::fs::createTemporaryFile("bfly-bench", "so", path)) {
+    error = "cannot create a temporary kernel: " + ec.message();
+    return bfly::Kernel();
+  }
+  bfly::CompileOptions options;
+  options.generator = "bfly-bench";
+  if (Error e = bfly::compileFactorization(model, options,
+                                           bfly::EmitKind::Shared, path)) {
+    error = toString(std::move(e));
+    sys::fs::remove(path);
+    return bfly::Kernel();
+  }
+  bfly::Kernel kernel = bfly::Kernel::load(std::string(path));
+  sys::fs::remove(path);
+  if (!kernel)
+    error = kernel.error();
+  return kernel;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   bfly::tool::addVersionPrinter();
@@ -61,39 +124,74 @@ int main(int argc, char **argv) {
       argc, argv,
       "bfly-bench: accuracy and speed of a kernel next to FFTW and Eigen\n");
 
-  bfly::Kernel kernel = bfly::Kernel::load(kernelPath);
+  bool modelGiven = sys::path::extension(kernelPath) == ".mlir";
+  if (modelGiven && !modelPath.empty())
+    return fail("give a model either as the input or with --model, not both");
+  std::optional<bfly::Factorization> model;
+  if (modelGiven || !modelPath.empty()) {
+    model = readModel(modelGiven ? kernelPath : modelPath);
+    if (!model)
+      return 2;
+  }
+  std::string error;
+  bfly::Kernel kernel = modelGiven ? compileAndLoad(*model, error)
+                                   : bfly::Kernel::load(kernelPath);
   if (!kernel)
-    return fail(kernel.error());
+    return fail(modelGiven ? error : kernel.error());
   const bfly_kernel_descriptor &d = kernel.descriptor();
-  std::string name =
-      targetName.empty() ? provenanceValue(d.provenance, "target") : targetName;
+  if (model && (model->n != d.n))
+    return fail("the model has n=" + Twine(model->n) +
+                " but the kernel n=" + Twine(d.n));
+  std::string name = targetName;
   if (name.empty())
-    return fail("the kernel's provenance names no target: pass --target");
+    name = provenanceValue(d.provenance, "target");
+  if (name.empty() && model && model->provenance.count("target"))
+    name = model->provenance.at("target");
   // Seeded targets (convolution, randn) are rebuilt with the model's seed.
   uint64_t seed = 0;
   StringRef(provenanceValue(d.provenance, "seed")).getAsInteger(10, seed);
-  std::optional<bfly::Target> target = bfly::makeTarget(name, d.n, seed);
-  if (!target)
-    return fail("unknown target '" + name + "': expected one of " +
-                join(bfly::targetNames(), ", "));
-  const Eigen::MatrixXcd &reference = target->matrix;
+  Eigen::MatrixXcd reference;
+  if (!name.empty()) {
+    std::optional<bfly::Target> target = bfly::makeTarget(name, d.n, seed);
+    if (!target)
+      return fail("unknown target '" + name + "': expected one of " +
+                  join(bfly::targetNames(), ", "));
+    reference = std::move(target->matrix);
+  } else if (model) {
+    // No named transform: the kernel must compute its own model's matrix.
+    name = "model";
+    reference = model->toDense();
+  } else {
+    return fail("the kernel's provenance names no target: pass --target or "
+                "--model");
+  }
 
   bool single = d.input_dtype == BFLY_DTYPE_F32 ||
                 d.input_dtype == BFLY_DTYPE_COMPLEX_F32;
   double accepted = tolerance > 0 ? tolerance : (single ? 1e-5 : 1e-12);
   bfly::Accuracy accuracy = bfly::measureAccuracy(kernel, reference, 16, 1);
   bool accurate = accuracy.relativeError <= accepted;
+  if (model && name != "model") {
+    // The butterfly-loop baseline times the model: it must be the kernel's.
+    bfly::Accuracy same =
+        bfly::measureAccuracy(kernel, model->toDense(), 16, 2);
+    if (!(same.relativeError <= accepted))
+      return fail("the kernel does not compute the model's matrix (relative "
+                  "error " +
+                  formatv("{0:e2}", same.relativeError) +
+                  "): was it compiled from that model?");
+  }
 
   std::printf("bfly-bench %s\n", kernelPath.c_str());
   std::printf("  kernel    %s: n=%lld, %s -> %s, cpu %s, %lld flops\n", d.name,
               static_cast<long long>(d.n), bfly_dtype_name(d.input_dtype),
               bfly_dtype_name(d.output_dtype), d.cpu,
               static_cast<long long>(d.flops));
-  std::printf("  accuracy  vs textbook %s on %lld random vectors: max |error| "
+  std::printf("  accuracy  vs %s %s on %lld random vectors: max |error| "
               "%.2e, relative %.2e (accepted %.0e): %s\n",
-              name.c_str(), static_cast<long long>(accuracy.vectors),
-              accuracy.maxAbsError, accuracy.relativeError, accepted,
-              accurate ? "ok" : "FAILED");
+              name == "model" ? "its" : "textbook", name.c_str(),
+              static_cast<long long>(accuracy.vectors), accuracy.maxAbsError,
+              accuracy.relativeError, accepted, accurate ? "ok" : "FAILED");
 
   bfly::BenchOptions options;
   if (!batches.empty())
@@ -105,8 +203,8 @@ int main(int argc, char **argv) {
   std::printf("  speed     one thread, median of %d samples\n\n",
               options.samples);
   std::fflush(stdout);
-  std::vector<bfly::Timing> timings =
-      bfly::timeKernelAndBaselines(kernel, name, reference, options);
+  std::vector<bfly::Timing> timings = bfly::timeKernelAndBaselines(
+      kernel, name, reference, options, model ? &*model : nullptr);
   bfly::printTimings(std::cout, timings);
 
   if (!csvPath.empty()) {

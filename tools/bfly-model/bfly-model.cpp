@@ -16,7 +16,8 @@ using namespace llvm;
 
 static cl::opt<std::string> transformName(
     cl::Positional,
-    cl::desc("<transform: dft, idft (its inverse) or hadamard (Sylvester)>"),
+    cl::desc("<transform: dft, idft (its inverse), hadamard (Sylvester) or "
+             "random (untied Gaussian twiddles)>"),
     cl::Required);
 static cl::opt<int64_t> length("n", cl::desc("Length, a power of two"),
                                cl::Required);
@@ -33,6 +34,13 @@ static cl::opt<bfly::Normalization> normalization(
                           "1/sqrt(n) overall, spread over the stages"),
                clEnumValN(bfly::Normalization::None, "none",
                           "the textbook sums, unscaled")));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of a random model"),
+                              cl::init(1));
+static cl::opt<int64_t> nearDiagonal(
+    "near-diagonal-stages",
+    cl::desc("Random models: this many of the even-numbered stages get "
+             "1000x smaller off-diagonal twiddles (something to prune)"),
+    cl::init(0));
 static cl::opt<std::string> functionName("name",
                                          cl::desc("Transform function name"),
                                          cl::init("transform"));
@@ -45,7 +53,9 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   bfly::tool::addVersionPrinter();
   cl::ParseCommandLineOptions(
-      argc, argv, "bfly-model: write the exact model of a named transform\n");
+      argc, argv,
+      "bfly-model: write the exact model of a named transform, or a random "
+      "butterfly\n");
 
   if (length < 2 || !bfly::isPowerOfTwo(length))
     return fail("-n must be a power of two of at least 2, got " +
@@ -55,10 +65,14 @@ int main(int argc, char **argv) {
     return fail("unknown element type '" + elementType + "'");
   bfly::Factorization model;
   if (transformName != "dft" && transformName != "idft" &&
-      transformName != "hadamard")
+      transformName != "hadamard" && transformName != "random")
     return fail("unknown transform '" + transformName +
-                "': expected dft, idft or hadamard");
-  if (transformName == "hadamard") {
+                "': expected dft, idft, hadamard or random");
+  if (nearDiagonal < 0)
+    return fail("--near-diagonal-stages must not be negative");
+  if (transformName == "random") {
+    model = bfly::Factorization::random(length, *type, seed, nearDiagonal);
+  } else if (transformName == "hadamard") {
     model = bfly::Factorization::hadamard(length, *type, normalization);
   } else {
     if (type->field != bfly::Field::Complex)
