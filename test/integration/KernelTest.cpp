@@ -209,6 +209,27 @@ TEST(GeneralKernelTest, TiedTransformsMatchTheTextbookUnderEveryLowering) {
     }
 }
 
+/// A kernel for AVX-512 CPUs (x86-64-v4) records the features it needs
+/// and, where the CPU has them, computes the transform.
+TEST(GeneralKernelTest, Avx512KernelsRunWhereTheCpuHasAvx512) {
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw"))
+    GTEST_SKIP() << "this CPU has no AVX-512 (F, BW)";
+  KernelDir dir;
+  CompileOptions options;
+  options.cpu = "x86-64-v4";
+  options.vectorBits = 512;
+  Factorization dft =
+      Factorization::dft(1024, false, Normalization::Unitary, Precision::F32);
+  ASSERT_FALSE(bool(compileFactorization(dft, options, EmitKind::Shared,
+                                         dir.path("dft512.so"))));
+  Kernel kernel = Kernel::load(dir.path("dft512.so"));
+  ASSERT_TRUE(kernel) << kernel.error();
+  EXPECT_NE(std::string(kernel.descriptor().cpu_features).find("avx512f"),
+            std::string::npos);
+  EXPECT_LE(relativeError(kernel, dftMatrix(1024, false), 5),
+            tolerance(Precision::F32, 1024));
+}
+
 TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {
   KernelDir dir;
   Factorization model =
