@@ -1,6 +1,6 @@
 /*===- runtime.c - load and run compiled bfly kernels ---------------------===*/
 #define _GNU_SOURCE
-#include "bfly/runtime.h"
+#include "internal.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -8,20 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct bfly_kernel {
-  void *library;
-  const bfly_kernel_descriptor *descriptor;
-};
-
 static _Thread_local char last_error[1024];
 
-static bfly_status fail(bfly_status status, const char *format, ...) {
+bfly_status bfly_fail(bfly_status status, const char *format, ...) {
   va_list args;
   va_start(args, format);
   vsnprintf(last_error, sizeof last_error, format, args);
   va_end(args);
   return status;
 }
+
+void bfly_clear_error(void) { last_error[0] = '\0'; }
 
 const char *bfly_last_error(void) { return last_error; }
 
@@ -85,10 +82,11 @@ static bfly_status check_cpu(const char *path, const char *features) {
     const char *end = strchr(p, ',');
     size_t length = end ? (size_t)(end - p) : strlen(p);
     if (length > 0 && !cpu_has(p, length))
-      return fail(BFLY_ERROR_CPU,
-                  "'%s' needs the CPU feature '%.*s', which this CPU lacks "
-                  "(recompile it with --cpu=x86-64-v3 or for this CPU)",
-                  path, (int)length, p);
+      return bfly_fail(
+          BFLY_ERROR_CPU,
+          "'%s' needs the CPU feature '%.*s', which this CPU lacks "
+          "(recompile it with --cpu=x86-64-v3 or for this CPU)",
+          path, (int)length, p);
     p = end ? end + 1 : NULL;
   }
   return BFLY_OK;
@@ -99,24 +97,26 @@ static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 static bfly_status check_descriptor(const char *path,
                                     const bfly_kernel_descriptor *d) {
   if (!d)
-    return fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' returned no kernel descriptor",
-                path);
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                     "'%s' returned no kernel descriptor", path);
   if (d->abi_version != BFLY_KERNEL_ABI_VERSION)
-    return fail(BFLY_ERROR_ABI_VERSION,
-                "'%s' was built for bfly kernel ABI version %u, this runtime "
-                "reads version %d: recompile it with this bfly",
-                path, d->abi_version, BFLY_KERNEL_ABI_VERSION);
+    return bfly_fail(
+        BFLY_ERROR_ABI_VERSION,
+        "'%s' was built for bfly kernel ABI version %u, this runtime "
+        "reads version %d: recompile it with this bfly",
+        path, d->abi_version, BFLY_KERNEL_ABI_VERSION);
   if (d->descriptor_size < sizeof(bfly_kernel_descriptor) || !d->apply ||
       !is_power_of_two(d->n) || bfly_dtype_size(d->input_dtype) == 0 ||
       bfly_dtype_size(d->output_dtype) == 0)
-    return fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' has a malformed descriptor",
-                path);
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' has a malformed descriptor",
+                     path);
   return check_cpu(path, d->cpu_features);
 }
 
 bfly_status bfly_kernel_load(const char *path, bfly_kernel **kernel) {
   if (!path || !kernel)
-    return fail(BFLY_ERROR_INVALID_ARGUMENT, "bfly_kernel_load: null argument");
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_kernel_load: null argument");
   *kernel = NULL;
   // A kernel is a file: "k.so" means ./k.so, not a search of the library
   // path as dlopen would do for a name without a slash.
@@ -127,21 +127,21 @@ bfly_status bfly_kernel_load(const char *path, bfly_kernel **kernel) {
     size_t length = strlen(path);
     char *relative = malloc(length + 3);
     if (!relative)
-      return fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
+      return bfly_fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
     memcpy(relative, "./", 2);
     memcpy(relative + 2, path, length + 1);
     library = dlopen(relative, RTLD_NOW | RTLD_LOCAL);
     free(relative);
   }
   if (!library)
-    return fail(BFLY_ERROR_OPEN, "cannot load '%s': %s", path, dlerror());
+    return bfly_fail(BFLY_ERROR_OPEN, "cannot load '%s': %s", path, dlerror());
   bfly_kernel_query_fn query;
   *(void **)&query = dlsym(library, BFLY_KERNEL_QUERY_SYMBOL);
   if (!query) {
     dlclose(library);
-    return fail(BFLY_ERROR_NOT_A_KERNEL,
-                "'%s' is not a bfly kernel: it has no '%s' symbol", path,
-                BFLY_KERNEL_QUERY_SYMBOL);
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                     "'%s' is not a bfly kernel: it has no '%s' symbol", path,
+                     BFLY_KERNEL_QUERY_SYMBOL);
   }
   const bfly_kernel_descriptor *descriptor = query();
   bfly_status status = check_descriptor(path, descriptor);
@@ -152,32 +152,59 @@ bfly_status bfly_kernel_load(const char *path, bfly_kernel **kernel) {
   bfly_kernel *result = malloc(sizeof *result);
   if (!result) {
     dlclose(library);
-    return fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
+    return bfly_fail(BFLY_ERROR_OPEN, "out of memory loading '%s'", path);
   }
   result->library = library;
+  result->owner = NULL;
+  result->release = NULL;
   result->descriptor = descriptor;
   *kernel = result;
-  last_error[0] = '\0';
+  bfly_clear_error();
+  return BFLY_OK;
+}
+
+bfly_status bfly_kernel_adopt(const bfly_kernel_descriptor *descriptor,
+                              const char *origin, void *owner,
+                              void (*release)(void *owner),
+                              bfly_kernel **kernel) {
+  if (!kernel || !origin)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_kernel_adopt: null argument");
+  *kernel = NULL;
+  bfly_status status = check_descriptor(origin, descriptor);
+  if (status != BFLY_OK)
+    return status;
+  bfly_kernel *result = malloc(sizeof *result);
+  if (!result)
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory adopting '%s'",
+                     origin);
+  result->library = NULL;
+  result->owner = owner;
+  result->release = release;
+  result->descriptor = descriptor;
+  *kernel = result;
+  bfly_clear_error();
   return BFLY_OK;
 }
 
 bfly_status bfly_kernel_expect(const bfly_kernel *kernel, int64_t n,
                                int32_t input_dtype, int32_t output_dtype) {
   if (!kernel)
-    return fail(BFLY_ERROR_INVALID_ARGUMENT, "bfly_kernel_expect: no kernel");
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_kernel_expect: no kernel");
   const bfly_kernel_descriptor *d = kernel->descriptor;
   if (d->n != n)
-    return fail(BFLY_ERROR_MISMATCH,
-                "kernel '%s' has length %lld, expected %lld", d->name,
-                (long long)d->n, (long long)n);
+    return bfly_fail(BFLY_ERROR_MISMATCH,
+                     "kernel '%s' has length %lld, expected %lld", d->name,
+                     (long long)d->n, (long long)n);
   if ((input_dtype && d->input_dtype != input_dtype) ||
       (output_dtype && d->output_dtype != output_dtype))
-    return fail(BFLY_ERROR_MISMATCH,
-                "kernel '%s' maps %s to %s, expected %s to %s", d->name,
-                bfly_dtype_name(d->input_dtype),
-                bfly_dtype_name(d->output_dtype),
-                input_dtype ? bfly_dtype_name(input_dtype) : "any",
-                output_dtype ? bfly_dtype_name(output_dtype) : "any");
+    return bfly_fail(BFLY_ERROR_MISMATCH,
+                     "kernel '%s' maps %s to %s, expected %s to %s", d->name,
+                     bfly_dtype_name(d->input_dtype),
+                     bfly_dtype_name(d->output_dtype),
+                     input_dtype ? bfly_dtype_name(input_dtype) : "any",
+                     output_dtype ? bfly_dtype_name(output_dtype) : "any");
   return BFLY_OK;
 }
 
@@ -189,14 +216,16 @@ bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
                                       int64_t in_dist, void *out,
                                       int64_t out_dist, int64_t batch) {
   if (!kernel || batch < 0 || (batch > 0 && (!in || !out)))
-    return fail(BFLY_ERROR_INVALID_ARGUMENT,
-                "bfly_kernel_apply: null kernel or buffer, or negative batch");
+    return bfly_fail(
+        BFLY_ERROR_INVALID_ARGUMENT,
+        "bfly_kernel_apply: null kernel or buffer, or negative batch");
   const bfly_kernel_descriptor *d = kernel->descriptor;
   if (batch > 1 && (in_dist < d->n || out_dist < d->n))
-    return fail(BFLY_ERROR_INVALID_ARGUMENT,
-                "bfly_kernel_apply: distances %lld and %lld overlap vectors of "
-                "length %lld",
-                (long long)in_dist, (long long)out_dist, (long long)d->n);
+    return bfly_fail(
+        BFLY_ERROR_INVALID_ARGUMENT,
+        "bfly_kernel_apply: distances %lld and %lld overlap vectors of "
+        "length %lld",
+        (long long)in_dist, (long long)out_dist, (long long)d->n);
   d->apply(in, out, batch, in_dist, out_dist);
   return BFLY_OK;
 }
@@ -210,6 +239,9 @@ bfly_status bfly_kernel_apply(const bfly_kernel *kernel, const void *in,
 void bfly_kernel_free(bfly_kernel *kernel) {
   if (!kernel)
     return;
-  dlclose(kernel->library);
+  if (kernel->library)
+    dlclose(kernel->library);
+  if (kernel->release)
+    kernel->release(kernel->owner);
   free(kernel);
 }

@@ -230,6 +230,37 @@ TEST(GeneralKernelTest, Avx512KernelsRunWhereTheCpuHasAvx512) {
             tolerance(Precision::F32, 1024));
 }
 
+/// A plan computes the transform for a column-major batch (element i of
+/// vector b at b + i * batch) and gives the same bits on any number of
+/// threads.
+TEST(GeneralKernelTest, PlansGiveTheSameBitsOnAnyNumberOfThreads) {
+  KernelDir dir;
+  int64_t n = 256, batch = 37;
+  Factorization dft =
+      Factorization::dft(n, false, Normalization::Unitary, Precision::F32);
+  Kernel kernel = compile(dft, dir.path("dft.so"));
+  ASSERT_TRUE(kernel);
+  Eigen::MatrixXcd x = randomColumns(n, batch, true, 9);
+  // Columns of x become the strided vectors: the transpose, row by row.
+  std::vector<char> in = packColumns(x.transpose(), BFLY_DTYPE_COMPLEX_F32);
+  bfly_layout columns{batch, 1, batch, n, 1};
+  std::vector<char> first;
+  for (int threads : {1, 2, 3, 0}) {
+    Plan plan = Plan::create(kernel, threads);
+    ASSERT_TRUE(plan) << plan.error();
+    std::vector<char> out(in.size());
+    ASSERT_EQ(plan.execute(in.data(), out.data(), columns), BFLY_OK)
+        << bfly_last_error();
+    if (first.empty()) {
+      first = out;
+      Eigen::MatrixXcd y = unpackColumns(out, BFLY_DTYPE_COMPLEX_F32, n, batch);
+      Eigen::MatrixXcd want = dftMatrix(n, false) * x;
+      EXPECT_LE((y - want).norm() / want.norm(), tolerance(Precision::F32, n));
+    }
+    EXPECT_EQ(out, first) << threads << " threads";
+  }
+}
+
 TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {
   KernelDir dir;
   Factorization model =

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -110,6 +111,119 @@ TEST(RuntimeTest, RefusesBadArgumentsWithoutCrashing) {
   EXPECT_EQ(bfly_kernel_apply(kernel, nullptr, nullptr, 0), BFLY_OK);
   bfly_kernel_free(kernel);
   bfly_kernel_free(nullptr);
+}
+
+/// The copy kernel (n = 4) through plans: what lands where is the layout's
+/// map, on one thread or several.
+TEST(PlanTest, AppliesEveryLayoutOnAnyNumberOfThreads) {
+  bfly::Kernel kernel = bfly::Kernel::load(fixture("copy_kernel"));
+  ASSERT_TRUE(kernel) << kernel.error();
+  constexpr int64_t kBatch = 13, kN = 4;
+  std::vector<float> in(kBatch * kN * 3);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = float(i);
+  for (int threads : {1, 2, 3, 16}) {
+    bfly::Plan plan = bfly::Plan::create(kernel, threads);
+    ASSERT_TRUE(plan) << plan.error();
+    EXPECT_EQ(plan.threads(), threads);
+    // Contiguous.
+    std::vector<float> out(kBatch * kN, -1.0f);
+    ASSERT_EQ(
+        plan.execute(in.data(), out.data(), bfly_layout_contiguous(kN, kBatch)),
+        BFLY_OK);
+    EXPECT_EQ(out, std::vector<float>(in.begin(), in.begin() + kBatch * kN));
+    // Column-major input (element i of vector b at b + i * batch) to rows
+    // spaced 5 apart.
+    std::vector<float> rows(kBatch * 5, -1.0f);
+    bfly_layout columns{kBatch, 1, kBatch, 5, 1};
+    ASSERT_EQ(plan.execute(in.data(), rows.data(), columns), BFLY_OK);
+    for (int64_t b = 0; b < kBatch; ++b) {
+      for (int64_t i = 0; i < kN; ++i)
+        EXPECT_EQ(rows[b * 5 + i], in[b + i * kBatch]) << b << " " << i;
+      EXPECT_EQ(rows[b * 5 + 4], -1.0f);
+    }
+    // In place with element stride 3: the elements between stay.
+    std::vector<float> data = in;
+    bfly_layout strided{kBatch, kN * 3, 3, kN * 3, 3};
+    ASSERT_EQ(plan.execute(data.data(), data.data(), strided), BFLY_OK);
+    EXPECT_EQ(data, in);
+  }
+}
+
+TEST(PlanTest, RefusesBadCallsWithAStatusAndAMessage) {
+  bfly::Kernel kernel = bfly::Kernel::load(fixture("copy_kernel"));
+  ASSERT_TRUE(kernel);
+  bfly_plan *raw = nullptr;
+  EXPECT_EQ(bfly_plan_create(nullptr, 1, &raw), BFLY_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(bfly_plan_create(kernel.get(), -1, &raw),
+            BFLY_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(bfly_last_error()).find("got -1"), std::string::npos);
+  EXPECT_EQ(raw, nullptr);
+  bfly::Plan plan = bfly::Plan::create(kernel, 2);
+  ASSERT_TRUE(plan);
+  std::vector<float> a(64), b(64);
+  auto expectRefused = [&](const void *in, void *out, bfly_layout layout,
+                           bfly_status status, const char *words) {
+    EXPECT_EQ(plan.execute(in, out, layout), status) << words;
+    EXPECT_NE(std::string(bfly_last_error()).find(words), std::string::npos)
+        << bfly_last_error();
+  };
+  expectRefused(nullptr, b.data(), bfly_layout_contiguous(4, 1),
+                BFLY_ERROR_INVALID_ARGUMENT, "null");
+  expectRefused(a.data(), b.data(), bfly_layout_contiguous(4, 0),
+                BFLY_ERROR_INVALID_ARGUMENT, "at least 1, got 0");
+  expectRefused(a.data(), b.data(), bfly_layout_contiguous(4, -3),
+                BFLY_ERROR_INVALID_ARGUMENT, "at least 1, got -3");
+  expectRefused(a.data(), b.data(), {2, 4, 0, 4, 1},
+                BFLY_ERROR_INVALID_ARGUMENT, "strides must be positive");
+  expectRefused(a.data(), b.data(), {2, 4, 1, 4, -1},
+                BFLY_ERROR_INVALID_ARGUMENT, "strides must be positive");
+  expectRefused(a.data(), b.data(), {2, INT64_MAX / 2, 1, 4, 1},
+                BFLY_ERROR_INVALID_ARGUMENT, "beyond 2^63");
+  // Output vectors 2 apart share elements; so do dist 0 ones.
+  expectRefused(a.data(), b.data(), {3, 4, 1, 2, 1}, BFLY_ERROR_OVERLAP,
+                "output vectors overlap");
+  expectRefused(a.data(), b.data(), {3, 4, 1, 0, 1}, BFLY_ERROR_OVERLAP,
+                "output vectors overlap");
+  // Out of place, one element apart.
+  expectRefused(a.data(), a.data() + 1, bfly_layout_contiguous(4, 2),
+                BFLY_ERROR_OVERLAP, "overlaps the input");
+  // In place with another layout out.
+  expectRefused(a.data(), a.data(), {2, 4, 1, 8, 1}, BFLY_ERROR_OVERLAP,
+                "in place");
+  // Input vectors may share elements (read twice); outputs are separate.
+  EXPECT_EQ(plan.execute(a.data(), b.data(), {3, 0, 1, 4, 1}), BFLY_OK);
+  bfly_plan_free(nullptr);
+  EXPECT_EQ(bfly_plan_threads(nullptr), 0);
+}
+
+/// Kernels loaded, planned and run from several threads at once, each on
+/// its own data and also sharing one plan.
+TEST(PlanTest, KernelsLoadAndRunFromSeveralThreadsAtOnce) {
+  bfly::Kernel shared = bfly::Kernel::load(fixture("copy_kernel"));
+  ASSERT_TRUE(shared);
+  bfly::Plan sharedPlan = bfly::Plan::create(shared, 2);
+  ASSERT_TRUE(sharedPlan);
+  std::vector<std::thread> threads;
+  std::vector<int> failures(8, 0);
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 50; ++round) {
+        bfly::Kernel own = bfly::Kernel::load(fixture("copy_kernel"));
+        bfly::Plan plan = bfly::Plan::create(own, 1 + round % 3);
+        std::vector<float> in(4 * 9), out(4 * 9, 0.0f), viaShared(4 * 9);
+        for (size_t i = 0; i < in.size(); ++i)
+          in[i] = float(t * 1000 + round * 10 + int(i));
+        bfly_layout layout = bfly_layout_contiguous(4, 9);
+        if (!own || !plan || plan.execute(in.data(), out.data(), layout) ||
+            sharedPlan.execute(in.data(), viaShared.data(), layout) ||
+            out != in || viaShared != in)
+          ++failures[t];
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  EXPECT_EQ(failures, std::vector<int>(8, 0));
 }
 
 } // namespace

@@ -2,10 +2,11 @@
  *
  * The C API of the bfly runtime: load a kernel shared object made by
  * bfly-compile, check it (ABI version, CPU features, and what the caller
- * expects), inspect its descriptor and apply it to batches. Functions never
- * abort: they return a status, and bfly_last_error() says why in words.
- * A loaded kernel is immutable; applying it from several threads is safe.
- * C++ users: runtime.hpp wraps this API in an RAII class.
+ * expects), inspect its descriptor and apply it to batches, directly or
+ * through a plan (any layout of the batch, split across threads). Functions
+ * never abort: they return a status, and bfly_last_error() says why in
+ * words. A loaded kernel is immutable; applying it from several threads is
+ * safe. C++ users: runtime.hpp wraps this API in RAII classes.
  *
  *===----------------------------------------------------------------------===*/
 #ifndef BFLY_RUNTIME_H
@@ -28,12 +29,15 @@ extern "C" {
 
 typedef enum bfly_status {
   BFLY_OK = 0,
-  BFLY_ERROR_OPEN = 1,            /* the file cannot be loaded */
-  BFLY_ERROR_NOT_A_KERNEL = 2,    /* no valid bfly kernel descriptor */
-  BFLY_ERROR_ABI_VERSION = 3,     /* made for another kernel ABI version */
-  BFLY_ERROR_CPU = 4,             /* needs CPU features this CPU lacks */
-  BFLY_ERROR_MISMATCH = 5,        /* not the size or type the caller asked */
-  BFLY_ERROR_INVALID_ARGUMENT = 6 /* a null pointer, a negative count... */
+  BFLY_ERROR_OPEN = 1,             /* the file cannot be loaded */
+  BFLY_ERROR_NOT_A_KERNEL = 2,     /* no valid bfly kernel descriptor */
+  BFLY_ERROR_ABI_VERSION = 3,      /* made for another kernel ABI version */
+  BFLY_ERROR_CPU = 4,              /* needs CPU features this CPU lacks */
+  BFLY_ERROR_MISMATCH = 5,         /* not the size or type the caller asked */
+  BFLY_ERROR_INVALID_ARGUMENT = 6, /* a null pointer, a negative count... */
+  BFLY_ERROR_OVERLAP = 7,   /* output memory overlaps the input or itself */
+  BFLY_ERROR_RESOURCES = 8, /* out of memory or threads */
+  BFLY_ERROR_COMPILE = 9    /* the JIT could not compile the model */
 } bfly_status;
 
 typedef struct bfly_kernel bfly_kernel;
@@ -63,6 +67,50 @@ BFLY_RUNTIME_API bfly_status bfly_kernel_apply_strided(
     int64_t out_dist, int64_t batch);
 
 BFLY_RUNTIME_API void bfly_kernel_free(bfly_kernel *kernel);
+
+/* For embedders that make kernels in memory (libbfly_jit): checks
+ * `descriptor` as bfly_kernel_load checks a file's (`origin` names it in
+ * messages) and wraps it; bfly_kernel_free then calls release(owner), which
+ * must keep the descriptor and its code alive until then. */
+BFLY_RUNTIME_API bfly_status bfly_kernel_adopt(
+    const bfly_kernel_descriptor *descriptor, const char *origin, void *owner,
+    void (*release)(void *owner), bfly_kernel **kernel);
+
+/* How a batch lies in memory, counted in elements of the input and output
+ * types: element i of vector b is at in[b * in_dist + i * in_stride] and
+ * out[b * out_dist + i * out_stride]. Strides are positive; the vectors of
+ * the output must not share elements. */
+typedef struct bfly_layout {
+  int64_t batch; /* vectors, at least 1 */
+  int64_t in_dist, in_stride;
+  int64_t out_dist, out_stride;
+} bfly_layout;
+
+/* `batch` vectors of length n back to back, in and out. */
+BFLY_RUNTIME_API bfly_layout bfly_layout_contiguous(int64_t n, int64_t batch);
+
+/* A kernel ready to run batches on `threads` threads (the caller's and
+ * threads - 1 workers of the plan's own; 0: one per online CPU). The kernel
+ * must outlive the plan. */
+typedef struct bfly_plan bfly_plan;
+
+BFLY_RUNTIME_API bfly_status bfly_plan_create(const bfly_kernel *kernel,
+                                              int threads, bfly_plan **plan);
+
+/* The number of threads the plan runs batches on. */
+BFLY_RUNTIME_API int bfly_plan_threads(const bfly_plan *plan);
+
+/* Applies the kernel to the batch described by `layout`: out of place (the
+ * output may not overlap the input) or in place (out == in with equal
+ * types and equal layouts). The batch is split into contiguous runs of
+ * vectors, one per thread; each vector is computed exactly as with one
+ * thread, so results do not depend on the thread count. Calls on one plan
+ * from several threads take turns; separate plans run in parallel. */
+BFLY_RUNTIME_API bfly_status bfly_plan_execute(bfly_plan *plan, const void *in,
+                                               void *out,
+                                               const bfly_layout *layout);
+
+BFLY_RUNTIME_API void bfly_plan_free(bfly_plan *plan);
 
 /* Why the last call on this thread failed ("" if none did). */
 BFLY_RUNTIME_API const char *bfly_last_error(void);

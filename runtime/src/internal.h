@@ -1,0 +1,21 @@
+/*===- internal.h - what the runtime's sources share ----------------------===*/
+#ifndef BFLY_RUNTIME_INTERNAL_H
+#define BFLY_RUNTIME_INTERNAL_H
+
+#include "bfly/runtime.h"
+
+/* A kernel from a shared object (library) or handed over by an embedder such
+ * as the JIT (owner, released with release(owner)). */
+struct bfly_kernel {
+  void *library;
+  void *owner;
+  void (*release)(void *owner);
+  const bfly_kernel_descriptor *descriptor;
+};
+
+/* Records the message for bfly_last_error() and returns `status`. */
+bfly_status bfly_fail(bfly_status status, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+void bfly_clear_error(void);
+
+#endif /* BFLY_RUNTIME_INTERNAL_H */

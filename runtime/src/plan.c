@@ -1,0 +1,295 @@
+/*===- plan.c - batches in any layout, split across threads ---------------===*
+ *
+ * A plan runs a kernel on a batch described by a bfly_layout. Contiguous
+ * vectors go to the kernel as they are; vectors with element strides are
+ * gathered into a per-thread scratch buffer a few at a time and scattered
+ * back. With several threads the batch is cut into one contiguous run of
+ * vectors per thread; the workers are the plan's own and wait on a
+ * condition variable between calls, so a call costs no thread creation.
+ *
+ *===----------------------------------------------------------------------===*/
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Vectors gathered per kernel call when elements are strided. */
+enum { GATHER_GROUP = 8, MAX_THREADS = 1024 };
+
+struct worker {
+  struct bfly_plan *plan;
+  int index;
+};
+
+struct bfly_plan {
+  const bfly_kernel *kernel;
+  int threads;
+  char **scratch; /* per thread: GATHER_GROUP input and output vectors */
+  pthread_t *workers;
+  struct worker *worker_args;
+  int started;          /* workers running */
+  pthread_mutex_t turn; /* one execute at a time */
+  pthread_mutex_t lock; /* guards what follows */
+  pthread_cond_t wake, finished;
+  unsigned long generation;
+  int pending, stopping;
+  const char *in;
+  char *out;
+  bfly_layout layout;
+};
+
+bfly_layout bfly_layout_contiguous(int64_t n, int64_t batch) {
+  bfly_layout layout = {batch, n, 1, n, 1};
+  return layout;
+}
+
+/* Vectors b0 <= b < b1 of the current call, on thread `index`. */
+static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
+                        int64_t b1) {
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  const bfly_layout *l = &plan->layout;
+  size_t isize = bfly_dtype_size(d->input_dtype);
+  size_t osize = bfly_dtype_size(d->output_dtype);
+  if (b0 >= b1)
+    return;
+  if (l->in_stride == 1 && l->out_stride == 1) {
+    d->apply(plan->in + b0 * l->in_dist * isize,
+             plan->out + b0 * l->out_dist * osize, b1 - b0, l->in_dist,
+             l->out_dist);
+    return;
+  }
+  int64_t n = d->n;
+  char *gathered = plan->scratch[index];
+  char *computed = gathered + GATHER_GROUP * n * isize;
+  for (int64_t b = b0; b < b1; b += GATHER_GROUP) {
+    int64_t count = b1 - b < GATHER_GROUP ? b1 - b : GATHER_GROUP;
+    for (int64_t v = 0; v < count; ++v)
+      for (int64_t i = 0; i < n; ++i)
+        memcpy(gathered + (v * n + i) * isize,
+               plan->in + ((b + v) * l->in_dist + i * l->in_stride) * isize,
+               isize);
+    d->apply(gathered, computed, count, n, n);
+    for (int64_t v = 0; v < count; ++v)
+      for (int64_t i = 0; i < n; ++i)
+        memcpy(plan->out + ((b + v) * l->out_dist + i * l->out_stride) * osize,
+               computed + (v * n + i) * osize, osize);
+  }
+}
+
+/* Thread `index`'s share of the current call's batch. */
+static void run_share(const bfly_plan *plan, int index) {
+  int64_t batch = plan->layout.batch;
+  run_vectors(plan, index, batch * index / plan->threads,
+              batch * (index + 1) / plan->threads);
+}
+
+static void *worker_main(void *arg) {
+  struct worker *self = arg;
+  bfly_plan *plan = self->plan;
+  unsigned long seen = 0;
+  pthread_mutex_lock(&plan->lock);
+  for (;;) {
+    while (!plan->stopping && plan->generation == seen)
+      pthread_cond_wait(&plan->wake, &plan->lock);
+    if (plan->stopping)
+      break;
+    seen = plan->generation;
+    pthread_mutex_unlock(&plan->lock);
+    run_share(plan, self->index);
+    pthread_mutex_lock(&plan->lock);
+    if (--plan->pending == 0)
+      pthread_cond_signal(&plan->finished);
+  }
+  pthread_mutex_unlock(&plan->lock);
+  return NULL;
+}
+
+static void stop_workers(bfly_plan *plan) {
+  pthread_mutex_lock(&plan->lock);
+  plan->stopping = 1;
+  pthread_cond_broadcast(&plan->wake);
+  pthread_mutex_unlock(&plan->lock);
+  for (int i = 0; i < plan->started; ++i)
+    pthread_join(plan->workers[i], NULL);
+  plan->started = 0;
+}
+
+void bfly_plan_free(bfly_plan *plan) {
+  if (!plan)
+    return;
+  stop_workers(plan);
+  if (plan->scratch)
+    for (int i = 0; i < plan->threads; ++i)
+      free(plan->scratch[i]);
+  free(plan->scratch);
+  free(plan->workers);
+  free(plan->worker_args);
+  pthread_cond_destroy(&plan->finished);
+  pthread_cond_destroy(&plan->wake);
+  pthread_mutex_destroy(&plan->lock);
+  pthread_mutex_destroy(&plan->turn);
+  free(plan);
+}
+
+bfly_status bfly_plan_create(const bfly_kernel *kernel, int threads,
+                             bfly_plan **plan) {
+  if (!kernel || !plan)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_create: null kernel or plan");
+  *plan = NULL;
+  if (threads < 0 || threads > MAX_THREADS)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_create: threads must be 0 (one per CPU) to "
+                     "%d, got %d",
+                     MAX_THREADS, threads);
+  if (threads == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (int)cpus;
+  }
+  bfly_plan *result = calloc(1, sizeof *result);
+  if (!result)
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory creating a plan");
+  result->kernel = kernel;
+  result->threads = threads;
+  pthread_mutex_init(&result->turn, NULL);
+  pthread_mutex_init(&result->lock, NULL);
+  pthread_cond_init(&result->wake, NULL);
+  pthread_cond_init(&result->finished, NULL);
+  const bfly_kernel_descriptor *d = kernel->descriptor;
+  size_t vectorBytes = (size_t)d->n * (bfly_dtype_size(d->input_dtype) +
+                                       bfly_dtype_size(d->output_dtype));
+  result->scratch = calloc((size_t)threads, sizeof(char *));
+  result->workers = calloc((size_t)threads, sizeof(pthread_t));
+  result->worker_args = calloc((size_t)threads, sizeof(struct worker));
+  int ok = result->scratch && result->workers && result->worker_args;
+  for (int i = 0; ok && i < threads; ++i)
+    ok = (result->scratch[i] = malloc(GATHER_GROUP * vectorBytes)) != NULL;
+  if (!ok) {
+    bfly_plan_free(result);
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory creating a plan");
+  }
+  for (int i = 1; i < threads; ++i) {
+    result->worker_args[i - 1] = (struct worker){result, i};
+    if (pthread_create(&result->workers[i - 1], NULL, worker_main,
+                       &result->worker_args[i - 1]) != 0) {
+      bfly_plan_free(result);
+      return bfly_fail(BFLY_ERROR_RESOURCES,
+                       "cannot start %d threads for a plan", threads);
+    }
+    ++result->started;
+  }
+  *plan = result;
+  bfly_clear_error();
+  return BFLY_OK;
+}
+
+int bfly_plan_threads(const bfly_plan *plan) {
+  return plan ? plan->threads : 0;
+}
+
+/* Bytes from the first element the vectors reach to one past the last, or
+ * -1 when that does not fit in 63 bits. */
+static int64_t span_bytes(int64_t n, int64_t batch, int64_t dist,
+                          int64_t stride, size_t size) {
+  int64_t a, b, last, bytes;
+  if (__builtin_mul_overflow(batch - 1, dist, &a) ||
+      __builtin_mul_overflow(n - 1, stride, &b) ||
+      __builtin_add_overflow(a, b, &last) ||
+      __builtin_add_overflow(last, 1, &last) ||
+      __builtin_mul_overflow(last, (int64_t)size, &bytes))
+    return -1;
+  return bytes;
+}
+
+/* Whether no two vectors share an element: each vector's elements lie
+ * between two consecutive vector starts (rows), or the vectors interleave
+ * within every stride (columns). The layout's span did not overflow, so
+ * neither do these products. */
+static int vectors_disjoint(int64_t n, int64_t batch, int64_t dist,
+                            int64_t stride) {
+  if (batch == 1)
+    return 1;
+  return dist >= 1 && (dist > (n - 1) * stride || stride > (batch - 1) * dist);
+}
+
+static bfly_status check_call(const bfly_plan *plan, const void *in,
+                              const void *out, const bfly_layout *l) {
+  if (!plan || !in || !out || !l)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_execute: null plan, buffer or layout");
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  if (l->batch < 1)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_execute: batch must be at least 1, got %lld",
+                     (long long)l->batch);
+  if (l->in_stride < 1 || l->out_stride < 1 || l->in_dist < 0 ||
+      l->out_dist < 0)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_execute: element strides must be positive "
+                     "and distances non-negative, got in %lld/%lld, out "
+                     "%lld/%lld (distance/stride)",
+                     (long long)l->in_dist, (long long)l->in_stride,
+                     (long long)l->out_dist, (long long)l->out_stride);
+  int64_t in_bytes = span_bytes(d->n, l->batch, l->in_dist, l->in_stride,
+                                bfly_dtype_size(d->input_dtype));
+  int64_t out_bytes = span_bytes(d->n, l->batch, l->out_dist, l->out_stride,
+                                 bfly_dtype_size(d->output_dtype));
+  if (in_bytes < 0 || out_bytes < 0)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_execute: the layout reaches beyond 2^63 "
+                     "bytes");
+  if (!vectors_disjoint(d->n, l->batch, l->out_dist, l->out_stride))
+    return bfly_fail(BFLY_ERROR_OVERLAP,
+                     "bfly_plan_execute: output vectors overlap (distance "
+                     "%lld, stride %lld, %lld vectors of length %lld)",
+                     (long long)l->out_dist, (long long)l->out_stride,
+                     (long long)l->batch, (long long)d->n);
+  if (in == out) {
+    if (d->input_dtype != d->output_dtype || l->in_dist != l->out_dist ||
+        l->in_stride != l->out_stride)
+      return bfly_fail(BFLY_ERROR_OVERLAP,
+                       "bfly_plan_execute: in place (out == in) needs equal "
+                       "input and output types and layouts");
+    return BFLY_OK;
+  }
+  uintptr_t in_begin = (uintptr_t)in, out_begin = (uintptr_t)out;
+  if (in_begin < out_begin + (uint64_t)out_bytes &&
+      out_begin < in_begin + (uint64_t)in_bytes)
+    return bfly_fail(BFLY_ERROR_OVERLAP,
+                     "bfly_plan_execute: the output overlaps the input in an "
+                     "out-of-place call (use out == in with equal layouts "
+                     "for in place)");
+  return BFLY_OK;
+}
+
+bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
+                              const bfly_layout *layout) {
+  bfly_status status = check_call(plan, in, out, layout);
+  if (status != BFLY_OK)
+    return status;
+  pthread_mutex_lock(&plan->turn);
+  plan->in = in;
+  plan->out = out;
+  plan->layout = *layout;
+  if (plan->threads == 1 || layout->batch == 1) {
+    run_vectors(plan, 0, 0, layout->batch);
+  } else {
+    pthread_mutex_lock(&plan->lock);
+    plan->pending = plan->threads - 1;
+    ++plan->generation;
+    pthread_cond_broadcast(&plan->wake);
+    pthread_mutex_unlock(&plan->lock);
+    run_share(plan, 0);
+    pthread_mutex_lock(&plan->lock);
+    while (plan->pending > 0)
+      pthread_cond_wait(&plan->finished, &plan->lock);
+    pthread_mutex_unlock(&plan->lock);
+  }
+  pthread_mutex_unlock(&plan->turn);
+  bfly_clear_error();
+  return BFLY_OK;
+}
