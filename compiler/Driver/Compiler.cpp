@@ -12,6 +12,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
@@ -37,6 +38,8 @@
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
+
+#include <mutex>
 
 using namespace mlir;
 
@@ -72,8 +75,11 @@ struct Target {
 };
 
 llvm::Expected<Target> createTarget(const CompileOptions &options) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
   std::string error;
   const llvm::Target *target =
@@ -165,25 +171,21 @@ llvm::Error linkShared(StringRef object, StringRef outputPath) {
   tempPath.clear();
   return llvm::Error::success();
 }
-} // namespace
 
-llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
-                         EmitKind emit, StringRef outputPath) {
+/// Runs the CPU pipeline for `target` on `model`, in place.
+llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
+                           const Target &target) {
   if (failed(getTransformFunction(model)))
     return diagnosticsError("reading the model");
-  llvm::Expected<Target> target = createTarget(options);
-  if (!target)
-    return target.takeError();
-
   PassManager pm(model->getName());
   CpuPipelineOptions pipeline;
-  pipeline.cpu = target->cpu;
-  pipeline.cpuFeatures = target->requiredFeatures;
+  pipeline.cpu = target.cpu;
+  pipeline.cpuFeatures = target.requiredFeatures;
   pipeline.lowering = options.lowering;
   pipeline.vectorBits = options.vectorBits;
   pipeline.maxRadix = options.maxRadix;
   if (options.vectorBits == 0) {
-    const llvm::MCSubtargetInfo *cpu = target->machine->getMCSubtargetInfo();
+    const llvm::MCSubtargetInfo *cpu = target.machine->getMCSubtargetInfo();
     pipeline.vectorBits = cpu->checkFeatures("+avx512f") ? 512
                           : cpu->checkFeatures("+avx")   ? 256
                                                          : 128;
@@ -192,6 +194,34 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   buildCpuPipeline(pm, pipeline);
   if (failed(pm.run(model)))
     return diagnosticsError("lowering the model");
+  return llvm::Error::success();
+}
+
+/// The LLVM IR of a lowered `model`, for `machine`'s CPU and features.
+std::unique_ptr<llvm::Module> translateForTarget(ModuleOp model,
+                                                 llvm::LLVMContext &context,
+                                                 llvm::TargetMachine &machine) {
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(model, context);
+  if (!module)
+    return nullptr;
+  module->setDataLayout(machine.createDataLayout());
+  module->setTargetTriple(machine.getTargetTriple());
+  for (llvm::Function &function : *module) {
+    function.addFnAttr("target-cpu", machine.getTargetCPU());
+    function.addFnAttr("target-features", machine.getTargetFeatureString());
+  }
+  return module;
+}
+} // namespace
+
+llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
+                         EmitKind emit, StringRef outputPath) {
+  llvm::Expected<Target> target = createTarget(options);
+  if (!target)
+    return target.takeError();
+  if (llvm::Error error = lowerForTarget(model, options, *target))
+    return error;
 
   if (emit == EmitKind::Mlir) {
     std::string text;
@@ -201,17 +231,11 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   }
 
   llvm::LLVMContext llvmContext;
+  llvm::TargetMachine &machine = *target->machine;
   std::unique_ptr<llvm::Module> module =
-      translateModuleToLLVMIR(model, llvmContext);
+      translateForTarget(model, llvmContext, machine);
   if (!module)
     return diagnosticsError("translating to LLVM IR");
-  llvm::TargetMachine &machine = *target->machine;
-  module->setDataLayout(machine.createDataLayout());
-  module->setTargetTriple(machine.getTargetTriple());
-  for (llvm::Function &function : *module) {
-    function.addFnAttr("target-cpu", machine.getTargetCPU());
-    function.addFnAttr("target-features", machine.getTargetFeatureString());
-  }
   auto optimize = makeOptimizingTransformer(options.optLevel, 0, &machine);
   if (llvm::Error error = optimize(module.get()))
     return error;
@@ -233,6 +257,40 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   if (emit == EmitKind::Object)
     return writeOutput(outputPath, object);
   return linkShared(object, outputPath);
+}
+
+llvm::Expected<JitKernel> jitCompileModel(ModuleOp model,
+                                          const CompileOptions &options) {
+  CompileOptions native = options;
+  native.cpu = "native"; // the code runs here
+  llvm::Expected<Target> target = createTarget(native);
+  if (!target)
+    return target.takeError();
+  if (llvm::Error error = lowerForTarget(model, native, *target))
+    return error;
+  llvm::TargetMachine &machine = *target->machine;
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      makeOptimizingTransformer(options.optLevel, 0, &machine);
+  ExecutionEngineOptions engineOptions;
+  // function_ref members: the callables must outlive create().
+  auto translate = [&](Operation *op, llvm::LLVMContext &context) {
+    return translateForTarget(cast<ModuleOp>(op), context, machine);
+  };
+  engineOptions.llvmModuleBuilder = translate;
+  engineOptions.transformer = optimize;
+  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.enableGDBNotificationListener = false;
+  engineOptions.enablePerfNotificationListener = false;
+  auto engine = ExecutionEngine::create(model, engineOptions);
+  if (!engine)
+    return engine.takeError();
+  llvm::Expected<void *> query = (*engine)->lookup(BFLY_KERNEL_QUERY_SYMBOL);
+  if (!query)
+    return query.takeError();
+  JitKernel result;
+  result.descriptor = reinterpret_cast<bfly_kernel_query_fn>(*query)();
+  result.engine = std::move(*engine);
+  return result;
 }
 
 llvm::Error compileFactorization(const Factorization &model,

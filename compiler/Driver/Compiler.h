@@ -10,9 +10,11 @@
 #define BFLY_COMPILER_DRIVER_COMPILER_H
 
 #include "compiler/Learn/Factorization.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "runtime/include/bfly/kernel_abi.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -57,6 +59,19 @@ mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
 /// `outputPath` ("-" is stdout for text outputs).
 llvm::Error compileModel(mlir::ModuleOp model, const CompileOptions &options,
                          EmitKind emit, llvm::StringRef outputPath);
+
+/// A kernel compiled in process: the engine holds its code and data, the
+/// descriptor (from its bfly_kernel_query) points into them.
+struct JitKernel {
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  const bfly_kernel_descriptor *descriptor = nullptr;
+};
+
+/// Compiles `model` (consumed) for this CPU in memory with
+/// mlir::ExecutionEngine: the same pipeline and optimization as
+/// compileModel, no files, no linker.
+llvm::Expected<JitKernel> jitCompileModel(mlir::ModuleOp model,
+                                          const CompileOptions &options);
 
 /// Compiles an in-memory model straight to `emit` at `outputPath`: the
 /// same path as writing it to a model file and running bfly-compile on it.

@@ -37,7 +37,8 @@ typedef enum bfly_status {
   BFLY_ERROR_INVALID_ARGUMENT = 6, /* a null pointer, a negative count... */
   BFLY_ERROR_OVERLAP = 7,   /* output memory overlaps the input or itself */
   BFLY_ERROR_RESOURCES = 8, /* out of memory or threads */
-  BFLY_ERROR_COMPILE = 9    /* the JIT could not compile the model */
+  BFLY_ERROR_COMPILE = 9,   /* the JIT could not compile the model */
+  BFLY_ERROR_CACHE = 10     /* the JIT's cache folder cannot be written */
 } bfly_status;
 
 typedef struct bfly_kernel bfly_kernel;
