@@ -20,6 +20,10 @@
 /* Vectors gathered per kernel call when elements are strided. */
 enum { GATHER_GROUP = 8, MAX_THREADS = 1024 };
 
+/* Below this much arithmetic per call (flops, tens of microseconds) waking the
+ * workers costs more than it saves: the caller does it all. */
+static const int64_t MIN_SPLIT_FLOPS = 1 << 24;
+
 struct worker {
   struct bfly_plan *plan;
   int index;
@@ -266,16 +270,33 @@ static bfly_status check_call(const bfly_plan *plan, const void *in,
   return BFLY_OK;
 }
 
+/* Whether the call has enough work to wake the workers for. */
+static int worth_splitting(const bfly_plan *plan, int64_t batch) {
+  int64_t flops;
+  if (plan->threads == 1 || batch == 1)
+    return 0;
+  return __builtin_mul_overflow(batch, plan->kernel->descriptor->flops,
+                                &flops) ||
+         flops >= MIN_SPLIT_FLOPS;
+}
+
 bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
                               const bfly_layout *layout) {
   bfly_status status = check_call(plan, in, out, layout);
   if (status != BFLY_OK)
     return status;
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  int split = worth_splitting(plan, layout->batch);
+  if (layout->in_stride == 1 && layout->out_stride == 1 && !split) {
+    /* Contiguous on the caller's thread: no shared state, no lock. */
+    d->apply(in, out, layout->batch, layout->in_dist, layout->out_dist);
+    return BFLY_OK;
+  }
   pthread_mutex_lock(&plan->turn);
   plan->in = in;
   plan->out = out;
   plan->layout = *layout;
-  if (plan->threads == 1 || layout->batch == 1) {
+  if (!split) {
     run_vectors(plan, 0, 0, layout->batch);
   } else {
     pthread_mutex_lock(&plan->lock);
@@ -290,6 +311,5 @@ bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
     pthread_mutex_unlock(&plan->lock);
   }
   pthread_mutex_unlock(&plan->turn);
-  bfly_clear_error();
   return BFLY_OK;
 }

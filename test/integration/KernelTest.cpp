@@ -235,7 +235,7 @@ TEST(GeneralKernelTest, Avx512KernelsRunWhereTheCpuHasAvx512) {
 /// threads.
 TEST(GeneralKernelTest, PlansGiveTheSameBitsOnAnyNumberOfThreads) {
   KernelDir dir;
-  int64_t n = 256, batch = 37;
+  int64_t n = 1024, batch = 131; // enough work for plans to split it
   Factorization dft =
       Factorization::dft(n, false, Normalization::Unitary, Precision::F32);
   Kernel kernel = compile(dft, dir.path("dft.so"));

@@ -103,9 +103,10 @@ BFLY_RUNTIME_API int bfly_plan_threads(const bfly_plan *plan);
 
 /* Applies the kernel to the batch described by `layout`: out of place (the
  * output may not overlap the input) or in place (out == in with equal
- * types and equal layouts). The batch is split into contiguous runs of
- * vectors, one per thread; each vector is computed exactly as with one
- * thread, so results do not depend on the thread count. Calls on one plan
+ * types and equal layouts). A batch with enough work (about 16 Mflop) is
+ * split into contiguous runs of vectors, one per thread; each vector is
+ * computed exactly as with one thread, so results do not depend on the
+ * thread count. Calls on one plan
  * from several threads take turns; separate plans run in parallel. */
 BFLY_RUNTIME_API bfly_status bfly_plan_execute(bfly_plan *plan, const void *in,
                                                void *out,

@@ -1,0 +1,151 @@
+//===- bfly-runtime-bench.cpp - what the runtime and the JIT cost ---------===//
+//
+// Three tables, all measured in this run: JIT latency (in memory, a cold
+// disk cache, a cache hit), batch throughput of a plan on 1 and 2 threads,
+// and the runtime's call overhead against calling the kernel's apply
+// function directly.
+//
+//===----------------------------------------------------------------------===//
+#include "bench/Benchmark.h"
+#include "bfly/jit.hpp"
+#include "compiler/Learn/Factorization.h"
+
+#include "tools/ToolSupport.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+using namespace llvm;
+
+static cl::list<int64_t> sizes("n", cl::desc("Transform sizes (DFT, c32)"),
+                               cl::CommaSeparated);
+static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
+                            cl::init(15));
+static cl::opt<int> compiles("compiles",
+                             cl::desc("Compiles per JIT latency median"),
+                             cl::init(5));
+static cl::opt<int64_t> batch("batch",
+                              cl::desc("Batch for the throughput table"),
+                              cl::init(256));
+
+static int fail(const Twine &message) {
+  return bfly::tool::fail("bfly-runtime-bench", message);
+}
+
+/// The median seconds of `count` runs of `run`.
+template <typename F> static double medianSeconds(int count, F run) {
+  std::vector<double> times;
+  for (int i = 0; i < count; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    run(i);
+    times.push_back(std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count());
+  }
+  std::nth_element(times.begin(), times.begin() + times.size() / 2,
+                   times.end());
+  return times[times.size() / 2];
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  bfly::tool::addVersionPrinter();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "bfly-runtime-bench: JIT latency, plan throughput and call overhead\n");
+  std::vector<int64_t> ns(sizes.begin(), sizes.end());
+  if (ns.empty())
+    ns = {64, 1024};
+  for (int64_t n : ns)
+    if (n < 2 || (n & (n - 1)))
+      return fail("-n sizes must be powers of two of at least 2");
+  if (samples < 1 || compiles < 1 || batch < 1)
+    return fail("--samples, --compiles and --batch must be positive");
+  bfly::BenchOptions options;
+  options.samples = samples;
+  SmallString<128> cacheRoot;
+  if (std::error_code ec =
+          sys::fs::createUniqueDirectory("bfly-runtime-bench", cacheRoot))
+    return fail("cannot create a cache folder: " + ec.message());
+
+  std::printf("JIT latency, median of %d compiles (DFT, complex<f32>)\n\n",
+              compiles.getValue());
+  std::printf("  %6s  %12s  %12s  %12s\n", "n", "memory ms", "cold cache ms",
+              "cache hit ms");
+  for (int64_t n : ns) {
+    bfly::Factorization model = bfly::Factorization::dft(n);
+    bfly::Jit memory = bfly::Jit::create();
+    double inMemory = medianSeconds(compiles, [&](int) {
+      if (!memory.compile(model))
+        std::exit(fail("the JIT failed"));
+    });
+    double cold = medianSeconds(compiles, [&](int i) {
+      // A fresh folder each time: every compile misses.
+      bfly::Jit jit = bfly::Jit::create(
+          {std::string(cacheRoot) + "/cold" + std::to_string(n) + "-" +
+           std::to_string(i)});
+      if (!jit.compile(model))
+        std::exit(fail("the JIT failed"));
+    });
+    bfly::Jit warm = bfly::Jit::create({std::string(cacheRoot) + "/warm"});
+    warm.compile(model);
+    double hit = medianSeconds(compiles, [&](int) {
+      if (!warm.compile(model))
+        std::exit(fail("the JIT failed"));
+    });
+    std::printf("  %6lld  %12.1f  %12.1f  %12.2f\n", (long long)n,
+                inMemory * 1e3, cold * 1e3, hit * 1e3);
+  }
+
+  std::printf("\nPlan throughput, batch %lld, median of %d samples\n\n",
+              (long long)batch.getValue(), samples.getValue());
+  std::printf("  %6s  %14s  %14s  %8s\n", "n", "1 thread us/vec",
+              "2 threads us/vec", "speedup");
+  for (int64_t n : ns) {
+    bfly::Jit jit = bfly::Jit::create();
+    bfly::Kernel kernel = jit.compile(bfly::Factorization::dft(n));
+    std::vector<float> in(2 * n * batch, 1.0f), out(in.size());
+    bfly_layout layout = bfly_layout_contiguous(n, batch);
+    double perVector[2];
+    for (int threads : {1, 2}) {
+      bfly::Plan plan = bfly::Plan::create(kernel, threads);
+      perVector[threads - 1] =
+          bfly::medianSecondsPerCall(
+              [&] { plan.execute(in.data(), out.data(), layout); }, options) /
+          double(batch);
+    }
+    std::printf("  %6lld  %14.3f  %16.3f  %7.2fx\n", (long long)n,
+                perVector[0] * 1e6, perVector[1] * 1e6,
+                perVector[0] / perVector[1]);
+  }
+
+  std::printf("\nCall overhead at batch 1, median of %d samples\n\n",
+              samples.getValue());
+  std::printf("  %6s  %10s  %14s  %10s  %16s  %10s\n", "n", "direct us",
+              "kernel_apply us", "overhead", "plan_execute us", "overhead");
+  for (int64_t n : ns) {
+    bfly::Jit jit = bfly::Jit::create();
+    bfly::Kernel kernel = jit.compile(bfly::Factorization::dft(n));
+    bfly::Plan plan = bfly::Plan::create(kernel, 1);
+    std::vector<float> in(2 * n, 1.0f), out(in.size());
+    bfly_apply_fn apply = kernel.descriptor().apply;
+    bfly_layout one = bfly_layout_contiguous(n, 1);
+    double direct = bfly::medianSecondsPerCall(
+        [&] { apply(in.data(), out.data(), 1, n, n); }, options);
+    double viaApply = bfly::medianSecondsPerCall(
+        [&] { kernel.apply(in.data(), out.data(), 1); }, options);
+    double viaPlan = bfly::medianSecondsPerCall(
+        [&] { plan.execute(in.data(), out.data(), one); }, options);
+    std::printf("  %6lld  %10.4f  %14.4f  %9.1f%%  %16.4f  %9.1f%%\n",
+                (long long)n, direct * 1e6, viaApply * 1e6,
+                (viaApply / direct - 1) * 100, viaPlan * 1e6,
+                (viaPlan / direct - 1) * 100);
+  }
+  sys::fs::remove_directories(cacheRoot);
+  return 0;
+}
