@@ -79,7 +79,8 @@ int main(int argc, char **argv) {
     for (long long j = 0; j < n; ++j) {
       double re = 0.0, im = 0.0;
       for (long long k = 0; k < n; ++k) {
-        double angle = sign * 2.0 * M_PI * (double)((j * k) % n) / (double)n;
+        double angle =
+            sign * 2.0 * acos(-1.0) * (double)((j * k) % n) / (double)n;
         double c = cos(angle), s = sin(angle);
         re += xb[2 * k] * c - xb[2 * k + 1] * s;
         im += xb[2 * k] * s + xb[2 * k + 1] * c;

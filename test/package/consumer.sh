@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs bfly into a fresh prefix and builds and runs, against that prefix
+# only: the separate CMake project examples/consumer (find_package(Bfly)),
+# and the C example through pkg-config.
+#   consumer.sh BUILD_DIR SOURCE_DIR WORK_DIR
+set -euo pipefail
+build=$1 source=$2 work=$3
+rm -rf "$work"
+mkdir -p "$work"
+log="$work/log"
+trap 'echo "consumer.sh: failed; the log:"; cat "$log"' ERR
+
+cmake --install "$build" --prefix "$work/prefix" >"$log" 2>&1
+cmake -S "$source/examples/consumer" -B "$work/consumer" -G Ninja \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >>"$log" 2>&1
+cmake --build "$work/consumer" >>"$log" 2>&1
+
+"$work/prefix/bin/bfly-model" dft -n 64 -o "$work/dft64.mlir"
+"$work/prefix/bin/bfly-compile" "$work/dft64.mlir" -o "$work/libdft64.so"
+"$work/consumer/consumer" "$work/libdft64.so" "$work/cache" | tee "$work/first"
+"$work/consumer/consumer" "$work/libdft64.so" "$work/cache" | tee "$work/second"
+grep -q "by the JIT (compiled)" "$work/first"
+grep -q "by the JIT (cache hit)" "$work/second"
+
+export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
+# shellcheck disable=SC2046 # pkg-config prints several flags
+cc -std=c99 -o "$work/dft-check" "$source/examples/c-api/dft_check.c" \
+  $(pkg-config --cflags --libs bfly-runtime) -lm >>"$log" 2>&1
+"$work/dft-check" "$work/libdft64.so"
+pkg-config --exists --print-errors bfly-jit
+echo "consumer.sh: ok"
