@@ -215,10 +215,13 @@ const bfly_kernel_descriptor *bfly_kernel_describe(const bfly_kernel *kernel) {
 bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
                                       int64_t in_dist, void *out,
                                       int64_t out_dist, int64_t batch) {
-  if (!kernel || batch < 0 || (batch > 0 && (!in || !out)))
-    return bfly_fail(
-        BFLY_ERROR_INVALID_ARGUMENT,
-        "bfly_kernel_apply: null kernel or buffer, or negative batch");
+  if (!kernel || !in || !out)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_kernel_apply: null kernel or buffer");
+  if (batch < 1)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_kernel_apply: batch must be at least 1, got %lld",
+                     (long long)batch);
   const bfly_kernel_descriptor *d = kernel->descriptor;
   if (batch > 1 && (in_dist < d->n || out_dist < d->n))
     return bfly_fail(

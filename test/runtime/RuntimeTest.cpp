@@ -108,7 +108,10 @@ TEST(RuntimeTest, RefusesBadArgumentsWithoutCrashing) {
             BFLY_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(bfly_kernel_apply_strided(kernel, data, 2, data, 4, 2),
             BFLY_ERROR_INVALID_ARGUMENT);
-  EXPECT_EQ(bfly_kernel_apply(kernel, nullptr, nullptr, 0), BFLY_OK);
+  EXPECT_EQ(bfly_kernel_apply(kernel, data, data, 0),
+            BFLY_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(bfly_last_error(),
+               "bfly_kernel_apply: batch must be at least 1, got 0");
   bfly_kernel_free(kernel);
   bfly_kernel_free(nullptr);
 }

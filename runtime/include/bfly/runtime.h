@@ -57,7 +57,7 @@ BFLY_RUNTIME_API bfly_status bfly_kernel_expect(const bfly_kernel *kernel,
 BFLY_RUNTIME_API const bfly_kernel_descriptor *
 bfly_kernel_describe(const bfly_kernel *kernel);
 
-/* Applies the kernel to `batch` contiguous vectors (n elements each). */
+/* Applies the kernel to `batch` >= 1 contiguous vectors (n elements each). */
 BFLY_RUNTIME_API bfly_status bfly_kernel_apply(const bfly_kernel *kernel,
                                                const void *in, void *out,
                                                int64_t batch);
