@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ python3 pkg-config
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
-  libeigen3-dev libfftw3-dev libgtest-dev gnuplot-nox
+  libeigen3-dev libfftw3-dev libgtest-dev gnuplot-nox zlib1g-dev
+  dataset-fashion-mnist
 )
 missing=()
 for package in "${packages[@]}"; do

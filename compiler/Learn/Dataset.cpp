@@ -106,8 +106,8 @@ bool loadIdxPair(const std::string &imagesPath, const std::string &labelsPath,
   }
   int64_t rows = padTo > 0 ? padTo : pixels;
   if (pixels > rows) {
-    error = "images of " + std::to_string(pixels) +
-            " pixels do not fit in " + std::to_string(rows);
+    error = "images of " + std::to_string(pixels) + " pixels do not fit in " +
+            std::to_string(rows);
     return false;
   }
   dataset.classes = classes;

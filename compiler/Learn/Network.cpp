@@ -109,12 +109,10 @@ public:
   LowRankLayer(int64_t n, int64_t rank, std::mt19937_64 &rng)
       : n_(n), rank_(rank) {
     // Each factor scaled so U V x keeps the scale of a dense layer's output.
-    this->parameters_.push_back(
-        parameter<T>("u", uniform<T>(n * rank, 1.0 / std::sqrt(double(rank)),
-                                     rng)));
-    this->parameters_.push_back(
-        parameter<T>("v", uniform<T>(rank * n, 1.0 / std::sqrt(double(n)),
-                                     rng)));
+    this->parameters_.push_back(parameter<T>(
+        "u", uniform<T>(n * rank, 1.0 / std::sqrt(double(rank)), rng)));
+    this->parameters_.push_back(parameter<T>(
+        "v", uniform<T>(rank * n, 1.0 / std::sqrt(double(n)), rng)));
   }
   std::string describe() const override {
     return "low-rank(" + std::to_string(n_) + ", rank " +
@@ -184,8 +182,8 @@ private:
 } // namespace
 
 template <typename T>
-std::unique_ptr<Layer<T>> makeDense(int64_t inputs, int64_t outputs,
-                                    bool bias, std::mt19937_64 &rng) {
+std::unique_ptr<Layer<T>> makeDense(int64_t inputs, int64_t outputs, bool bias,
+                                    std::mt19937_64 &rng) {
   return std::make_unique<DenseLayer<T>>(inputs, outputs, bias, rng);
 }
 template <typename T> std::unique_ptr<Layer<T>> makeBias(int64_t n) {
@@ -213,17 +211,15 @@ using Rows = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// Rows of real parts and, for complex layers, of imaginary parts: row i is
 /// element i of every example, so a butterfly works on contiguous rows.
-template <typename T> struct Signal {
-  Rows<T> re, im;
-};
+template <typename T> struct Signal { Rows<T> re, im; };
 
 template <typename T> struct ButterflyLayer<T>::Impl {
   /// One step of the chain, in the order it is applied.
   struct Step {
     enum Kind { Gather, Mix, Stage } kind;
     std::vector<int64_t> table; ///< Gather, Mix: y[i] = x[table[i]]
-    NamedPermutation name{};    ///< Mix: which choice, for export
-    int64_t block = 0;          ///< Mix: its block size
+    NamedPermutation name{};    ///< Gather, Mix: the table's name, for export
+    int64_t block = 0;          ///< Gather, Mix: its block size
     int parameter = -1;         ///< Mix: logit; Stage: twiddles
     int64_t logit = 0;          ///< Mix: index in the logit array
     int64_t stride = 0;         ///< Stage
@@ -357,9 +353,8 @@ ButterflyLayer<T>::ButterflyLayer(int64_t n, ButterflyLayerOptions options,
       this->parameters_.push_back(
           parameter<T>(prefix + "logits", Vector<T>::Zero(logit)));
     } else {
-      m.steps.push_back(
-          {Impl::Step::Gather,
-           namedPermutation(NamedPermutation::BitReverse, n, n)});
+      m.steps.push_back({Impl::Step::Gather,
+                         namedPermutation(NamedPermutation::BitReverse, n, n)});
     }
     for (int s = 0; s < stages; ++s) {
       int64_t stride = int64_t(1) << s;
@@ -503,7 +498,7 @@ Factorization ButterflyLayer<T>::toFactorization(Precision precision) const {
   for (const typename Impl::Step &step : m.steps) {
     switch (step.kind) {
     case Impl::Step::Gather:
-      model.factors.push_back(Permutation{std::nullopt, 0, step.table});
+      model.factors.push_back(Permutation{step.name, step.block, {}});
       break;
     case Impl::Step::Mix:
       // Only hardened choices are permutations; a relaxed one is exported
@@ -515,8 +510,8 @@ Factorization ButterflyLayer<T>::toFactorization(Precision precision) const {
       const Vector<T> &t = this->parameters_[step.parameter].value;
       Stage stage{step.stride, {}};
       for (int64_t i = 0; i < t.size(); i += m.options.complex ? 2 : 1)
-        stage.twiddles.emplace_back(
-            double(t[i]), m.options.complex ? double(t[i + 1]) : 0.0);
+        stage.twiddles.emplace_back(double(t[i]),
+                                    m.options.complex ? double(t[i + 1]) : 0.0);
       model.factors.push_back(std::move(stage));
       break;
     }
@@ -574,8 +569,7 @@ double Network<T>::loss(const Matrix<T> &x, const std::vector<int> &labels,
   return total / double(batch);
 }
 
-template <typename T>
-std::vector<int> Network<T>::predict(const Matrix<T> &x) {
+template <typename T> std::vector<int> Network<T>::predict(const Matrix<T> &x) {
   Matrix<T> logits = forward(x);
   std::vector<int> classes(logits.cols());
   for (int64_t b = 0; b < logits.cols(); ++b)

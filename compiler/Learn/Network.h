@@ -55,8 +55,8 @@ protected:
 
 /// y = W x (+ b): W uniform in +-1/sqrt(inputs), as common frameworks do.
 template <typename T>
-std::unique_ptr<Layer<T>> makeDense(int64_t inputs, int64_t outputs,
-                                    bool bias, std::mt19937_64 &rng);
+std::unique_ptr<Layer<T>> makeDense(int64_t inputs, int64_t outputs, bool bias,
+                                    std::mt19937_64 &rng);
 /// y = x + b, b starting at 0.
 template <typename T> std::unique_ptr<Layer<T>> makeBias(int64_t n);
 template <typename T> std::unique_ptr<Layer<T>> makeRelu();
@@ -69,9 +69,9 @@ template <typename T>
 std::unique_ptr<Layer<T>> makeCirculant(int64_t n, std::mt19937_64 &rng);
 
 struct ButterflyLayerOptions {
-  int blocks = 1;          ///< 1: BP, 2: BPBP
-  bool complex = false;    ///< complex twiddles; the output is the real part
-  bool tied = false;       ///< one set of matrices per stride
+  int blocks = 1;       ///< 1: BP, 2: BPBP
+  bool complex = false; ///< complex twiddles; the output is the real part
+  bool tied = false;    ///< one set of matrices per stride
   bool learnPermutation = false; ///< relaxed (paper); else bit reversal
 };
 

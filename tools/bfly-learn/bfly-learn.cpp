@@ -3,6 +3,7 @@
 #include "compiler/Import/Npy.h"
 #include "compiler/Learn/Fit.h"
 
+#include "bench/CompressionExperiment.h"
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -11,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
+#include <iostream>
 #include <thread>
 #include <unistd.h>
 
@@ -93,6 +95,79 @@ static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-learn", message);
 }
 
+// The compression experiment (target "fashion-mnist").
+static cl::OptionCategory
+    experimentCategory("fashion-mnist: the compression experiment (PAPER.md)");
+static cl::list<std::string>
+    layers("layers",
+           cl::desc("Hidden layers to compare (default dense, "
+                    "butterfly, low-rank, circulant)"),
+           cl::CommaSeparated, cl::cat(experimentCategory));
+static cl::list<double>
+    rates("rates", cl::desc("Learning rates to choose from on validation"),
+          cl::CommaSeparated, cl::cat(experimentCategory));
+static cl::opt<int> epochs("epochs", cl::desc("Epochs per seed"), cl::init(15),
+                           cl::cat(experimentCategory));
+static cl::opt<int> searchEpochs("search-epochs",
+                                 cl::desc("Epochs per learning rate tried"),
+                                 cl::init(2), cl::cat(experimentCategory));
+static cl::opt<int> seeds("seeds", cl::desc("Seeds per hidden layer"),
+                          cl::init(3), cl::cat(experimentCategory));
+static cl::opt<int64_t>
+    trainLimit("train-limit", cl::desc("Use only this many training examples"),
+               cl::init(0), cl::cat(experimentCategory));
+static cl::opt<int64_t> testLimit("test-limit",
+                                  cl::desc("Use only this many test examples"),
+                                  cl::init(0), cl::cat(experimentCategory));
+static cl::opt<std::string> plotPath("plot",
+                                     cl::desc("Learning curves as a PNG"),
+                                     cl::cat(experimentCategory));
+static cl::opt<std::string> csvPath("csv", cl::desc("Results as CSV"),
+                                    cl::cat(experimentCategory));
+static cl::opt<std::string> dataDir("data", cl::desc("Folder of the IDX files"),
+                                    cl::init(bfly::kFashionMnistDir),
+                                    cl::cat(experimentCategory));
+
+/// Trains the classifiers, serves the butterfly one, writes its hidden
+/// layer's model to -o when given.
+static int runExperiment(const std::string &commandLine) {
+  if (epochs < 1 || searchEpochs < 1 || seeds < 1 || trainLimit < 0 ||
+      testLimit < 0)
+    return fail("--epochs, --search-epochs and --seeds must be positive, "
+                "the limits not negative");
+  bfly::CompressionOptions options;
+  options.dataDir = dataDir;
+  if (!layers.empty())
+    options.layers.assign(layers.begin(), layers.end());
+  for (const std::string &kind : options.layers)
+    if (llvm::find(bfly::hiddenLayerKinds(), kind) ==
+        bfly::hiddenLayerKinds().end())
+      return fail("unknown hidden layer '" + kind + "': expected one of " +
+                  join(bfly::hiddenLayerKinds(), ", "));
+  if (!rates.empty())
+    options.learningRates.assign(rates.begin(), rates.end());
+  for (double rate : options.learningRates)
+    if (!(rate > 0))
+      return fail("learning rates must be positive");
+  options.epochs = epochs;
+  options.searchEpochs = searchEpochs;
+  options.seeds = seeds;
+  options.trainLimit = trainLimit;
+  options.testLimit = testLimit;
+  options.plotPath = plotPath;
+  options.csvPath = csvPath;
+  if (!outputPath.empty() && outputPath != "-")
+    options.saveModel = [&](const bfly::Factorization &model,
+                            std::string &error) {
+      if (Error e = bfly::writeModelFile(model, outputPath, commandLine)) {
+        error = toString(std::move(e));
+        return false;
+      }
+      return true;
+    };
+  return bfly::runCompressionExperiment(options, std::cout);
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   bfly::tool::addVersionPrinter();
@@ -100,7 +175,13 @@ int main(int argc, char **argv) {
       argc, argv,
       "bfly-learn: learn a butterfly factorization of a target matrix\n\n"
       "targets: " +
-          join(bfly::targetNames(), ", ") + "\n");
+          join(bfly::targetNames(), ", ") +
+          "\n\nbfly-learn fashion-mnist trains PAPER.md's classifier with "
+          "each hidden layer,\ncompiles the butterfly one and serves it "
+          "(see its options below)\n");
+
+  if (targetName == "fashion-mnist")
+    return runExperiment(bfly::tool::commandLine("bfly-learn", argc, argv));
 
   std::optional<bfly::Target> target;
   if (!matrixPath.empty()) {
