@@ -16,7 +16,7 @@ target_include_directories(bfly_jit PUBLIC
 set_target_properties(bfly_jit PROPERTIES
   INSTALL_RPATH "$ORIGIN;${LLVM_LIBRARY_DIR}")
 set(BFLY_INSTALLED_TOOLS bfly-opt bfly-compile bfly-model bfly-learn
-  bfly-bench bfly-runtime-bench bfly-recovery-table)
+  bfly-bench bfly-runtime-bench bfly-recovery-table bfly-import)
 set_target_properties(${BFLY_INSTALLED_TOOLS} PROPERTIES
   INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR};${LLVM_LIBRARY_DIR}")
 

@@ -35,7 +35,7 @@ std::optional<llvm::StringRef> headerValue(llvm::StringRef header,
 }
 } // namespace
 
-llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
+llvm::Expected<NpyArray> readNpyArray(const std::string &path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
     return npyError(path, "cannot read: " + buffer.getError().message());
@@ -69,7 +69,7 @@ llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
   std::optional<llvm::StringRef> shapeText = headerValue(header, "shape");
   if (!descr || !order || !shapeText)
     return npyError(path, "header lacks descr, fortran_order or shape");
-  NpyMatrix result;
+  NpyArray result;
   result.dtype = descr->trim("'\"").str();
   int itemSize;
   if (result.dtype == "<f4")
@@ -90,28 +90,25 @@ llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
 
   llvm::SmallVector<llvm::StringRef> dims;
   shapeText->split(dims, ',', -1, /*KeepEmpty=*/false);
-  llvm::SmallVector<int64_t> shape;
+  uint64_t count = 1;
   for (llvm::StringRef dim : dims) {
     int64_t value;
     if (dim.trim().getAsInteger(10, value) || value < 1)
       return npyError(path, "bad shape (" + *shapeText + ")");
-    shape.push_back(value);
+    result.shape.push_back(value);
+    count *= uint64_t(value);
+    if (count > (uint64_t{1} << 28))
+      return npyError(path, "shape (" + *shapeText + ") is too large");
   }
-  if (shape.empty() || shape.size() > 2)
-    return npyError(path, "expected a 1-D or 2-D array, got shape (" +
-                              *shapeText + ")");
-  int64_t rows = shape.size() == 2 ? shape[0] : 1;
-  int64_t cols = shape.back();
-  if (rows > (int64_t{1} << 16) || cols > (int64_t{1} << 16))
-    return npyError(path, "shape (" + *shapeText + ") is too large");
-  uint64_t expected = uint64_t(rows) * uint64_t(cols) * itemSize;
+  if (result.shape.empty())
+    return npyError(path, "a scalar, expected an array");
+  uint64_t expected = count * itemSize;
   if (data.size() != expected)
     return npyError(path, "header declares " + llvm::Twine(expected) +
                               " bytes of data, the file holds " +
                               llvm::Twine(data.size()));
 
-  result.values.resize(rows, cols);
-  auto scalar = [&](int64_t index) {
+  auto scalar = [&](uint64_t index) {
     if (itemSize == 4 || (itemSize == 8 && result.complex)) {
       float value;
       std::memcpy(&value, data.data() + 4 * index, 4);
@@ -121,16 +118,55 @@ llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
     std::memcpy(&value, data.data() + 8 * index, 8);
     return value;
   };
-  for (int64_t k = 0; k < rows * cols; ++k) {
-    int64_t r = fortran ? k % rows : k / cols;
-    int64_t c = fortran ? k / rows : k % cols;
+  // Fortran order: the file's k-th value has the first index fastest.
+  size_t rank = result.shape.size();
+  result.values.resize(count);
+  std::vector<int64_t> index(rank, 0);
+  for (uint64_t k = 0; k < count; ++k) {
     Complex value = result.complex ? Complex(scalar(2 * k), scalar(2 * k + 1))
                                    : Complex(scalar(k), 0.0);
-    if (!std::isfinite(value.real()) || !std::isfinite(value.imag()))
-      return npyError(path, "entry (" + llvm::Twine(r) + ", " + llvm::Twine(c) +
-                                ") is not finite");
-    result.values(r, c) = value;
+    uint64_t flat = k;
+    if (fortran) {
+      flat = 0;
+      for (size_t d = 0; d < rank; ++d)
+        flat = flat * uint64_t(result.shape[d]) + uint64_t(index[d]);
+      for (size_t d = 0; d < rank && ++index[d] == result.shape[d]; ++d)
+        index[d] = 0;
+    }
+    if (!std::isfinite(value.real()) || !std::isfinite(value.imag())) {
+      std::string where;
+      for (size_t d = rank, rest = flat; d-- > 0; rest /= result.shape[d])
+        where = std::to_string(rest % result.shape[d]) +
+                (where.empty() ? "" : ", ") + where;
+      return npyError(path, "entry (" + where + ") is not finite");
+    }
+    result.values[flat] = value;
   }
+  return result;
+}
+
+llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
+  llvm::Expected<NpyArray> array = readNpyArray(path);
+  if (!array)
+    return array.takeError();
+  if (array->shape.size() > 2) {
+    std::string shape;
+    for (int64_t d : array->shape)
+      shape += (shape.empty() ? "" : ", ") + std::to_string(d);
+    return npyError(path,
+                    "expected a 1-D or 2-D array, got shape (" + shape + ")");
+  }
+  int64_t rows = array->shape.size() == 2 ? array->shape[0] : 1;
+  int64_t cols = array->shape.back();
+  if (rows > (int64_t{1} << 16) || cols > (int64_t{1} << 16))
+    return npyError(path, "the matrix is too large");
+  NpyMatrix result;
+  result.complex = array->complex;
+  result.dtype = array->dtype;
+  result.values.resize(rows, cols);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      result.values(r, c) = array->values[r * cols + c];
   return result;
 }
 
