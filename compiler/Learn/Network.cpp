@@ -3,6 +3,8 @@
 
 #include "common/Permutation.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <sstream>
 
@@ -213,6 +215,28 @@ using Rows = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 /// element i of every example, so a butterfly works on contiguous rows.
 template <typename T> struct Signal { Rows<T> re, im; };
 
+/// How many column chunks a batch of `columns` is cut into: one per
+/// OpenMP thread when each gets at least 16 examples, else one.
+int columnChunks(int64_t columns) {
+  int threads = omp_get_max_threads();
+  return int(std::max<int64_t>(1, std::min<int64_t>(threads, columns / 16)));
+}
+
+/// body(first, count, chunk) on each chunk's contiguous columns, the chunks
+/// in parallel: examples are independent, so a batch splits cleanly.
+template <typename F> void forColumnChunks(int64_t columns, F body) {
+  int chunks = columnChunks(columns);
+  if (chunks == 1) {
+    body(0, columns, 0);
+    return;
+  }
+#pragma omp parallel for num_threads(chunks) schedule(static)
+  for (int c = 0; c < chunks; ++c) {
+    int64_t first = columns * c / chunks;
+    body(first, columns * (c + 1) / chunks - first, c);
+  }
+}
+
 template <typename T> struct ButterflyLayer<T>::Impl {
   /// One step of the chain, in the order it is applied.
   struct Step {
@@ -255,70 +279,93 @@ template <typename T> struct ButterflyLayer<T>::Impl {
     y.re.resize(x.re.rows(), x.re.cols());
     if (options.complex)
       y.im.resize(x.im.rows(), x.im.cols());
-    for (int64_t b = 0; b < n; b += 2 * h)
-      for (int64_t j = 0; j < h; ++j) {
-        int64_t i0 = b + j, i1 = i0 + h;
-        const T *m = t + width() * (options.tied ? j : b / 2 + j);
-        if (!options.complex) {
-          y.re.row(i0) = m[0] * x.re.row(i0) + m[1] * x.re.row(i1);
-          y.re.row(i1) = m[2] * x.re.row(i0) + m[3] * x.re.row(i1);
-          continue;
+    forColumnChunks(x.re.cols(), [&](int64_t first, int64_t count, int) {
+      auto row = [&](const Rows<T> &m, int64_t i) {
+        return m.row(i).segment(first, count);
+      };
+      auto out = [&](Rows<T> &m, int64_t i) {
+        return m.row(i).segment(first, count);
+      };
+      for (int64_t b = 0; b < n; b += 2 * h)
+        for (int64_t j = 0; j < h; ++j) {
+          int64_t i0 = b + j, i1 = i0 + h;
+          const T *m = t + width() * (options.tied ? j : b / 2 + j);
+          if (!options.complex) {
+            out(y.re, i0) = m[0] * row(x.re, i0) + m[1] * row(x.re, i1);
+            out(y.re, i1) = m[2] * row(x.re, i0) + m[3] * row(x.re, i1);
+            continue;
+          }
+          // m: (re, im) of t00, t01, t10, t11.
+          for (int r = 0; r < 2; ++r) {
+            const T *e = m + 4 * r; // this row's two entries
+            int64_t o = r ? i1 : i0;
+            out(y.re, o) = e[0] * row(x.re, i0) - e[1] * row(x.im, i0) +
+                           e[2] * row(x.re, i1) - e[3] * row(x.im, i1);
+            out(y.im, o) = e[0] * row(x.im, i0) + e[1] * row(x.re, i0) +
+                           e[2] * row(x.im, i1) + e[3] * row(x.re, i1);
+          }
         }
-        // m: (re, im) of t00, t01, t10, t11.
-        for (int r = 0; r < 2; ++r) {
-          const T *a = m + 4 * r; // this row's two entries
-          int64_t out = r ? i1 : i0;
-          y.re.row(out) = a[0] * x.re.row(i0) - a[1] * x.im.row(i0) +
-                          a[2] * x.re.row(i1) - a[3] * x.im.row(i1);
-          y.im.row(out) = a[0] * x.im.row(i0) + a[1] * x.re.row(i0) +
-                          a[2] * x.im.row(i1) + a[3] * x.re.row(i1);
-        }
-      }
+    });
   }
 
-  /// dx from dy, and the twiddles' gradient.
+  /// dx from dy, and the twiddles' gradient (summed over column chunks in
+  /// chunk order, so a fixed thread count gives the same bits every run).
   void backStage(const Step &s, const Signal<T> &dy, Signal<T> &dx) const {
     Parameter<T> &p = (*parameters)[s.parameter];
     const T *t = p.value.data();
-    T *g = p.gradient.data();
     const Signal<T> &x = s.input;
     int64_t h = s.stride;
     dx.re.resize(dy.re.rows(), dy.re.cols());
     if (options.complex)
       dx.im.resize(dy.im.rows(), dy.im.cols());
-    for (int64_t b = 0; b < n; b += 2 * h)
-      for (int64_t j = 0; j < h; ++j) {
-        int64_t i0 = b + j, i1 = i0 + h;
-        int64_t offset = width() * (options.tied ? j : b / 2 + j);
-        const T *m = t + offset;
-        T *gm = g + offset;
-        if (!options.complex) {
-          gm[0] += dy.re.row(i0).dot(x.re.row(i0));
-          gm[1] += dy.re.row(i0).dot(x.re.row(i1));
-          gm[2] += dy.re.row(i1).dot(x.re.row(i0));
-          gm[3] += dy.re.row(i1).dot(x.re.row(i1));
-          dx.re.row(i0) = m[0] * dy.re.row(i0) + m[2] * dy.re.row(i1);
-          dx.re.row(i1) = m[1] * dy.re.row(i0) + m[3] * dy.re.row(i1);
-          continue;
-        }
-        // With g = dL/dRe + i dL/dIm: dL/dt = sum conj(x) g and
-        // dL/dx = sum conj(t) g over the rows x reaches.
-        int64_t in[2] = {i0, i1}, out[2] = {i0, i1};
-        for (int r = 0; r < 2; ++r)
-          for (int c = 0; c < 2; ++c) {
-            auto gr = dy.re.row(out[r]), gi = dy.im.row(out[r]);
-            auto xr = x.re.row(in[c]), xi = x.im.row(in[c]);
-            gm[4 * r + 2 * c] += xr.dot(gr) + xi.dot(gi);
-            gm[4 * r + 2 * c + 1] += xr.dot(gi) - xi.dot(gr);
+    std::vector<Vector<T>> partial(columnChunks(dy.re.cols()),
+                                   Vector<T>::Zero(p.gradient.size()));
+    forColumnChunks(dy.re.cols(), [&](int64_t first, int64_t count, int chunk) {
+      auto row = [&](const Rows<T> &m, int64_t i) {
+        return m.row(i).segment(first, count);
+      };
+      auto out = [&](Rows<T> &m, int64_t i) {
+        return m.row(i).segment(first, count);
+      };
+      T *g = partial[chunk].data();
+      for (int64_t b = 0; b < n; b += 2 * h)
+        for (int64_t j = 0; j < h; ++j) {
+          int64_t i0 = b + j, i1 = i0 + h;
+          int64_t offset = width() * (options.tied ? j : b / 2 + j);
+          const T *m = t + offset;
+          T *gm = g + offset;
+          if (!options.complex) {
+            gm[0] += row(dy.re, i0).dot(row(x.re, i0));
+            gm[1] += row(dy.re, i0).dot(row(x.re, i1));
+            gm[2] += row(dy.re, i1).dot(row(x.re, i0));
+            gm[3] += row(dy.re, i1).dot(row(x.re, i1));
+            out(dx.re, i0) = m[0] * row(dy.re, i0) + m[2] * row(dy.re, i1);
+            out(dx.re, i1) = m[1] * row(dy.re, i0) + m[3] * row(dy.re, i1);
+            continue;
           }
-        for (int c = 0; c < 2; ++c) {
-          const T *a = m + 2 * c, *d = m + 4 + 2 * c; // t0c, t1c
-          dx.re.row(in[c]) = a[0] * dy.re.row(i0) + a[1] * dy.im.row(i0) +
-                             d[0] * dy.re.row(i1) + d[1] * dy.im.row(i1);
-          dx.im.row(in[c]) = a[0] * dy.im.row(i0) - a[1] * dy.re.row(i0) +
-                             d[0] * dy.im.row(i1) - d[1] * dy.re.row(i1);
+          // With g = dL/dRe + i dL/dIm: dL/dt = sum conj(x) g and
+          // dL/dx = sum conj(t) g over the rows x reaches.
+          int64_t rows[2] = {i0, i1};
+          for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 2; ++c) {
+              auto gr = row(dy.re, rows[r]), gi = row(dy.im, rows[r]);
+              auto xr = row(x.re, rows[c]), xi = row(x.im, rows[c]);
+              gm[4 * r + 2 * c] += xr.dot(gr) + xi.dot(gi);
+              gm[4 * r + 2 * c + 1] += xr.dot(gi) - xi.dot(gr);
+            }
+          for (int c = 0; c < 2; ++c) {
+            const T *e = m + 2 * c, *d = m + 4 + 2 * c; // t0c, t1c
+            out(dx.re, rows[c]) = e[0] * row(dy.re, i0) +
+                                  e[1] * row(dy.im, i0) +
+                                  d[0] * row(dy.re, i1) + d[1] * row(dy.im, i1);
+            out(dx.im, rows[c]) = e[0] * row(dy.im, i0) -
+                                  e[1] * row(dy.re, i0) +
+                                  d[0] * row(dy.im, i1) - d[1] * row(dy.re, i1);
+          }
         }
-      }
+    });
+    for (const Vector<T> &g : partial)
+      p.gradient += g;
   }
 };
 
