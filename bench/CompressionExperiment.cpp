@@ -199,8 +199,7 @@ int runCompressionExperiment(const CompressionOptions &options,
       result.testAccuracy.push_back(accuracy(network, test));
       if (seed == 0) {
         result.curve = curve;
-        if (kind == "butterfly" || kind == "butterfly-learned" ||
-            kind == "butterfly-complex" || kind == "bpbp")
+        if (kind.rfind("butterfly", 0) == 0 || kind == "bpbp")
           if (!butterflyNetwork)
             butterflyNetwork = std::move(network);
       }

@@ -10,8 +10,8 @@ namespace bfly {
 
 const std::vector<std::string> &hiddenLayerKinds() {
   static const std::vector<std::string> kinds = {
-      "dense",    "butterfly", "butterfly-complex", "bpbp", "butterfly-learned",
-      "low-rank", "circulant"};
+      "dense", "butterfly",         "butterfly-complex", "butterfly-tied",
+      "bpbp",  "butterfly-learned", "low-rank",          "circulant"};
   return kinds;
 }
 
@@ -27,6 +27,9 @@ std::optional<Network<float>> makeClassifier(const std::string &kind, int64_t n,
   } else if (kind == "butterfly-complex") {
     network.add(std::make_unique<ButterflyLayer<float>>(
         n, ButterflyLayerOptions{1, true, false, false}, rng));
+  } else if (kind == "butterfly-tied") {
+    network.add(std::make_unique<ButterflyLayer<float>>(
+        n, ButterflyLayerOptions{1, false, true, false}, rng));
   } else if (kind == "bpbp") {
     network.add(std::make_unique<ButterflyLayer<float>>(
         n, ButterflyLayerOptions{2, false, false, false}, rng));

@@ -19,9 +19,9 @@
 namespace bfly {
 
 /// The hidden layers compared: "dense", "butterfly" (real untied BP after a
-/// bit reversal), "butterfly-complex", "bpbp", "butterfly-learned"
-/// (relaxed learned permutation), "low-rank" (rank matching the
-/// butterfly's parameters), "circulant".
+/// bit reversal), "butterfly-complex", "butterfly-tied", "bpbp",
+/// "butterfly-learned" (relaxed learned permutation), "low-rank" (rank
+/// matching the butterfly's parameters), "circulant".
 const std::vector<std::string> &hiddenLayerKinds();
 
 /// The network with hidden layer `kind` for n inputs and `classes`

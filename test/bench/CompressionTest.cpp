@@ -23,8 +23,9 @@ TEST(CompressionTest, ServedPredictionsEqualTheTrainedNetworks) {
       x(i, b) = i < 784 ? pixel(rng) : 0.0f; // padded like the images
     labels[b] = int(b % 10);
   }
-  for (const std::string &kind : {"butterfly", "butterfly-complex", "bpbp",
-                                  "butterfly-learned"}) {
+  for (const std::string &kind :
+       {"butterfly", "butterfly-complex", "butterfly-tied", "bpbp",
+        "butterfly-learned"}) {
     Network<float> network = *makeClassifier(kind, n, 10, 1);
     Sgd<float> sgd(network, 0.03, 0.9);
     for (int step = 0; step < 4; ++step) {
@@ -35,8 +36,7 @@ TEST(CompressionTest, ServedPredictionsEqualTheTrainedNetworks) {
     ServedClassifier served = ServedClassifier::compile(network);
     ASSERT_TRUE(served) << kind << ": " << served.error();
     Matrix<float> want = network.forward(x), got = served.logits(x);
-    EXPECT_LT((got - want).cwiseAbs().maxCoeff(), 1e-4 * want.norm())
-        << kind;
+    EXPECT_LT((got - want).cwiseAbs().maxCoeff(), 1e-4 * want.norm()) << kind;
     EXPECT_EQ(served.predict(x), network.predict(x)) << kind;
   }
 }
