@@ -189,6 +189,7 @@ int runCompressionExperiment(const CompressionOptions &options,
       TrainOptions run;
       run.epochs = options.epochs;
       run.learningRate = result.learningRate;
+      run.stepDecay = options.stepDecay;
       run.seed = uint64_t(seed);
       run.progress = [&](const std::string &line) {
         say(kind + " seed " + std::to_string(seed) + ": " + line);
@@ -199,7 +200,8 @@ int runCompressionExperiment(const CompressionOptions &options,
       result.testAccuracy.push_back(accuracy(network, test));
       if (seed == 0) {
         result.curve = curve;
-        if (kind.rfind("butterfly", 0) == 0 || kind == "bpbp")
+        if (kind.rfind("butterfly", 0) == 0 || kind == "bpbp" ||
+            kind == "paper")
           if (!butterflyNetwork)
             butterflyNetwork = std::move(network);
       }

@@ -36,6 +36,10 @@ std::optional<Network<float>> makeClassifier(const std::string &kind, int64_t n,
   } else if (kind == "butterfly-learned") {
     network.add(std::make_unique<ButterflyLayer<float>>(
         n, ButterflyLayerOptions{1, false, false, true}, rng));
+  } else if (kind == "paper") {
+    // PAPER.md's layer: complex BPBP, tied, learned permutations.
+    network.add(std::make_unique<ButterflyLayer<float>>(
+        n, ButterflyLayerOptions{2, true, true, true}, rng));
   } else if (kind == "low-rank") {
     // The untied real BP's 2 n log2(n) parameters: rank log2(n).
     network.add(makeLowRank<float>(n, log2Exact(n), rng));
@@ -76,6 +80,14 @@ std::vector<EpochRecord> trainClassifier(Network<float> &network,
   std::vector<int> labels(options.batch);
   std::vector<EpochRecord> records;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    if (options.stepDecay) {
+      double rate = options.learningRate;
+      if (2 * (epoch - 1) >= options.epochs)
+        rate /= 10;
+      if (4 * (epoch - 1) >= 3 * options.epochs)
+        rate /= 10;
+      sgd.setLearningRate(rate);
+    }
     std::shuffle(order.begin(), order.end(), rng);
     double lossSum = 0;
     int64_t steps = 0;

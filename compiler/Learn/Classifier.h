@@ -20,8 +20,9 @@ namespace bfly {
 
 /// The hidden layers compared: "dense", "butterfly" (real untied BP after a
 /// bit reversal), "butterfly-complex", "butterfly-tied", "bpbp",
-/// "butterfly-learned" (relaxed learned permutation), "low-rank" (rank
-/// matching the butterfly's parameters), "circulant".
+/// "butterfly-learned" (relaxed learned permutation), "paper" (PAPER.md's:
+/// complex BPBP, tied, learned permutations), "low-rank" (rank matching the
+/// butterfly's parameters), "circulant".
 const std::vector<std::string> &hiddenLayerKinds();
 
 /// The network with hidden layer `kind` for n inputs and `classes`
@@ -34,6 +35,9 @@ struct TrainOptions {
   int64_t batch = 50;
   double learningRate = 0.01;
   double momentum = 0.9;
+  /// Step decay: the rate drops 10x after half and after three quarters
+  /// of the epochs (off: constant, as in the paper).
+  bool stepDecay = false;
   uint64_t seed = 0; ///< the minibatch order
   /// Called after every epoch with a line of progress.
   std::function<void(const std::string &)> progress;

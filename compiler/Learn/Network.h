@@ -127,6 +127,7 @@ template <typename T> class Sgd {
 public:
   Sgd(Network<T> &network, double learningRate, double momentum);
   void step();
+  void setLearningRate(double rate) { learningRate_ = rate; }
 
 private:
   Network<T> &network_;

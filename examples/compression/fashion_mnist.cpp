@@ -3,7 +3,7 @@
 //   fashion-mnist [--epochs=E] [--seeds=S] [--search-epochs=K]
 //                 [--rates=0.01,0.03] [--layers=dense,butterfly,...]
 //                 [--train-limit=N] [--test-limit=N] [--plot=curve.png]
-//                 [--csv=results.csv] [--data=DIR]
+//                 [--csv=results.csv] [--data=DIR] [--step-decay]
 //
 // Trains the classifier of PAPER.md with each hidden layer on Debian's
 // Fashion-MNIST, prints accuracy and parameter tables, compiles the trained
@@ -72,7 +72,9 @@ int main(int argc, char **argv) {
         }
         options.learningRates.push_back(r);
       }
-    } else if (value("plot", text))
+    } else if (arg == "--step-decay")
+      options.stepDecay = true;
+    else if (value("plot", text))
       options.plotPath = text;
     else if (value("csv", text))
       options.csvPath = text;
