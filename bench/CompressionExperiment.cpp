@@ -147,6 +147,8 @@ int runCompressionExperiment(const CompressionOptions &options,
   all = firstExamples(all, options.trainLimit);
   test = firstExamples(test, options.testLimit);
   splitValidation(all, options.validationFraction, 0, train, validation);
+  if (options.standardize)
+    standardize(train, {&validation, &test});
   out << "data: " << train.size() << " training, " << validation.size()
       << " validation, " << test.size() << " test examples (" << options.dataDir
       << "), inputs padded 784 -> 1024\n";

@@ -54,8 +54,9 @@ struct CompressionOptions {
   int searchEpochs = 2; ///< per learning rate, seed 0
   int epochs = 15;      ///< per seed, at the chosen rate
   int seeds = 3;
-  bool stepDecay = false; ///< see TrainOptions::stepDecay
-  int64_t trainLimit = 0; ///< use only this many training examples (0: all)
+  bool stepDecay = false;   ///< see TrainOptions::stepDecay
+  bool standardize = false; ///< pixels to mean 0, deviation 1 (train stats)
+  int64_t trainLimit = 0;   ///< use only this many training examples (0: all)
   int64_t testLimit = 0;
   double validationFraction = 0.15;
   int inferenceSamples = 31;

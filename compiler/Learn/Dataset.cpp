@@ -136,6 +136,20 @@ bool loadMnistStyle(const std::string &dir, int64_t padTo, Dataset &train,
                      error);
 }
 
+void standardize(Dataset &train, std::vector<Dataset *> others) {
+  Eigen::VectorXf mean = train.images.rowwise().mean();
+  Eigen::VectorXf deviation =
+      ((train.images.colwise() - mean).array().square().rowwise().mean())
+          .sqrt()
+          .matrix();
+  Eigen::VectorXf scale =
+      deviation.unaryExpr([](float d) { return d > 1e-6f ? 1.0f / d : 1.0f; });
+  others.push_back(&train);
+  for (Dataset *data : others)
+    data->images =
+        (data->images.colwise() - mean).array().colwise() * scale.array();
+}
+
 void splitValidation(const Dataset &all, double fraction, uint64_t seed,
                      Dataset &train, Dataset &validation) {
   std::vector<int64_t> order(all.size());

@@ -55,6 +55,11 @@ inline const char *kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 bool loadMnistStyle(const std::string &dir, int64_t padTo, Dataset &train,
                     Dataset &test, std::string &error);
 
+/// Standardizes every pixel to mean 0 and deviation 1 over `train` (a
+/// pixel that never varies, like the padding, is only centred), and applies
+/// the same map to `others`.
+void standardize(Dataset &train, std::vector<Dataset *> others);
+
 /// Splits `all` into training and validation sets, the validation set a
 /// `fraction` of it drawn by `seed`.
 void splitValidation(const Dataset &all, double fraction, uint64_t seed,

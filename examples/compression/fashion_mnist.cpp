@@ -74,6 +74,8 @@ int main(int argc, char **argv) {
       }
     } else if (arg == "--step-decay")
       options.stepDecay = true;
+    else if (arg == "--standardize")
+      options.standardize = true;
     else if (value("plot", text))
       options.plotPath = text;
     else if (value("csv", text))

@@ -124,6 +124,16 @@ static cl::opt<std::string> plotPath("plot",
                                      cl::cat(experimentCategory));
 static cl::opt<std::string> csvPath("csv", cl::desc("Results as CSV"),
                                     cl::cat(experimentCategory));
+static cl::opt<bool> stepDecay(
+    "step-decay",
+    cl::desc("Drop the learning rate 10x after half and after three "
+             "quarters of the epochs (default: constant, as in the paper)"),
+    cl::cat(experimentCategory));
+static cl::opt<bool>
+    standardizeInputs("standardize",
+                      cl::desc("Standardize pixels with the training set's "
+                               "mean and deviation"),
+                      cl::cat(experimentCategory));
 static cl::opt<std::string> dataDir("data", cl::desc("Folder of the IDX files"),
                                     cl::init(bfly::kFashionMnistDir),
                                     cl::cat(experimentCategory));
@@ -156,6 +166,8 @@ static int runExperiment(const std::string &commandLine) {
   options.testLimit = testLimit;
   options.plotPath = plotPath;
   options.csvPath = csvPath;
+  options.stepDecay = stepDecay;
+  options.standardize = standardizeInputs;
   if (!outputPath.empty() && outputPath != "-")
     options.saveModel = [&](const bfly::Factorization &model,
                             std::string &error) {
