@@ -10,8 +10,10 @@ namespace bfly {
 
 const std::vector<std::string> &hiddenLayerKinds() {
   static const std::vector<std::string> kinds = {
-      "dense", "butterfly",         "butterfly-complex", "butterfly-tied",
-      "bpbp",  "butterfly-learned", "low-rank",          "circulant"};
+      "dense",          "butterfly", "butterfly-complex",
+      "butterfly-tied", "bpbp",      "butterfly-learned",
+      "paper",          "low-rank",  "circulant",
+  };
   return kinds;
 }
 
