@@ -171,14 +171,17 @@ int runCompressionExperiment(const CompressionOptions &options,
       train1.learningRate = rate;
       std::vector<EpochRecord> curve =
           trainClassifier(network, train, validation, train1);
-      double reached = curve.empty() || !std::isfinite(curve.back().trainLoss)
-                           ? 0
-                           : curve.back().validationAccuracy;
+      bool diverged = curve.empty() || !std::isfinite(curve.back().trainLoss);
+      double reached = diverged ? 0 : curve.back().validationAccuracy;
       char line[160];
-      std::snprintf(line, sizeof line,
-                    "%s: learning rate %g: validation %.2f%% after %d "
-                    "epochs",
-                    kind.c_str(), rate, 100 * reached, options.searchEpochs);
+      if (diverged)
+        std::snprintf(line, sizeof line, "%s: learning rate %g: diverged",
+                      kind.c_str(), rate);
+      else
+        std::snprintf(line, sizeof line,
+                      "%s: learning rate %g: validation %.2f%% after %d "
+                      "epochs",
+                      kind.c_str(), rate, 100 * reached, options.searchEpochs);
       say(line);
       if (reached > bestAccuracy) {
         bestAccuracy = reached;
