@@ -10,9 +10,16 @@ namespace bfly {
 
 const std::vector<std::string> &hiddenLayerKinds() {
   static const std::vector<std::string> kinds = {
-      "dense",          "butterfly", "butterfly-complex",
-      "butterfly-tied", "bpbp",      "butterfly-learned",
-      "paper",          "low-rank",  "circulant",
+      "dense",
+      "butterfly",
+      "butterfly-complex",
+      "butterfly-tied",
+      "bpbp",
+      "butterfly-learned",
+      "paper",
+      "butterfly-local",
+      "low-rank",
+      "circulant",
   };
   return kinds;
 }
@@ -38,6 +45,11 @@ std::optional<Network<float>> makeClassifier(const std::string &kind, int64_t n,
   } else if (kind == "butterfly-learned") {
     network.add(std::make_unique<ButterflyLayer<float>>(
         n, ButterflyLayerOptions{1, false, false, true}, rng));
+  } else if (kind == "butterfly-local") {
+    // No permutation: the first stages mix neighbouring pixels.
+    ButterflyLayerOptions local;
+    local.bitReverse = false;
+    network.add(std::make_unique<ButterflyLayer<float>>(n, local, rng));
   } else if (kind == "paper") {
     // PAPER.md's layer: complex BPBP, tied, learned permutations.
     network.add(std::make_unique<ButterflyLayer<float>>(

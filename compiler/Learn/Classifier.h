@@ -21,8 +21,9 @@ namespace bfly {
 /// The hidden layers compared: "dense", "butterfly" (real untied BP after a
 /// bit reversal), "butterfly-complex", "butterfly-tied", "bpbp",
 /// "butterfly-learned" (relaxed learned permutation), "paper" (PAPER.md's:
-/// complex BPBP, tied, learned permutations), "low-rank" (rank matching the
-/// butterfly's parameters), "circulant".
+/// complex BPBP, tied, learned permutations), "butterfly-local" (no
+/// permutation: the first stages mix neighbouring pixels), "low-rank" (rank
+/// matching the butterfly's parameters), "circulant".
 const std::vector<std::string> &hiddenLayerKinds();
 
 /// The network with hidden layer `kind` for n inputs and `classes`

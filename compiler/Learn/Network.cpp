@@ -399,9 +399,13 @@ ButterflyLayer<T>::ButterflyLayer(int64_t n, ButterflyLayerOptions options,
         }
       this->parameters_.push_back(
           parameter<T>(prefix + "logits", Vector<T>::Zero(logit)));
-    } else {
-      m.steps.push_back({Impl::Step::Gather,
-                         namedPermutation(NamedPermutation::BitReverse, n, n)});
+    } else if (options.bitReverse) {
+      typename Impl::Step step{
+          Impl::Step::Gather,
+          namedPermutation(NamedPermutation::BitReverse, n, n)};
+      step.name = NamedPermutation::BitReverse;
+      step.block = n;
+      m.steps.push_back(std::move(step));
     }
     for (int s = 0; s < stages; ++s) {
       int64_t stride = int64_t(1) << s;
@@ -437,7 +441,10 @@ template <typename T> std::string ButterflyLayer<T>::describe() const {
   os << "butterfly(" << impl_->n << ", " << (o.blocks == 2 ? "bpbp" : "bp")
      << ", " << (o.complex ? "complex" : "real") << ", "
      << (o.tied ? "tied" : "untied") << ", "
-     << (o.learnPermutation ? "learned permutation" : "bit_reverse") << ")";
+     << (o.learnPermutation ? "learned permutation"
+         : o.bitReverse     ? "bit_reverse"
+                            : "no permutation")
+     << ")";
   return os.str();
 }
 

@@ -72,7 +72,8 @@ struct ButterflyLayerOptions {
   int blocks = 1;       ///< 1: BP, 2: BPBP
   bool complex = false; ///< complex twiddles; the output is the real part
   bool tied = false;    ///< one set of matrices per stride
-  bool learnPermutation = false; ///< relaxed (paper); else bit reversal
+  bool learnPermutation = false; ///< relaxed (paper); else fixed:
+  bool bitReverse = true;        ///< the fixed one: bit reversal, or none
 };
 
 /// A butterfly layer: per block, a permutation P then log2(n) stages of

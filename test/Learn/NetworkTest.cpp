@@ -62,19 +62,16 @@ std::vector<Case> layerCases(int64_t n) {
   std::vector<Case> cases = {
       {"dense", [=](auto &rng) { return makeDense<double>(n, n, true, rng); }},
       {"bias", [=](auto &) { return makeBias<double>(n); }},
-      {"low-rank",
-       [=](auto &rng) { return makeLowRank<double>(n, 2, rng); }},
-      {"circulant",
-       [=](auto &rng) { return makeCirculant<double>(n, rng); }}};
+      {"low-rank", [=](auto &rng) { return makeLowRank<double>(n, 2, rng); }},
+      {"circulant", [=](auto &rng) { return makeCirculant<double>(n, rng); }}};
   for (int blocks : {1, 2})
     for (bool complex : {false, true})
       for (bool tied : {false, true})
         for (bool learned : {false, true}) {
           ButterflyLayerOptions o{blocks, complex, tied, learned};
           cases.push_back(
-              {"butterfly blocks=" + std::to_string(blocks) +
-                   " complex=" + std::to_string(complex) +
-                   " tied=" + std::to_string(tied) +
+              {"butterfly blocks=" + std::to_string(blocks) + " complex=" +
+                   std::to_string(complex) + " tied=" + std::to_string(tied) +
                    " learned=" + std::to_string(learned),
                [=](auto &rng) {
                  auto layer =
@@ -115,8 +112,8 @@ TEST(NetworkTest, ButterflyLayersComputeTheirExportedModel) {
     for (bool complex : {false, true})
       for (bool tied : {false, true})
         for (bool learned : {false, true}) {
-          ButterflyLayer<double> layer(n, {blocks, complex, tied, learned},
-                                       rng);
+          ButterflyLayer<double> layer(
+              n, {blocks, complex, tied, learned, /*bitReverse=*/!tied}, rng);
           for (Parameter<double> &p : layer.parameters())
             if (p.name.find("logits") != std::string::npos)
               for (int64_t i = 0; i < p.value.size(); ++i)
@@ -126,10 +123,8 @@ TEST(NetworkTest, ButterflyLayersComputeTheirExportedModel) {
           layer.forward(x, y);
           Factorization model = layer.toFactorization(Precision::F64);
           ASSERT_FALSE(model.validate()) << *model.validate();
-          Eigen::MatrixXd want =
-              (model.toDense() * x.cast<Complex>()).real();
-          EXPECT_LT((y - want).norm(), 1e-12 * want.norm())
-              << layer.describe();
+          Eigen::MatrixXd want = (model.toDense() * x.cast<Complex>()).real();
+          EXPECT_LT((y - want).norm(), 1e-12 * want.norm()) << layer.describe();
         }
 }
 
@@ -150,8 +145,8 @@ void separableTask(int64_t n, int64_t count, uint64_t seed, Matrix<float> &x,
 Network<float> butterflyClassifier(int64_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
   Network<float> network;
-  network.add(std::make_unique<ButterflyLayer<float>>(
-      n, ButterflyLayerOptions{}, rng));
+  network.add(
+      std::make_unique<ButterflyLayer<float>>(n, ButterflyLayerOptions{}, rng));
   network.add(makeBias<float>(n));
   network.add(makeRelu<float>());
   network.add(makeDense<float>(n, 2, true, rng));
@@ -202,9 +197,9 @@ TEST(NetworkTest, ParameterCountsAreTheLayersSizes) {
                 .parameterCount(),
             4092);
   // Complex, learned permutation (3 logits for each of 9 levels), BPBP.
-  EXPECT_EQ(ButterflyLayer<float>(1024, {2, true, false, true}, rng)
-                .parameterCount(),
-            2 * (2 * 20480 + 27));
+  EXPECT_EQ(
+      ButterflyLayer<float>(1024, {2, true, false, true}, rng).parameterCount(),
+      2 * (2 * 20480 + 27));
 }
 
 } // namespace
