@@ -35,15 +35,13 @@ public:
   }
   ~TempDir() { llvm::sys::fs::remove_directories(path_); }
   const std::string &path() const { return path_; }
-  std::string file(const std::string &name) const {
-    return path_ + "/" + name;
-  }
+  std::string file(const std::string &name) const { return path_ + "/" + name; }
   /// The files in the folder, by name.
   std::vector<std::string> files() const {
     std::vector<std::string> names;
     std::error_code ec;
-    for (llvm::sys::fs::directory_iterator it(path_, ec), end;
-         it != end && !ec; it.increment(ec))
+    for (llvm::sys::fs::directory_iterator it(path_, ec), end; it != end && !ec;
+         it.increment(ec))
       names.push_back(std::string(llvm::sys::path::filename(it->path())));
     std::sort(names.begin(), names.end());
     return names;
@@ -91,8 +89,7 @@ TEST(JitTest, CompilesTextAndModelsInMemoryIntoKernels) {
   Plan plan = Plan::create(dft, 2);
   ASSERT_TRUE(plan);
   std::vector<double> in(2 * 256 * 3, 1.0), out(in.size());
-  EXPECT_EQ(plan.execute(in.data(), out.data(),
-                         bfly_layout_contiguous(256, 3)),
+  EXPECT_EQ(plan.execute(in.data(), out.data(), bfly_layout_contiguous(256, 3)),
             BFLY_OK);
   EXPECT_NEAR(out[0], 16.0, 1e-12); // sqrt(256) * 1 at frequency 0
   EXPECT_EQ(jit.stats().compiled, 2);
@@ -142,7 +139,8 @@ TEST(JitTest, DamagedOrForeignCacheEntriesAreRebuiltNeverTrusted) {
   // Truncated: the checksum no longer matches, dlopen never sees it.
   {
     std::ofstream damage(entry32, std::ios::trunc | std::ios::binary);
-    damage << "\x7f" "ELF garbage";
+    damage << "\x7f"
+              "ELF garbage";
   }
   {
     Kernel rebuilt = jit.compile(hadamard(32));
@@ -224,8 +222,8 @@ TEST(JitTest, CompilingWhileOtherThreadsRunKernelsIsSafe) {
       while (!done || runs < 30) {
         if (plan.execute(in.data(), out.data(),
                          bfly_layout_contiguous(128, 8)) != BFLY_OK ||
-            (unpackColumns(out, BFLY_DTYPE_COMPLEX_F64, 128, 8) - want)
-                    .norm() > 1e-12 * want.norm())
+            (unpackColumns(out, BFLY_DTYPE_COMPLEX_F64, 128, 8) - want).norm() >
+                1e-12 * want.norm())
           ++wrong;
         ++runs;
       }
