@@ -13,7 +13,7 @@
 
 #include "bench/ButterflyLoop.h"
 #include "bfly/runtime.hpp"
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 
 #include <Eigen/Dense>
 

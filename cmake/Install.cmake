@@ -30,7 +30,7 @@ install(FILES
   runtime/include/bfly/kernel_abi.h
   runtime/include/bfly/runtime.h
   runtime/include/bfly/runtime.hpp
-  runtime/include/bfly/jit.hpp
+  compiler/Jit/include/bfly/jit.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/bfly)
 
 set(BFLY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Bfly)

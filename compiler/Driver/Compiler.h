@@ -9,7 +9,7 @@
 #ifndef BFLY_COMPILER_DRIVER_COMPILER_H
 #define BFLY_COMPILER_DRIVER_COMPILER_H
 
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"

@@ -9,7 +9,7 @@
 #ifndef BFLY_COMPILER_IMPORT_FACTORIZATIONIR_H
 #define BFLY_COMPILER_IMPORT_FACTORIZATIONIR_H
 
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"

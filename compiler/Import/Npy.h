@@ -9,7 +9,7 @@
 #ifndef BFLY_COMPILER_IMPORT_NPY_H
 #define BFLY_COMPILER_IMPORT_NPY_H
 
-#include "compiler/Learn/Targets.h"
+#include "compiler/Model/Targets.h"
 
 #include "llvm/Support/Error.h"
 

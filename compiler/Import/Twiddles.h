@@ -13,7 +13,7 @@
 #ifndef BFLY_COMPILER_IMPORT_TWIDDLES_H
 #define BFLY_COMPILER_IMPORT_TWIDDLES_H
 
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 
 #include "llvm/Support/Error.h"
 

@@ -7,9 +7,9 @@
 #ifndef BFLY_COMPILER_LEARN_FIT_H
 #define BFLY_COMPILER_LEARN_FIT_H
 
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 #include "compiler/Learn/PermutationFamily.h"
-#include "compiler/Learn/Targets.h"
+#include "compiler/Model/Targets.h"
 
 #include <functional>
 #include <string>

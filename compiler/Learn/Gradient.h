@@ -10,7 +10,7 @@
 #define BFLY_COMPILER_LEARN_GRADIENT_H
 
 #include "compiler/Learn/PermutationFamily.h"
-#include "compiler/Learn/Targets.h"
+#include "compiler/Model/Targets.h"
 
 #include <functional>
 #include <random>

@@ -10,7 +10,7 @@
 #ifndef BFLY_COMPILER_LEARN_PERMUTATIONFAMILY_H
 #define BFLY_COMPILER_LEARN_PERMUTATIONFAMILY_H
 
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 
 #include <optional>
 #include <string>

@@ -10,7 +10,7 @@
 // butterfly layer and times the served network against the dense one.
 //
 //===----------------------------------------------------------------------===//
-#include "bench/CompressionExperiment.h"
+#include "experiments/CompressionExperiment.h"
 
 #include <cstdlib>
 #include <iostream>

@@ -9,9 +9,9 @@
 //   learn-and-jit [N]      (N a power of two, default 256)
 //
 //===----------------------------------------------------------------------===//
-#include "bfly/jit.hpp"
+#include "compiler/Jit/FactorizationJit.h"
 #include "compiler/Learn/Fit.h"
-#include "compiler/Learn/Targets.h"
+#include "compiler/Model/Targets.h"
 
 #include <Eigen/Dense>
 
@@ -70,7 +70,7 @@ int main(int argc, char **argv) {
   // 2. Compile in process.
   auto start = std::chrono::steady_clock::now();
   bfly::Jit jit = bfly::Jit::create();
-  bfly::Kernel kernel = jit.compile(learned.model);
+  bfly::Kernel kernel = jitCompile(jit, learned.model);
   if (!kernel) {
     std::fprintf(stderr, "learn-and-jit: error: %s\n", kernel.error().c_str());
     return 1;

@@ -1,6 +1,6 @@
 //===- HierarchicalTest.cpp - the closed-form butterfly factorization -----===//
 #include "compiler/Learn/Fit.h"
-#include "test/Learn/RandomButterfly.h"
+#include "test/Model/RandomButterfly.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 //===- RealPartLiftTest.cpp - complex butterflies from their real part ----===//
 #include "compiler/Learn/Fit.h"
-#include "test/Learn/RandomButterfly.h"
+#include "test/Model/RandomButterfly.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include "bench/Benchmark.h"
 #include "bench/KernelIO.h"
 #include "bench/Radix2Loop.h"
-#include "compiler/Learn/Targets.h"
-#include "test/Learn/RandomButterfly.h"
+#include "compiler/Model/Targets.h"
+#include "test/Model/RandomButterfly.h"
 
 #include <gtest/gtest.h>
 

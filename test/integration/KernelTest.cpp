@@ -10,9 +10,9 @@
 #include "bench/KernelIO.h"
 #include "bfly/runtime.hpp"
 #include "compiler/Driver/Compiler.h"
-#include "compiler/Learn/Factorization.h"
-#include "compiler/Learn/Targets.h"
-#include "test/Learn/RandomButterfly.h"
+#include "compiler/Model/Factorization.h"
+#include "compiler/Model/Targets.h"
+#include "test/Model/RandomButterfly.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

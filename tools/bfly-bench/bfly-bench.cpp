@@ -2,7 +2,7 @@
 #include "bench/Benchmark.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Import/FactorizationIR.h"
-#include "compiler/Learn/Targets.h"
+#include "compiler/Model/Targets.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"

@@ -3,7 +3,7 @@
 #include "compiler/Import/Npy.h"
 #include "compiler/Learn/Fit.h"
 
-#include "bench/CompressionExperiment.h"
+#include "experiments/CompressionExperiment.h"
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Import/FactorizationIR.h"
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Model/Factorization.h"
 
 #include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"

@@ -1,5 +1,5 @@
 //===- bfly-recovery-table.cpp - the paper's recovery table, measured -----===//
-#include "bench/RecoveryTable.h"
+#include "experiments/RecoveryTable.h"
 
 #include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "bench/Benchmark.h"
-#include "bfly/jit.hpp"
-#include "compiler/Learn/Factorization.h"
+#include "compiler/Jit/FactorizationJit.h"
+#include "compiler/Model/Factorization.h"
 
 #include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"
@@ -80,7 +80,7 @@ int main(int argc, char **argv) {
     bfly::Factorization model = bfly::Factorization::dft(n);
     bfly::Jit memory = bfly::Jit::create();
     double inMemory = medianSeconds(compiles, [&](int) {
-      if (!memory.compile(model))
+      if (!jitCompile(memory, model))
         std::exit(fail("the JIT failed"));
     });
     double cold = medianSeconds(compiles, [&](int i) {
@@ -88,13 +88,13 @@ int main(int argc, char **argv) {
       bfly::Jit jit =
           bfly::Jit::create({std::string(cacheRoot) + "/cold" +
                              std::to_string(n) + "-" + std::to_string(i)});
-      if (!jit.compile(model))
+      if (!jitCompile(jit, model))
         std::exit(fail("the JIT failed"));
     });
     bfly::Jit warm = bfly::Jit::create({std::string(cacheRoot) + "/warm"});
-    warm.compile(model);
+    jitCompile(warm, model);
     double hit = medianSeconds(compiles, [&](int) {
-      if (!warm.compile(model))
+      if (!jitCompile(warm, model))
         std::exit(fail("the JIT failed"));
     });
     std::printf("  %6lld  %12.1f  %12.1f  %12.2f\n", (long long)n,
@@ -107,7 +107,7 @@ int main(int argc, char **argv) {
               "2 threads us/vec", "speedup");
   for (int64_t n : ns) {
     bfly::Jit jit = bfly::Jit::create();
-    bfly::Kernel kernel = jit.compile(bfly::Factorization::dft(n));
+    bfly::Kernel kernel = jitCompile(jit, bfly::Factorization::dft(n));
     std::vector<float> in(2 * n * batch, 1.0f), out(in.size());
     bfly_layout layout = bfly_layout_contiguous(n, batch);
     double perVector[2];
@@ -130,7 +130,7 @@ int main(int argc, char **argv) {
               "kernel_apply us", "overhead", "plan_execute us", "overhead");
   for (int64_t n : ns) {
     bfly::Jit jit = bfly::Jit::create();
-    bfly::Kernel kernel = jit.compile(bfly::Factorization::dft(n));
+    bfly::Kernel kernel = jitCompile(jit, bfly::Factorization::dft(n));
     bfly::Plan plan = bfly::Plan::create(kernel, 1);
     std::vector<float> in(2 * n, 1.0f), out(in.size());
     bfly_apply_fn apply = kernel.descriptor().apply;
