@@ -20,10 +20,7 @@ std::string_view toString(NamedPermutation kind) {
 }
 
 std::optional<NamedPermutation> parseNamedPermutation(std::string_view name) {
-  for (NamedPermutation kind :
-       {NamedPermutation::BitReverse, NamedPermutation::EvenOdd,
-        NamedPermutation::ReverseFirstHalf,
-        NamedPermutation::ReverseSecondHalf})
+  for (NamedPermutation kind : kNamedPermutations)
     if (toString(kind) == name)
       return kind;
   return std::nullopt;
@@ -67,6 +64,17 @@ std::vector<int64_t> namedPermutation(NamedPermutation kind, int64_t n,
     for (int64_t i = 0; i < block; ++i)
       table[base + i] = base + permuteInBlock(kind, i, block, bits);
   return table;
+}
+
+std::optional<NamedPermutation>
+nameOfPermutation(const std::vector<int64_t> &table) {
+  auto n = static_cast<int64_t>(table.size());
+  if (n < 2 || !isPowerOfTwo(n))
+    return std::nullopt;
+  for (NamedPermutation kind : kNamedPermutations)
+    if (namedPermutation(kind, n, n) == table)
+      return kind;
+  return std::nullopt;
 }
 
 bool isBijection(const std::vector<int64_t> &indices) {

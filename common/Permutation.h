@@ -39,6 +39,16 @@ int log2Exact(int64_t n);
 std::vector<int64_t> namedPermutation(NamedPermutation kind, int64_t n,
                                       int64_t block);
 
+/// The named permutation whose table for the whole vector (block n) is
+/// `table`, if there is one.
+std::optional<NamedPermutation>
+nameOfPermutation(const std::vector<int64_t> &table);
+
+/// The four names, in declaration order.
+inline constexpr NamedPermutation kNamedPermutations[] = {
+    NamedPermutation::BitReverse, NamedPermutation::EvenOdd,
+    NamedPermutation::ReverseFirstHalf, NamedPermutation::ReverseSecondHalf};
+
 /// True when `indices` is a bijection of 0..size-1.
 bool isBijection(const std::vector<int64_t> &indices);
 

@@ -61,162 +61,69 @@ int64_t BPLayout::logitIndex(int block, int level, int choice) const {
 // BPObjective
 //===----------------------------------------------------------------------===//
 
-static double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-
 static const NamedPermutation kChoices[3] = {
     NamedPermutation::EvenOdd, NamedPermutation::ReverseFirstHalf,
     NamedPermutation::ReverseSecondHalf};
 
 BPObjective::BPObjective(const Target &target, BPLayout layout,
                          PermutationTables fixedPermutations)
-    : target_(target), layout_(std::move(layout)) {
+    : layout_(std::move(layout)), targetRe_(target.matrix.real()),
+      targetIm_(target.matrix.imag()), realTarget_(target.real),
+      chain_(layout_.n, layout_.complexTwiddles) {
   int64_t n = layout_.n;
   bool fixed = layout_.logits == BPLayout::Logits::Fixed;
   for (int block = 0; block < layout_.blocks; ++block) {
     if (fixed) {
       if (block < int(fixedPermutations.size()) &&
           !fixedPermutations[block].empty())
-        layers_.push_back(
-            {Layer::Kind::Gather, block, 0, 0, fixedPermutations[block], 0});
+        chain_.addGather(
+            Permutation{std::nullopt, 0, fixedPermutations[block]});
     } else {
       int first = block == 0 && layout_.extraPermutation ? -1 : 0;
       for (int level = first; level < layout_.levels(); ++level)
         for (int choice = 0; choice < 3; ++choice)
-          layers_.push_back(
-              {Layer::Kind::Relaxed, block, level, choice,
-               namedPermutation(kChoices[choice], n, n >> std::max(level, 0)),
-               0});
+          chain_.addRelaxed(
+              Permutation{kChoices[choice], n >> std::max(level, 0), {}},
+              layout_.logitIndex(block, level, choice) - layout_.logitOffset());
     }
     for (int stage : layout_.stageOrder())
-      layers_.push_back({Layer::Kind::Stage, block, 0, 0, {}, stage});
+      chain_.addStage(int64_t{1} << stage, layout_.tied,
+                      layout_.stageOffset(block, stage));
   }
-}
-
-Complex BPObjective::twiddle(const std::vector<double> &theta,
-                             const Layer &layer, int64_t matrix,
-                             int entry) const {
-  int64_t index = 4 * matrix + entry;
-  int64_t offset = layout_.stageOffset(layer.block, layer.stage);
-  if (!layout_.complexTwiddles)
-    return theta[offset + index];
-  return {theta[offset + 2 * index], theta[offset + 2 * index + 1]};
 }
 
 double BPObjective::evaluate(const std::vector<double> &theta,
                              std::vector<double> *gradient) const {
   int64_t n = layout_.n;
-  Rows x = Rows::Identity(n, n);
-  Eigen::RowVectorXcd x0(n), x1(n);
-  // The input of every layer, kept for the backward pass.
-  std::vector<Rows> &saved = saved_;
-  saved.resize(layers_.size());
-  for (size_t k = 0; k < layers_.size(); ++k) {
-    const Layer &layer = layers_[k];
-    saved[k] = x;
-    const Rows &in = saved[k];
-    switch (layer.kind) {
-    case Layer::Kind::Gather:
-      for (int64_t i = 0; i < n; ++i)
-        x.row(i) = in.row(layer.gather[i]);
-      break;
-    case Layer::Kind::Relaxed: {
-      double p = sigmoid(
-          theta[layout_.logitIndex(layer.block, layer.level, layer.choice)]);
-      for (int64_t i = 0; i < n; ++i)
-        x.row(i) = (1.0 - p) * in.row(i) + p * in.row(layer.gather[i]);
-      break;
-    }
-    case Layer::Kind::Stage: {
-      int64_t h = int64_t{1} << layer.stage;
-      for (int64_t pair = 0; pair < n / 2; ++pair) {
-        int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
-        int64_t m = layout_.tied ? pair % h : pair;
-        x0 = in.row(top);
-        x1 = in.row(bottom);
-        x.row(top) =
-            twiddle(theta, layer, m, 0) * x0 + twiddle(theta, layer, m, 1) * x1;
-        x.row(bottom) =
-            twiddle(theta, layer, m, 2) * x0 + twiddle(theta, layer, m, 3) * x1;
-      }
-      break;
-    }
-    }
-  }
+  const double *twiddles = theta.data();
+  const double *logits = theta.data() + layout_.logitOffset();
+  Planes<double> x;
+  x.re = RowMatrix<double>::Identity(n, n);
+  chain_.forward(twiddles, logits, x);
 
   // Loss and its gradient G = dL/dRe(M) + i dL/dIm(M).
   double entries = double(n) * double(n);
-  Rows &g = g_;
+  Planes<double> g;
   double loss;
-  if (target_.real) {
-    Eigen::MatrixXd difference = x.real() - target_.matrix.real();
-    loss = difference.squaredNorm() / entries;
-    g = (2.0 / entries) * difference.cast<Complex>();
+  if (realTarget_) {
+    g.re = x.re - targetRe_;
+    loss = g.re.squaredNorm() / entries;
+    g.re *= 2.0 / entries;
   } else {
-    Rows difference = x - target_.matrix;
-    loss = difference.squaredNorm() / (2.0 * entries);
-    g = difference / entries;
+    g.re = x.re - targetRe_;
+    g.im = x.im.size() ? RowMatrix<double>(x.im - targetIm_)
+                       : RowMatrix<double>(-targetIm_);
+    loss = (g.re.squaredNorm() + g.im.squaredNorm()) / (2.0 * entries);
+    g.re /= entries;
+    g.im /= entries;
+    if (!chain_.isComplex()) // a real chain's gradient needs only Re
+      g.im.resize(0, 0);
   }
   if (!gradient)
     return loss;
-
   gradient->assign(theta.size(), 0.0);
-  Rows &next = next_;
-  next.resize(n, n);
-  for (size_t k = layers_.size(); k-- > 0;) {
-    const Layer &layer = layers_[k];
-    const Rows &in = saved[k];
-    switch (layer.kind) {
-    case Layer::Kind::Gather:
-      next.setZero();
-      for (int64_t i = 0; i < n; ++i)
-        next.row(layer.gather[i]) += g.row(i);
-      g.swap(next);
-      break;
-    case Layer::Kind::Relaxed: {
-      int64_t logit =
-          layout_.logitIndex(layer.block, layer.level, layer.choice);
-      double p = sigmoid(theta[logit]);
-      double dp = 0.0;
-      next = (1.0 - p) * g;
-      for (int64_t i = 0; i < n; ++i) {
-        dp += g.row(i).dot(in.row(layer.gather[i]) - in.row(i)).real();
-        next.row(layer.gather[i]) += p * g.row(i);
-      }
-      (*gradient)[logit] += dp * p * (1.0 - p);
-      g.swap(next);
-      break;
-    }
-    case Layer::Kind::Stage: {
-      int64_t h = int64_t{1} << layer.stage;
-      int64_t offset = layout_.stageOffset(layer.block, layer.stage);
-      for (int64_t pair = 0; pair < n / 2; ++pair) {
-        int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
-        int64_t m = layout_.tied ? pair % h : pair;
-        // dL/dt = sum over columns of G_y conj(x) (Eigen's dot conjugates
-        // its left side).
-        Complex dt[4] = {
-            in.row(top).dot(g.row(top)), in.row(bottom).dot(g.row(top)),
-            in.row(top).dot(g.row(bottom)), in.row(bottom).dot(g.row(bottom))};
-        for (int e = 0; e < 4; ++e) {
-          int64_t index = 4 * m + e;
-          if (layout_.complexTwiddles) {
-            (*gradient)[offset + 2 * index] += dt[e].real();
-            (*gradient)[offset + 2 * index + 1] += dt[e].imag();
-          } else {
-            (*gradient)[offset + index] += dt[e].real();
-          }
-        }
-        x0 = g.row(top);
-        x1 = g.row(bottom);
-        g.row(top) = std::conj(twiddle(theta, layer, m, 0)) * x0 +
-                     std::conj(twiddle(theta, layer, m, 2)) * x1;
-        g.row(bottom) = std::conj(twiddle(theta, layer, m, 1)) * x0 +
-                        std::conj(twiddle(theta, layer, m, 3)) * x1;
-      }
-      break;
-    }
-    }
-  }
+  chain_.backward(twiddles, logits, g, gradient->data(),
+                  gradient->data() + layout_.logitOffset());
   return loss;
 }
 

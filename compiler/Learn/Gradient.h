@@ -10,6 +10,7 @@
 #define BFLY_COMPILER_LEARN_GRADIENT_H
 
 #include "compiler/Learn/PermutationFamily.h"
+#include "compiler/Model/ButterflyChain.h"
 #include "compiler/Model/Targets.h"
 
 #include <functional>
@@ -61,8 +62,9 @@ struct BPLayout {
 using PermutationTables = std::vector<std::vector<int64_t>>;
 
 /// The MSE of a (BP)^k model against a target (the paper's loss: RMSE^2)
-/// and its gradient. With fixed permutations only the twiddles move. It
-/// keeps its work buffers between calls: one objective per thread.
+/// and its gradient: the layout's ButterflyChain applied to the identity.
+/// With fixed permutations only the twiddles move. It keeps its work
+/// buffers between calls: one objective per thread.
 class BPObjective {
 public:
   BPObjective(const Target &target, BPLayout layout,
@@ -75,27 +77,11 @@ public:
   const BPLayout &layout() const { return layout_; }
 
 private:
-  using Rows =
-      Eigen::Matrix<Complex, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  /// One step of the chain, in the order it is applied.
-  struct Layer {
-    enum class Kind { Relaxed, Gather, Stage } kind;
-    int block = 0;
-    int level = 0, choice = 0;   ///< Relaxed: which logit
-    std::vector<int64_t> gather; ///< Relaxed and Gather: y[i] = x[gather[i]]
-    int stage = 0;               ///< Stage: log2 of its stride
-  };
-  Complex twiddle(const std::vector<double> &theta, const Layer &layer,
-                  int64_t matrix, int entry) const;
-
-  const Target &target_;
   BPLayout layout_;
-  std::vector<Layer> layers_;
-  /// The input of every layer, the gradient and a scratch matrix, reused
-  /// across calls (allocating them anew each call costs more than the
-  /// arithmetic at N >= 128).
-  mutable std::vector<Rows> saved_;
-  mutable Rows g_, next_;
+  /// The target as planes of real and imaginary parts, rows first.
+  RowMatrix<double> targetRe_, targetIm_;
+  bool realTarget_;
+  mutable ButterflyChain<double> chain_;
 };
 
 /// Random twiddles with E|t|^2 = 1/2 (unitary-sized 2x2 blocks) and small

@@ -156,7 +156,7 @@ struct FactorMatrix {
     std::vector<Triplet> entries;
     int64_t h = stage.stride;
     for (int64_t pair = 0; pair < n / 2; ++pair) {
-      int64_t top = (pair / h) * 2 * h + pair % h, bottom = top + h;
+      auto [top, bottom] = stagePair(pair, h);
       const Complex *t = stage.matrixForPair(pair);
       entries.emplace_back(top, top, t[0]);
       entries.emplace_back(top, bottom, t[1]);

@@ -9,6 +9,7 @@
 #ifndef BFLY_COMPILER_MODEL_FACTORIZATION_H
 #define BFLY_COMPILER_MODEL_FACTORIZATION_H
 
+#include "common/Butterfly.h"
 #include "common/Permutation.h"
 
 #include <Eigen/Dense>
@@ -54,10 +55,12 @@ struct Stage {
   int64_t matrixCount() const {
     return static_cast<int64_t>(twiddles.size()) / 4;
   }
+  /// True when every block shares the stage's matrices (at stride n/2 the
+  /// two layouts coincide, and this says tied).
+  bool tied() const { return matrixCount() == stride; }
   /// The 2x2 matrix that mixes pair `pair` (0 <= pair < n/2).
   const Complex *matrixForPair(int64_t pair) const {
-    int64_t index = matrixCount() == stride ? pair % stride : pair;
-    return &twiddles[4 * index];
+    return &twiddles[4 * matrixOfPair(pair, stride, tied())];
   }
 };
 

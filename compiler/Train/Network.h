@@ -77,8 +77,10 @@ struct ButterflyLayerOptions {
 };
 
 /// A butterfly layer: per block, a permutation P then log2(n) stages of
-/// strides 1, 2, ..., n/2; twiddles start near a random orthogonal 2x2
-/// (each stage keeps a vector's norm), logits at 0.
+/// strides 1, 2, ..., n/2, computed by the model's ButterflyChain; twiddles
+/// start near a random orthogonal 2x2 (each stage keeps a vector's norm),
+/// logits at 0. Its parameters are "twiddles" (every stage's, in order) and,
+/// with a learned permutation, "logits".
 template <typename T> class ButterflyLayer : public Layer<T> {
 public:
   ButterflyLayer(int64_t n, ButterflyLayerOptions options,
@@ -88,14 +90,17 @@ public:
   void forward(const Matrix<T> &x, Matrix<T> &y) override;
   void backward(const Matrix<T> &dy, Matrix<T> *dx) override;
 
-  /// Rounds each learned permutation choice to taken (p > 1/2) or not, for
-  /// good: from now on the layer is exactly its exported model.
+  /// Rounds each learned permutation choice to taken (logit >= 0) or not,
+  /// for good: from now on the layer is exactly its exported model.
   void hardenPermutations();
   /// The layer as a bfly model (permutations, stages; a complex chain
   /// reads real input and returns the real part), in `precision`.
   Factorization toFactorization(Precision precision) const;
 
 private:
+  /// The relaxed permutations' logits, or null when there are none.
+  const T *logits() const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -174,7 +174,7 @@ TEST(NetworkTest, TrainingLearnsAndIsDeterministicForASeed) {
     for (size_t i = 0; i < labels.size(); ++i)
       correct += predicted[i] == labels[i];
     return std::make_tuple(first, last, correct,
-                           network.layers()[0]->parameters()[1].value);
+                           network.layers()[0]->parameters()[0].value);
   };
   auto [first, last, correct, stage] = train(7);
   EXPECT_LT(last, 0.5 * first);

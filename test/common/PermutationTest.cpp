@@ -52,10 +52,7 @@ TEST(PermutationTest, BitReversalIsEvenOddAtEveryLevel) {
 }
 
 TEST(PermutationTest, EveryNamedTableIsABijection) {
-  for (NamedPermutation kind :
-       {NamedPermutation::BitReverse, NamedPermutation::EvenOdd,
-        NamedPermutation::ReverseFirstHalf,
-        NamedPermutation::ReverseSecondHalf})
+  for (NamedPermutation kind : kNamedPermutations)
     for (int64_t n = 2; n <= 256; n *= 2)
       for (int64_t block = 2; block <= n; block *= 2)
         EXPECT_TRUE(isBijection(namedPermutation(kind, n, block)))
@@ -70,12 +67,23 @@ TEST(PermutationTest, IsBijectionRejectsRepeatsAndOutOfRange) {
 }
 
 TEST(PermutationTest, NamesRoundTrip) {
-  for (NamedPermutation kind :
-       {NamedPermutation::BitReverse, NamedPermutation::EvenOdd,
-        NamedPermutation::ReverseFirstHalf,
-        NamedPermutation::ReverseSecondHalf})
+  for (NamedPermutation kind : kNamedPermutations)
     EXPECT_EQ(parseNamedPermutation(toString(kind)), kind);
   EXPECT_FALSE(parseNamedPermutation("bitreverse").has_value());
+}
+
+/// Composed permutations are given back their name when they have one.
+TEST(PermutationTest, NameOfPermutationFindsWholeVectorNames) {
+  EXPECT_EQ(nameOfPermutation({0, 4, 2, 6, 1, 5, 3, 7}),
+            NamedPermutation::BitReverse);
+  EXPECT_EQ(nameOfPermutation({0, 2, 4, 6, 1, 3, 5, 7}),
+            NamedPermutation::EvenOdd);
+  EXPECT_EQ(nameOfPermutation({0, 1, 2, 3, 7, 6, 5, 4}),
+            NamedPermutation::ReverseSecondHalf);
+  // Even/odd of blocks of 4 is no whole-vector name; nor is a size that is
+  // not a power of two.
+  EXPECT_FALSE(nameOfPermutation({0, 2, 1, 3, 4, 6, 5, 7}).has_value());
+  EXPECT_FALSE(nameOfPermutation({2, 1, 0}).has_value());
 }
 
 TEST(PermutationTest, Log2Exact) {
