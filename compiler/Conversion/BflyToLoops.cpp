@@ -51,15 +51,11 @@ public:
     int64_t h = static_cast<int64_t>(op.getStride());
     bool tied = op.isTied();
     Value twiddles = scalarGlobal("__bfly_twiddles", op.getTwiddles());
-    int logH = llvm::Log2_64(h);
     forEach(n / 2, [&](Value pair) {
-      // top = (pair / h) * 2h + pair % h, bottom = top + h.
-      Value block = arith::ShRUIOp::create(b, pair, index(logH));
-      Value j = arith::AndIOp::create(b, pair, index(h - 1));
-      Value top = arith::OrIOp::create(
-          b, arith::ShLIOp::create(b, block, index(logH + 1)), j);
-      Value bottom = arith::AddIOp::create(b, top, index(h));
-      Value matrix = tied ? j : pair;
+      auto [top, bottom] = emitStagePair(b, pair, h);
+      // The matrix of the pair: matrixOfPair in common/Butterfly.h.
+      Value matrix =
+          tied ? Value(arith::AndIOp::create(b, pair, index(h - 1))) : pair;
       Number x0 = load(src, top), x1 = load(src, bottom);
       auto t = [&](int64_t entry) {
         Value base = arith::MulIOp::create(b, matrix, index(4));
@@ -170,27 +166,25 @@ private:
 };
 } // namespace
 
-static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
+static LogicalResult lowerTransform(TransformOp transform, SymbolTable &symbols,
                                     int64_t &numFactors) {
-  FailureOr<SmallVector<Operation *>> chain = linearChain(func);
-  if (failed(chain))
-    return failure();
-  KernelSignature signature = kernelSignature(func);
-  ImplicitLocOpBuilder b(func.getLoc(), func);
-  func::FuncOp kernel = createKernel(b, symbols, func, signature);
+  SmallVector<Operation *> chain = transform.getFactors();
+  KernelSignature signature = kernelSignature(transform);
+  ImplicitLocOpBuilder b(transform.getLoc(), transform);
+  func::FuncOp kernel = createKernel(b, symbols, transform, signature);
 
   KernelBuilder builder(b, symbols, signature.scalar, signature.n);
   Buffer in{kernel.getArgument(0), signature.complexIn};
   Buffer out{kernel.getArgument(1), signature.complexOut};
   Buffer scratch[2] = {{Value(), false}, {Value(), false}};
   Buffer src = in;
-  for (auto [i, op] : llvm::enumerate(*chain)) {
+  for (auto [i, op] : llvm::enumerate(chain)) {
     bool complex = isComplexVector(op->getResult(0).getType());
     // Stages and diagonals read each element before writing it, so they may
     // write into the caller's `out` even when it aliases `in`.
     bool aliasSafe = isa<StageOp, DiagOp>(op);
     Buffer dst;
-    if (i + 1 == chain->size() && (aliasSafe || src.memref != in.memref)) {
+    if (i + 1 == chain.size() && (aliasSafe || src.memref != in.memref)) {
       dst = out;
     } else {
       Buffer &slot = scratch[src.memref == scratch[0].memref ? 1 : 0];
@@ -212,7 +206,7 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
   if (src.memref != out.memref)
     builder.copy(src, out);
   func::ReturnOp::create(b);
-  return finishKernel(b, symbols, func, kernel, *chain);
+  return finishKernel(b, symbols, transform, kernel);
 }
 
 namespace {
@@ -222,10 +216,9 @@ struct ConvertBflyToLoopsPass
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     int64_t factors = 0;
-    for (func::FuncOp func :
-         llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (mlir::bfly::isTransform(func) &&
-          failed(lowerTransform(func, symbols, factors)))
+    for (TransformOp transform :
+         llvm::make_early_inc_range(module.getOps<TransformOp>()))
+      if (failed(lowerTransform(transform, symbols, factors)))
         return signalPassFailure();
     numFactors += factors;
   }

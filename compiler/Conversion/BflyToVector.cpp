@@ -14,6 +14,7 @@
 #include "compiler/Conversion/KernelLowering.h"
 #include "compiler/Conversion/Passes.h"
 
+#include "common/Permutation.h"
 #include "dialect/IR/BflyOps.h"
 #include "dialect/Transforms/StageGroups.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -172,21 +173,15 @@ public:
       }
       for (int64_t t = 0; t < k; ++t) {
         int64_t h = int64_t(group[t].getStride());
-        int logH = bits[t];
         for (int64_t j = 0; j < count; ++j) {
           if (j & (int64_t(1) << t))
             continue;
-          // The pair of element `top`: (top / 2h) * h + top % h.
+          // The matrix of element `top`'s pair: the pair itself (untied) or
+          // its offset in the block, top % h (tied).
           Value top = positions[j];
-          Value within = arith::AndIOp::create(b, top, index(h - 1));
-          Value at = within;
-          if (!group[t].isTied())
-            at = arith::OrIOp::create(
-                b,
-                arith::ShLIOp::create(
-                    b, arith::ShRUIOp::create(b, top, index(logH + 1)),
-                    index(logH)),
-                within);
+          Value at = group[t].isTied()
+                         ? Value(arith::AndIOp::create(b, top, index(h - 1)))
+                         : emitPairOfElement(b, top, h);
           int64_t partner = j | (int64_t(1) << t);
           std::tie(x[j], x[partner]) =
               butterfly(twiddles[t], at, /*period=*/0, x[j], x[partner]);
@@ -296,12 +291,11 @@ public:
   }
 
   static SmallVector<int64_t> bitReversal(int64_t count) {
-    int bits = llvm::Log2_64(count);
-    SmallVector<int64_t> table(count);
-    for (int64_t i = 0; i < count; ++i)
-      for (int bit = 0; bit < bits; ++bit)
-        table[i] |= ((i >> bit) & 1) << (bits - 1 - bit);
-    return table;
+    if (count < 2)
+      return {0};
+    std::vector<int64_t> table = ::bfly::namedPermutation(
+        ::bfly::NamedPermutation::BitReverse, count, count);
+    return SmallVector<int64_t>(table.begin(), table.end());
   }
 
   /// The bit reversal without gathers. With the index split as [high w |
@@ -563,17 +557,15 @@ static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
   return group;
 }
 
-static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
+static LogicalResult lowerTransform(TransformOp transform, SymbolTable &symbols,
                                     unsigned vectorBits, Counts &counts,
                                     int64_t &numFactors) {
-  FailureOr<SmallVector<Operation *>> chain = linearChain(func);
-  if (failed(chain))
-    return failure();
-  KernelSignature signature = kernelSignature(func);
+  SmallVector<Operation *> chain = transform.getFactors();
+  KernelSignature signature = kernelSignature(transform);
   int64_t n = signature.n;
   int64_t lanes = vectorLanes(signature.scalar, n, vectorBits);
-  ImplicitLocOpBuilder b(func.getLoc(), func);
-  func::FuncOp kernel = createKernel(b, symbols, func, signature);
+  ImplicitLocOpBuilder b(transform.getLoc(), transform);
+  func::FuncOp kernel = createKernel(b, symbols, transform, signature);
   VectorKernelBuilder builder(b, symbols, signature.scalar, n, lanes, counts);
 
   Value in = kernel.getArgument(0), out = kernel.getArgument(1);
@@ -587,12 +579,12 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
     next ^= 1;
     builder.deinterleave(in, src);
   }
-  for (size_t i = 0; i < chain->size();) {
-    Operation *op = (*chain)[i];
+  for (size_t i = 0; i < chain.size();) {
+    Operation *op = chain[i];
     Buffer dst{scratch[next], isComplexVector(op->getResult(0).getType())};
     next ^= 1;
     if (isa<StageOp>(op)) {
-      SmallVector<StageOp> group = stageGroup(*chain, i, lanes);
+      SmallVector<StageOp> group = stageGroup(chain, i, lanes);
       builder.lowerStages(group, src, dst);
       i += group.size();
       numFactors += int64_t(group.size());
@@ -614,7 +606,7 @@ static LogicalResult lowerTransform(func::FuncOp func, SymbolTable &symbols,
   else
     builder.copy(src, out);
   func::ReturnOp::create(b);
-  return finishKernel(b, symbols, func, kernel, *chain);
+  return finishKernel(b, symbols, transform, kernel);
 }
 
 namespace {
@@ -633,10 +625,9 @@ struct ConvertBflyToVectorPass
     SymbolTable symbols(module);
     Counts counts;
     int64_t factors = 0;
-    for (func::FuncOp func :
-         llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-      if (isTransform(func) &&
-          failed(lowerTransform(func, symbols, bits, counts, factors)))
+    for (TransformOp transform :
+         llvm::make_early_inc_range(module.getOps<TransformOp>()))
+      if (failed(lowerTransform(transform, symbols, bits, counts, factors)))
         return signalPassFailure();
     numFactors += factors;
     numConstantArrays += counts.constantArrays;

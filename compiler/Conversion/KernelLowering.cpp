@@ -9,34 +9,8 @@
 using namespace mlir;
 using namespace mlir::bfly;
 
-bool mlir::bfly::isTransform(func::FuncOp func) {
-  FunctionType type = func.getFunctionType();
-  return !func.isExternal() && type.getNumInputs() == 1 &&
-         type.getNumResults() == 1 && isa<RankedTensorType>(type.getInput(0)) &&
-         isa<RankedTensorType>(type.getResult(0));
-}
-
 bool mlir::bfly::isComplexVector(Type type) {
   return isa<ComplexType>(cast<RankedTensorType>(type).getElementType());
-}
-
-FailureOr<SmallVector<Operation *>> mlir::bfly::linearChain(func::FuncOp func) {
-  SmallVector<Operation *> chain;
-  Value current = func.getArgument(0);
-  for (Operation &op : func.getBody().front()) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (ret.getNumOperands() != 1 || ret.getOperand(0) != current)
-        return ret.emitOpError("must return the end of the bfly chain");
-      return chain;
-    }
-    if (!isa<BflyDialect>(op.getDialect()) || op.getNumOperands() != 1 ||
-        op.getOperand(0) != current)
-      return op.emitOpError(
-          "is not part of a linear chain of bfly ops from the argument");
-    chain.push_back(&op);
-    current = op.getResult(0);
-  }
-  return func.emitOpError("has no return");
 }
 
 SmallVector<APFloat> mlir::bfly::flatten(DenseElementsAttr attr) {
@@ -82,19 +56,18 @@ void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
                      });
 }
 
-KernelSignature mlir::bfly::kernelSignature(func::FuncOp transform) {
-  FunctionType type = transform.getFunctionType();
-  auto input = cast<RankedTensorType>(type.getInput(0));
+KernelSignature mlir::bfly::kernelSignature(TransformOp transform) {
+  RankedTensorType input = transform.getInputType();
   Type scalar = input.getElementType();
   if (auto complex = dyn_cast<ComplexType>(scalar))
     scalar = complex.getElementType();
-  return {input.getDimSize(0), isComplexVector(input),
-          isComplexVector(type.getResult(0)), scalar};
+  return {transform.getLength(), isComplexVector(input),
+          isComplexVector(transform.getOutputType()), scalar};
 }
 
 func::FuncOp mlir::bfly::createKernel(ImplicitLocOpBuilder &b,
                                       SymbolTable &symbols,
-                                      func::FuncOp transform,
+                                      TransformOp transform,
                                       const KernelSignature &s) {
   b.setInsertionPoint(transform);
   auto in = MemRefType::get({s.complexIn ? 2 * s.n : s.n}, s.scalar);
@@ -119,9 +92,9 @@ static int64_t countNonzero(DenseElementsAttr attr) {
 }
 
 /// "key=value; key=value" from the model's provenance dictionary.
-static std::string provenanceString(func::FuncOp func) {
+static std::string provenanceString(TransformOp transform) {
   std::string text;
-  if (auto dict = func->getAttrOfType<DictionaryAttr>("bfly.provenance"))
+  if (DictionaryAttr dict = transform.getProvenanceAttr())
     for (NamedAttribute entry : dict) {
       auto value = dyn_cast<StringAttr>(entry.getValue());
       text += (text.empty() ? "" : "; ") + entry.getName().str() + "=" +
@@ -132,11 +105,10 @@ static std::string provenanceString(func::FuncOp func) {
 
 LogicalResult mlir::bfly::finishKernel(ImplicitLocOpBuilder &b,
                                        SymbolTable &symbols,
-                                       func::FuncOp transform,
-                                       func::FuncOp kernel,
-                                       ArrayRef<Operation *> chain) {
-  int64_t n = kernelSignature(transform).n, flops = 0, nonzeroTwiddles = 0;
-  for (Operation *op : chain) {
+                                       TransformOp transform,
+                                       func::FuncOp kernel) {
+  int64_t n = transform.getLength(), flops = 0, nonzeroTwiddles = 0;
+  for (Operation *op : transform.getFactors()) {
     bool complex = isComplexVector(op->getResult(0).getType());
     if (auto stage = dyn_cast<StageOp>(op)) {
       // Per pair: four products and two sums.
@@ -146,15 +118,13 @@ LogicalResult mlir::bfly::finishKernel(ImplicitLocOpBuilder &b,
       flops += n * multiplyFlops(complex);
     }
   }
-  FunctionType type = transform.getFunctionType();
-  auto elementOf = [](Type t) {
-    return TypeAttr::get(cast<RankedTensorType>(t).getElementType());
-  };
   SmallVector<NamedAttribute> info = {
       b.getNamedAttr("name", b.getStringAttr(transform.getName())),
       b.getNamedAttr("n", b.getI64IntegerAttr(n)),
-      b.getNamedAttr("input", elementOf(type.getInput(0))),
-      b.getNamedAttr("output", elementOf(type.getResult(0))),
+      b.getNamedAttr("input",
+                     TypeAttr::get(transform.getInputType().getElementType())),
+      b.getNamedAttr("output",
+                     TypeAttr::get(transform.getOutputType().getElementType())),
       b.getNamedAttr("flops", b.getI64IntegerAttr(flops)),
       b.getNamedAttr("nonzero_twiddles", b.getI64IntegerAttr(nonzeroTwiddles)),
       b.getNamedAttr("provenance",
@@ -166,4 +136,27 @@ LogicalResult mlir::bfly::finishKernel(ImplicitLocOpBuilder &b,
   if (failed(symbols.rename(kernel, name)))
     return kernel.emitOpError("cannot take the transform's name");
   return success();
+}
+
+std::pair<Value, Value> mlir::bfly::emitStagePair(ImplicitLocOpBuilder &b,
+                                                  Value pair, int64_t h) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  int logH = llvm::Log2_64(h);
+  // top = (pair / h) * 2h + pair % h, bottom = top + h.
+  Value block = arith::ShRUIOp::create(b, pair, index(logH));
+  Value within = arith::AndIOp::create(b, pair, index(h - 1));
+  Value top = arith::OrIOp::create(
+      b, arith::ShLIOp::create(b, block, index(logH + 1)), within);
+  return {top, arith::AddIOp::create(b, top, index(h))};
+}
+
+Value mlir::bfly::emitPairOfElement(ImplicitLocOpBuilder &b, Value element,
+                                    int64_t h) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  int logH = llvm::Log2_64(h);
+  // (element / 2h) * h + element % h.
+  Value within = arith::AndIOp::create(b, element, index(h - 1));
+  Value block = arith::ShRUIOp::create(b, element, index(logH + 1));
+  return arith::OrIOp::create(b, arith::ShLIOp::create(b, block, index(logH)),
+                              within);
 }

@@ -2,14 +2,16 @@
 //-*-===//
 //
 // convert-bfly-to-loops and convert-bfly-to-vector differ in how a factor
-// becomes code; they agree on which functions are transforms, on the chain
-// of factors, on the kernel function's signature and on the `bfly.kernel`
-// dictionary bfly-export-kernel reads. That agreement lives here.
+// becomes code; they agree on the kernel function's signature, on the
+// `bfly.kernel` dictionary bfly-export-kernel reads and on how a stage's
+// pairs are indexed in IR. That agreement lives here; what a transform is,
+// bfly.transform's verifier says.
 //
 //===----------------------------------------------------------------------===//
 #ifndef BFLY_COMPILER_CONVERSION_KERNELLOWERING_H
 #define BFLY_COMPILER_CONVERSION_KERNELLOWERING_H
 
+#include "dialect/IR/BflyOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -17,15 +19,8 @@
 
 namespace mlir::bfly {
 
-/// Is `func` a transform: one bfly vector in, one out?
-bool isTransform(func::FuncOp func);
-
 /// Is `type` a tensor of complex numbers?
 bool isComplexVector(Type type);
-
-/// The chain of bfly ops from the argument to the returned value; an error
-/// on anything else.
-FailureOr<SmallVector<Operation *>> linearChain(func::FuncOp func);
 
 /// The constants of an attribute as a flat list of scalars (re, im, re, ...
 /// for complex ones).
@@ -50,20 +45,28 @@ struct KernelSignature {
 };
 
 /// The signature of `transform`'s kernel.
-KernelSignature kernelSignature(func::FuncOp transform);
+KernelSignature kernelSignature(TransformOp transform);
 
 /// An empty kernel function for `transform` next to it, with the builder
 /// at the start of its body.
 func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                          func::FuncOp transform,
+                          TransformOp transform,
                           const KernelSignature &signature);
 
 /// Attaches the `bfly.kernel` dictionary (counting the chain's flops and
 /// nonzero twiddles as the model states them), erases `transform` and
 /// gives the kernel its name.
 LogicalResult finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                           func::FuncOp transform, func::FuncOp kernel,
-                           ArrayRef<Operation *> chain);
+                           TransformOp transform, func::FuncOp kernel);
+
+/// The elements of the pairs a stage of stride `h` mixes, in IR: `top` of
+/// pair `pair` and `top + h` (common/Butterfly.h's stagePair, as shifts).
+std::pair<Value, Value> emitStagePair(ImplicitLocOpBuilder &b, Value pair,
+                                      int64_t h);
+
+/// The pair element `element` belongs to (common/Butterfly.h's
+/// pairOfElement, as shifts).
+Value emitPairOfElement(ImplicitLocOpBuilder &b, Value element, int64_t h);
 
 } // namespace mlir::bfly
 

@@ -175,7 +175,7 @@ llvm::Error linkShared(StringRef object, StringRef outputPath) {
 /// Runs the CPU pipeline for `target` on `model`, in place.
 llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
                            const Target &target) {
-  if (failed(getTransformFunction(model)))
+  if (failed(getModelTransform(model)))
     return diagnosticsError("reading the model");
   PassManager pm(model->getName());
   CpuPipelineOptions pipeline;

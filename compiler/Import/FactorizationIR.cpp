@@ -12,7 +12,7 @@ using namespace mlir;
 namespace bfly {
 
 void loadModelDialects(MLIRContext &context) {
-  context.loadDialect<mlir::bfly::BflyDialect, func::FuncDialect>();
+  context.loadDialect<mlir::bfly::BflyDialect>();
 }
 
 //===----------------------------------------------------------------------===//
@@ -53,20 +53,6 @@ DenseElementsAttr constants(ArrayRef<int64_t> shape, Type elementType,
   return DenseElementsAttr::get(type, ArrayRef(data));
 }
 
-mlir::bfly::PermutationKind toKind(NamedPermutation name) {
-  switch (name) {
-  case NamedPermutation::BitReverse:
-    return mlir::bfly::PermutationKind::BitReverse;
-  case NamedPermutation::EvenOdd:
-    return mlir::bfly::PermutationKind::EvenOdd;
-  case NamedPermutation::ReverseFirstHalf:
-    return mlir::bfly::PermutationKind::ReverseFirstHalf;
-  case NamedPermutation::ReverseSecondHalf:
-    return mlir::bfly::PermutationKind::ReverseSecondHalf;
-  }
-  return mlir::bfly::PermutationKind::Explicit;
-}
-
 /// Emits one op per factor, threading the value through.
 struct FactorEmitter {
   OpBuilder &builder;
@@ -92,8 +78,8 @@ struct FactorEmitter {
     } else {
       indices = builder.getDenseI64ArrayAttr(perm.indices);
     }
-    auto kind =
-        perm.name ? toKind(*perm.name) : mlir::bfly::PermutationKind::Explicit;
+    auto kind = perm.name ? mlir::bfly::permutationKindOf(*perm.name)
+                          : mlir::bfly::PermutationKind::Explicit;
     return mlir::bfly::PermuteOp::create(builder, loc, value, kind, block,
                                          indices);
   }
@@ -120,16 +106,16 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
   Type inputType = model.realInput ? realType : chainType;
   Type outputType = model.realOutput ? realType : chainType;
 
-  auto func = func::FuncOp::create(
+  auto transform = mlir::bfly::TransformOp::create(
       builder, loc, name, builder.getFunctionType({inputType}, {outputType}));
   SmallVector<NamedAttribute> provenance;
   for (const auto &[key, value] : model.provenance)
     provenance.push_back(
         builder.getNamedAttr(key, builder.getStringAttr(value)));
-  func->setAttr(kProvenanceAttrName, builder.getDictionaryAttr(provenance));
+  transform.setProvenanceAttr(builder.getDictionaryAttr(provenance));
 
-  builder.setInsertionPointToStart(func.addEntryBlock());
-  Value value = func.getArgument(0);
+  builder.setInsertionPointToStart(transform.addEntryBlock());
+  Value value = transform.getArgument(0);
   if (model.realInput)
     value = mlir::bfly::ComplexOp::create(builder, loc, chainType, value);
   FactorEmitter emitter{builder, loc, model.n, value};
@@ -138,7 +124,7 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
   value = emitter.value;
   if (model.realOutput)
     value = mlir::bfly::RealOp::create(builder, loc, realType, value);
-  func::ReturnOp::create(builder, loc, value);
+  mlir::bfly::ReturnOp::create(builder, loc, value);
   return module;
 }
 
@@ -152,30 +138,16 @@ std::vector<Complex> readConstants(DenseElementsAttr attr) {
   return {values.begin(), values.end()};
 }
 
-std::optional<NamedPermutation> toName(mlir::bfly::PermutationKind kind) {
-  if (kind == mlir::bfly::PermutationKind::Explicit)
-    return std::nullopt;
-  return parseNamedPermutation(
-      mlir::bfly::stringifyPermutationKind(kind).str());
-}
 } // namespace
 
-FailureOr<Factorization> funcToFactorization(func::FuncOp func) {
-  FunctionType type = func.getFunctionType();
-  if (type.getNumInputs() != 1 || type.getNumResults() != 1)
-    return func.emitError("a transform takes one vector and returns one");
-  auto inputType = dyn_cast<RankedTensorType>(type.getInput(0));
-  if (!inputType || inputType.getRank() != 1)
-    return func.emitError("a transform's argument must be a 1-D tensor, got ")
-           << type.getInput(0);
-
+FailureOr<Factorization>
+transformToFactorization(mlir::bfly::TransformOp transform) {
   Factorization model;
-  model.n = inputType.getDimSize(0);
-  if (auto provenance =
-          func->getAttrOfType<DictionaryAttr>(kProvenanceAttrName))
+  model.n = transform.getLength();
+  if (DictionaryAttr provenance = transform.getProvenanceAttr())
     for (NamedAttribute entry : provenance)
-      if (auto text = dyn_cast<StringAttr>(entry.getValue()))
-        model.provenance[entry.getName().str()] = text.str();
+      model.provenance[entry.getName().str()] =
+          cast<StringAttr>(entry.getValue()).str();
 
   auto setType = [&](Type element) {
     bool complex = isa<ComplexType>(element);
@@ -184,25 +156,16 @@ FailureOr<Factorization> funcToFactorization(func::FuncOp func) {
     model.type = {complex ? Field::Complex : Field::Real,
                   scalar.isF32() ? Precision::F32 : Precision::F64};
   };
-  setType(inputType.getElementType());
-
-  Value current = func.getArgument(0);
-  Block &body = func.getBody().front();
-  for (Operation &op : body) {
-    if (auto ret = dyn_cast<func::ReturnOp>(op)) {
-      if (ret.getOperand(0) != current)
-        return ret.emitError("a transform must return the end of its chain");
-      break;
-    }
-    if (op.getNumOperands() != 1 || op.getOperand(0) != current)
-      return op.emitError("a transform must be a linear chain of bfly ops: "
-                          "each op takes the previous op's result");
+  setType(transform.getInputType().getElementType());
+  // The verifier has made the body one chain, bfly.complex only first and
+  // bfly.real only last: each op is one factor.
+  for (Operation *op : transform.getFactors()) {
     if (auto stage = dyn_cast<mlir::bfly::StageOp>(op)) {
       model.factors.push_back(Stage{static_cast<int64_t>(stage.getStride()),
                                     readConstants(stage.getTwiddles())});
     } else if (auto perm = dyn_cast<mlir::bfly::PermuteOp>(op)) {
       Permutation p;
-      p.name = toName(perm.getKind());
+      p.name = mlir::bfly::namedPermutationOf(perm.getKind());
       if (p.name)
         p.block = perm.getBlock().value_or(model.n);
       else
@@ -211,21 +174,14 @@ FailureOr<Factorization> funcToFactorization(func::FuncOp func) {
     } else if (auto diag = dyn_cast<mlir::bfly::DiagOp>(op)) {
       model.factors.push_back(Diagonal{readConstants(diag.getDiagonal())});
     } else if (auto complex = dyn_cast<mlir::bfly::ComplexOp>(op)) {
-      if (current != func.getArgument(0))
-        return op.emitError("'bfly.complex' may only start a transform");
       model.realInput = true;
       setType(complex.getType().getElementType());
     } else if (isa<mlir::bfly::RealOp>(op)) {
       model.realOutput = true;
-    } else {
-      return op.emitError("not a bfly factor: ") << op.getName();
     }
-    current = op.getResult(0);
-    if (model.realOutput && !isa<mlir::bfly::RealOp>(op))
-      return op.emitError("'bfly.real' may only end a transform");
   }
   if (std::optional<std::string> error = model.validate())
-    return func.emitError("invalid model: ") << *error;
+    return transform.emitError("invalid model: ") << *error;
   return model;
 }
 
@@ -242,15 +198,24 @@ llvm::Error writeModelFile(const Factorization &model, StringRef path,
   });
 }
 
-FailureOr<func::FuncOp> getTransformFunction(ModuleOp module) {
-  SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
-  if (funcs.size() != 1) {
-    Operation *where = funcs.size() > 1 ? funcs[1] : module.getOperation();
-    return where->emitError("a model holds exactly one transform function, "
-                            "found ")
-           << funcs.size();
+FailureOr<mlir::bfly::TransformOp> getModelTransform(ModuleOp module) {
+  SmallVector<mlir::bfly::TransformOp> transforms;
+  for (Operation &op : *module.getBody()) {
+    auto transform = dyn_cast<mlir::bfly::TransformOp>(op);
+    if (!transform)
+      return op.emitError("a model file holds one bfly.transform and "
+                          "nothing else, found '")
+             << op.getName() << "'";
+    transforms.push_back(transform);
   }
-  return funcs.front();
+  if (transforms.size() != 1) {
+    Operation *where =
+        transforms.size() > 1 ? transforms[1] : module.getOperation();
+    return where->emitError("a model file holds exactly one bfly.transform, "
+                            "found ")
+           << transforms.size();
+  }
+  return transforms.front();
 }
 
 } // namespace bfly

@@ -154,7 +154,7 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   mlir::ParserConfig config(&context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceString<mlir::ModuleOp>(text, config, origin);
-  if (!module || mlir::failed(getTransformFunction(*module)))
+  if (!module || mlir::failed(getModelTransform(*module)))
     return failed("reading the model");
 
   CompileOptions options;

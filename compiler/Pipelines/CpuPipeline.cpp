@@ -19,9 +19,9 @@ namespace bfly {
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
   if (options.simplify) {
-    pm.addNestedPass<mlir::func::FuncOp>(
+    pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflySimplifyTwiddles());
-    pm.addNestedPass<mlir::func::FuncOp>(
+    pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflyFoldPermutations());
   }
   if (options.lowering == "loops") {
@@ -30,7 +30,7 @@ void buildCpuPipeline(mlir::OpPassManager &pm,
     mlir::bfly::BflyFuseStagesOptions fuse;
     fuse.maxRadix = options.maxRadix;
     fuse.vectorBits = options.vectorBits;
-    pm.addNestedPass<mlir::func::FuncOp>(
+    pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflyFuseStages(fuse));
     mlir::bfly::ConvertBflyToVectorOptions vector;
     vector.vectorBits = options.vectorBits;

@@ -24,14 +24,7 @@ LogicalResult BflyDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << kFuseGroupAttr << " must be an i64";
     return success();
   }
-  if (attr.getName() == kPruneBoundAttr) {
-    auto bound = dyn_cast<FloatAttr>(attr.getValue());
-    if (!bound || !bound.getType().isF64() || bound.getValueAsDouble() < 0)
-      return op->emitOpError()
-             << kPruneBoundAttr << " must be a non-negative f64";
-    return success();
-  }
-  // bfly.provenance and bfly.kernel are records for people and the ABI
-  // exporter, checked where they are read.
+  // bfly.kernel, the lowered kernel's record for bfly-export-kernel, is
+  // checked where it is read.
   return success();
 }

@@ -15,7 +15,7 @@ def Bfly_Dialect : Dialect {
     (`bfly.diag`) and the conversions between real and complex vectors that a
     complex model of a real transform needs (`bfly.complex`, `bfly.real`).
 
-    A transform is a `func.func` whose body is such a chain. Every factor
+    A transform is a `bfly.transform` whose body is such a chain. Every factor
     carries its constants as attributes, so the whole matrix is known at
     compile time; the code generator turns trivial constants into cheaper code.
     Batching is not part of the dialect: the kernel's outer loop adds it.
@@ -26,9 +26,6 @@ def Bfly_Dialect : Dialect {
     /// On a bfly.stage, an i64 naming its fuse group (bfly-fuse-stages):
     /// consecutive stages with equal values are one radix-2^k block.
     static constexpr ::llvm::StringLiteral kFuseGroupAttr = "bfly.fuse_group";
-    /// On a transform function, an f64 bounding the spectral-norm change
-    /// bfly-prune-twiddles made.
-    static constexpr ::llvm::StringLiteral kPruneBoundAttr = "bfly.prune_bound";
   }];
 }
 

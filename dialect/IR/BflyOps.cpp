@@ -4,6 +4,7 @@
 #include "common/Permutation.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
@@ -82,6 +83,112 @@ static LogicalResult verifyConstants(Operation *op, DenseElementsAttr values,
 }
 
 //===----------------------------------------------------------------------===//
+// TransformOp: the one owner of the chain rule
+//===----------------------------------------------------------------------===//
+
+void TransformOp::build(OpBuilder &builder, OperationState &state,
+                        StringRef name, FunctionType type) {
+  state.addAttribute(SymbolTable::getSymbolAttrName(),
+                     builder.getStringAttr(name));
+  state.addAttribute(getFunctionTypeAttrName(state.name), TypeAttr::get(type));
+  state.addRegion();
+}
+
+ParseResult TransformOp::parse(OpAsmParser &parser, OperationState &result) {
+  auto buildType = [](Builder &builder, ArrayRef<Type> inputs,
+                      ArrayRef<Type> results,
+                      function_interface_impl::VariadicFlag, std::string &) {
+    return builder.getFunctionType(inputs, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      parser, result, /*allowVariadic=*/false,
+      getFunctionTypeAttrName(result.name), buildType,
+      getArgAttrsAttrName(result.name), getResAttrsAttrName(result.name));
+}
+
+void TransformOp::print(OpAsmPrinter &printer) {
+  function_interface_impl::printFunctionOp(
+      printer, *this, /*isVariadic=*/false, getFunctionTypeAttrName(),
+      getArgAttrsAttrName(), getResAttrsAttrName());
+}
+
+SmallVector<Operation *> TransformOp::getFactors() {
+  SmallVector<Operation *> factors;
+  for (Operation &op : getBody().front().without_terminator())
+    factors.push_back(&op);
+  return factors;
+}
+
+Value TransformOp::getOutput() {
+  return getBody().front().getTerminator()->getOperand(0);
+}
+
+/// A vector type a chain can carry: 1-D, static, f32/f64/complex.
+static bool isChainVector(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || tensor.getRank() != 1 || !tensor.hasStaticShape())
+    return false;
+  Type element = tensor.getElementType();
+  if (auto complex = dyn_cast<ComplexType>(element))
+    element = complex.getElementType();
+  return element.isF32() || element.isF64();
+}
+
+LogicalResult TransformOp::verify() {
+  FunctionType type = getFunctionType();
+  if (type.getNumInputs() != 1 || type.getNumResults() != 1 ||
+      !isChainVector(type.getInput(0)) || !isChainVector(type.getResult(0)))
+    return emitOpError("must map one vector to one vector (a 1-D static "
+                       "tensor of f32, f64 or complex), got ")
+           << type;
+  if (getInputType().getShape() != getOutputType().getShape())
+    return emitOpError("input and output must have the same length, got ")
+           << type;
+  if (isExternal())
+    return emitOpError("must have a body: a transform is its chain");
+  if (!getBody().hasOneBlock())
+    return emitOpError("body must be one block, got ")
+           << getBody().getBlocks().size();
+  if (FloatAttr bound = getPruneBoundAttr();
+      bound && !(bound.getValueAsDouble() >= 0))
+    return emitOpError("prune_bound must be a non-negative f64, got ")
+           << formatNumber(bound.getValueAsDouble());
+  if (DictionaryAttr provenance = getProvenanceAttr())
+    for (NamedAttribute entry : provenance)
+      if (!isa<StringAttr>(entry.getValue()))
+        return emitOpError("provenance values must be strings, '")
+               << entry.getName().getValue() << "' is " << entry.getValue();
+  return success();
+}
+
+LogicalResult TransformOp::verifyRegions() {
+  Value current = getInput();
+  SmallVector<Operation *> factors = getFactors();
+  for (auto [index, op] : llvm::enumerate(factors)) {
+    if (!isa<StageOp, PermuteOp, DiagOp, ComplexOp, RealOp>(op))
+      return op->emitOpError("cannot be part of a bfly.transform, whose body "
+                             "is a chain of bfly factors");
+    if (op->getOperand(0) != current)
+      return op->emitOpError(
+          "must take the previous factor's result: a transform is one chain "
+          "from its argument");
+    if (isa<ComplexOp>(op) && index != 0)
+      return op->emitOpError("may only start a transform's chain");
+    if (isa<RealOp>(op) && index + 1 != factors.size())
+      return op->emitOpError("may only end a transform's chain");
+    current = op->getResult(0);
+  }
+  Operation *terminator = getBody().front().getTerminator();
+  if (terminator->getOperand(0) != current)
+    return terminator->emitOpError("must return the chain's last value");
+  if (current.getType() != getOutputType())
+    return terminator->emitOpError("returns ")
+           << current.getType() << ", but the transform's result type is "
+           << getOutputType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // StageOp
 //===----------------------------------------------------------------------===//
 
@@ -117,7 +224,8 @@ LogicalResult StageOp::verify() {
 // PermuteOp
 //===----------------------------------------------------------------------===//
 
-static ::bfly::NamedPermutation toNamed(PermutationKind kind) {
+std::optional<::bfly::NamedPermutation>
+mlir::bfly::namedPermutationOf(PermutationKind kind) {
   switch (kind) {
   case PermutationKind::BitReverse:
     return ::bfly::NamedPermutation::BitReverse;
@@ -130,15 +238,30 @@ static ::bfly::NamedPermutation toNamed(PermutationKind kind) {
   case PermutationKind::Explicit:
     break;
   }
-  llvm_unreachable("explicit permutations have no name");
+  return std::nullopt;
+}
+
+PermutationKind mlir::bfly::permutationKindOf(::bfly::NamedPermutation name) {
+  switch (name) {
+  case ::bfly::NamedPermutation::BitReverse:
+    return PermutationKind::BitReverse;
+  case ::bfly::NamedPermutation::EvenOdd:
+    return PermutationKind::EvenOdd;
+  case ::bfly::NamedPermutation::ReverseFirstHalf:
+    return PermutationKind::ReverseFirstHalf;
+  case ::bfly::NamedPermutation::ReverseSecondHalf:
+    return PermutationKind::ReverseSecondHalf;
+  }
+  llvm_unreachable("every name has a kind");
 }
 
 SmallVector<int64_t> PermuteOp::getPermutation() {
-  if (getKind() == PermutationKind::Explicit)
+  std::optional<::bfly::NamedPermutation> name = namedPermutationOf(getKind());
+  if (!name)
     return SmallVector<int64_t>(*getIndices());
   int64_t n = getInput().getType().getDimSize(0);
   std::vector<int64_t> table =
-      ::bfly::namedPermutation(toNamed(getKind()), n, getBlock().value_or(n));
+      ::bfly::namedPermutation(*name, n, getBlock().value_or(n));
   return SmallVector<int64_t>(table.begin(), table.end());
 }
 

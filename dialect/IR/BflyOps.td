@@ -4,11 +4,20 @@
 
 include "dialect/IR/BflyDialect.td"
 include "mlir/IR/OpBase.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/FunctionInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 
 class Bfly_Op<string mnemonic, list<Trait> traits = []>
     : Op<Bfly_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+/// A factor of a transform's chain: it lives only in a bfly.transform.
+class Bfly_FactorOp<string mnemonic, list<Trait> traits = []>
+    : Bfly_Op<mnemonic, !listconcat(traits,
+                                    [HasParent<"::mlir::bfly::TransformOp">])>;
 
 def Bfly_Vector : RankedTensorOf<[F32, F64, Complex<F32>, Complex<F64>], [HasStaticShapePred]>;
 def Bfly_RealVector : RankedTensorOf<[F32, F64], [HasStaticShapePred]>;
@@ -21,7 +30,102 @@ def Bfly_ConstantsAttr : Attr<CPred<"::llvm::isa<::mlir::DenseElementsAttr>($_se
   let convertFromStorage = "$_self";
 }
 
-def Bfly_StageOp : Bfly_Op<"stage", [SameOperandsAndResultType]> {
+
+def Bfly_TransformOp : Op<Bfly_Dialect, "transform", [
+    FunctionOpInterface, IsolatedFromAbove]> {
+  let summary = "a linear transform written as a chain of butterfly factors";
+  let description = [{
+    A transform maps one vector to one vector through a chain of factors:
+    its body takes the argument through `bfly.stage`, `bfly.permute` and
+    `bfly.diag` ops, each applied to the previous one's result, and returns
+    the last value with `bfly.return`. A real input of a complex chain is
+    embedded by a `bfly.complex` that starts the chain, and a real output is
+    taken by a `bfly.real` that ends it. In SPL notation the transform is
+    the product F_k ... F_2 F_1 of its factors, F_1 applied first.
+
+    That chain rule is verified here, once: passes and lowerings rely on it.
+    The symbol is the kernel's name; `provenance` records where the model
+    came from (strings: target, method, rmse, tool ...), and `prune_bound`
+    the bound `bfly-prune-twiddles` reported.
+
+    Example:
+
+    ```mlir
+    bfly.transform @hadamard2(%x: tensor<2xf32>) -> tensor<2xf32>
+        attributes {provenance = {target = "hadamard"}} {
+      %y = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]>
+          : tensor<1x2x2xf32> : tensor<2xf32>
+      bfly.return %y : tensor<2xf32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<StrAttr>:$sym_visibility,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs,
+                       OptionalAttr<DictionaryAttr>:$provenance,
+                       OptionalAttr<F64Attr>:$prune_bound);
+  let regions = (region AnyRegion:$body);
+  let builders = [OpBuilder<(ins "::llvm::StringRef":$name,
+                                 "::mlir::FunctionType":$type)>];
+  let hasCustomAssemblyFormat = 1;
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+  let extraClassDeclaration = [{
+    //===------------------------------------------------------------------===//
+    // FunctionOpInterface
+    //===------------------------------------------------------------------===//
+    ::mlir::Region *getCallableRegion() {
+      return isExternal() ? nullptr : &getBody();
+    }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() {
+      return getFunctionType().getInputs();
+    }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() {
+      return getFunctionType().getResults();
+    }
+
+    //===------------------------------------------------------------------===//
+    // The chain (valid once the op verifies)
+    //===------------------------------------------------------------------===//
+    /// The factors in the order they apply (bfly.complex and bfly.real
+    /// included), without the terminator.
+    ::llvm::SmallVector<::mlir::Operation *> getFactors();
+    /// The vector the chain starts from and the one it returns.
+    ::mlir::Value getInput() { return getBody().front().getArgument(0); }
+    ::mlir::Value getOutput();
+    ::mlir::RankedTensorType getInputType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getArgumentTypes()[0]);
+    }
+    ::mlir::RankedTensorType getOutputType() {
+      return ::llvm::cast<::mlir::RankedTensorType>(getResultTypes()[0]);
+    }
+    /// N, the length of every vector of the chain.
+    int64_t getLength() { return getInputType().getDimSize(0); }
+  }];
+}
+
+def Bfly_ReturnOp : Bfly_Op<"return", [
+    Terminator, ReturnLike, HasParent<"::mlir::bfly::TransformOp">]> {
+  let summary = "ends a transform with the chain's last value";
+  let description = [{
+    The terminator of a `bfly.transform`: returns the value its last factor
+    computed (the argument itself for an empty chain, the identity).
+
+    Example:
+
+    ```mlir
+    bfly.transform @identity(%x: tensor<4xf64>) -> tensor<4xf64> {
+      bfly.return %x : tensor<4xf64>
+    }
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$result);
+  let assemblyFormat = "$result attr-dict `:` type($result)";
+}
+
+def Bfly_StageOp : Bfly_FactorOp<"stage", [SameOperandsAndResultType]> {
   let summary = "one butterfly factor: 2x2 twiddles on pairs at a given stride";
   let description = [{
     For a vector of N elements and a stride h (a power of two below N), the
@@ -63,7 +167,7 @@ def Bfly_StageOp : Bfly_Op<"stage", [SameOperandsAndResultType]> {
   }];
 }
 
-def Bfly_PermuteOp : Bfly_Op<"permute", [SameOperandsAndResultType]> {
+def Bfly_PermuteOp : Bfly_FactorOp<"permute", [SameOperandsAndResultType]> {
   let summary = "a permutation of the elements, named or explicit";
   let description = [{
     Gathers `y[i] = x[P(i)]`. `explicit` permutations give P as `indices`
@@ -101,7 +205,7 @@ def Bfly_PermuteOp : Bfly_Op<"permute", [SameOperandsAndResultType]> {
   }];
 }
 
-def Bfly_DiagOp : Bfly_Op<"diag", [SameOperandsAndResultType]> {
+def Bfly_DiagOp : Bfly_FactorOp<"diag", [SameOperandsAndResultType]> {
   let summary = "elementwise multiplication by constants";
   let description = [{
     `y[i] = d[i] * x[i]`, the diagonal matrix `diag(d)`; a scaling of the
@@ -120,7 +224,7 @@ def Bfly_DiagOp : Bfly_Op<"diag", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Bfly_ComplexOp : Bfly_Op<"complex"> {
+def Bfly_ComplexOp : Bfly_FactorOp<"complex"> {
   let summary = "embeds a real vector in the complex vectors";
   let description = [{
     `y[i] = x[i] + 0i`: where a real input meets a complex model.
@@ -137,7 +241,7 @@ def Bfly_ComplexOp : Bfly_Op<"complex"> {
   let hasVerifier = 1;
 }
 
-def Bfly_RealOp : Bfly_Op<"real"> {
+def Bfly_RealOp : Bfly_FactorOp<"real"> {
   let summary = "the real part of a complex vector";
   let description = [{
     `y[i] = Re(x[i])`: a complex model of a real transform ends here.

@@ -54,7 +54,7 @@ struct BflyFuseStagesPass
       ++nextGroup;
       group.clear();
     };
-    for (Operation &op : getOperation().getBody().front()) {
+    for (Operation *op : getOperation().getFactors()) {
       auto stage = dyn_cast<StageOp>(op);
       if (!stage) {
         if (!group.empty())
@@ -67,11 +67,7 @@ struct BflyFuseStagesPass
       if (auto complex = dyn_cast<ComplexType>(scalar))
         scalar = complex.getElementType();
       int64_t lanes = vectorLanes(scalar, type.getDimSize(0), vectorBits);
-      bool follows = !group.empty() &&
-                     stage.getInput() == group.back().getResult() &&
-                     group.back()->hasOneUse();
-      if (!group.empty() &&
-          (!follows || !canJoinGroup(group, stage, lanes, maxStages)))
+      if (!group.empty() && !canJoinGroup(group, stage, lanes, maxStages))
         close();
       group.push_back(stage);
     }

@@ -2,7 +2,7 @@
 #ifndef BFLY_DIALECT_TRANSFORMS_PASSES_H
 #define BFLY_DIALECT_TRANSFORMS_PASSES_H
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "dialect/IR/BflyOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::bfly {

@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
+def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "::mlir::bfly::TransformOp"> {
   let summary = "Normalize, snap and tie twiddles so that the code generator "
                 "can fold them";
   let description = [{
@@ -13,7 +13,7 @@ def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
     noise around exact values; both hide the structure the code generator
     folds (constant arrays, shared butterfly products, tied stages).
 
-    **Input**: a function whose body is a chain of bfly ops.
+    **Input**: a `bfly.transform` (its verifier guarantees the chain).
 
     **Output**: within every run of consecutive untied stages, each 2x2
     row is divided by its first entry (its second when the first is less
@@ -50,7 +50,7 @@ def BflySimplifyTwiddles : Pass<"bfly-simplify-twiddles", "func::FuncOp"> {
   ];
 }
 
-def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "func::FuncOp"> {
+def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "::mlir::bfly::TransformOp"> {
   let summary = "Make near-zero twiddles structural zeros, with a bound on "
                 "the change";
   let description = [{
@@ -58,10 +58,10 @@ def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "func::FuncOp"> {
     exact zeros, the code generator skips their products (whole arrays of
     them become no code at all).
 
-    **Input**: a function whose body is a chain of bfly ops.
+    **Input**: a `bfly.transform` (its verifier guarantees the chain).
 
     **Output**: every stage twiddle with |t| < `threshold` becomes exactly
-    0. The function gets `bfly.prune_bound`, an f64 attribute bounding the
+    0. The transform gets `prune_bound`, an f64 attribute bounding the
     change of the chain's matrix in spectral norm, and the pass emits it as
     a remark.
 
@@ -79,14 +79,14 @@ def BflyPruneTwiddles : Pass<"bfly-prune-twiddles", "func::FuncOp"> {
   ];
 }
 
-def BflyFoldPermutations : Pass<"bfly-fold-permutations", "func::FuncOp"> {
+def BflyFoldPermutations : Pass<"bfly-fold-permutations", "::mlir::bfly::TransformOp"> {
   let summary = "Compose permutations and diagonals, and absorb diagonals "
                 "into stages";
   let description = [{
     Each permutation and diagonal is a pass over the data; composed with
     its neighbours or absorbed into a stage's twiddles, it costs nothing.
 
-    **Input**: a function whose body is a chain of bfly ops.
+    **Input**: a `bfly.transform` (its verifier guarantees the chain).
 
     **Output**: consecutive `bfly.permute`s become one (named when the
     composition is a named permutation of the whole vector, else explicit
@@ -104,7 +104,7 @@ def BflyFoldPermutations : Pass<"bfly-fold-permutations", "func::FuncOp"> {
   ];
 }
 
-def BflyFuseStages : Pass<"bfly-fuse-stages", "func::FuncOp"> {
+def BflyFuseStages : Pass<"bfly-fuse-stages", "::mlir::bfly::TransformOp"> {
   let summary = "Group consecutive stages into radix-2^k blocks that the "
                 "lowering applies in one pass";
   let description = [{
@@ -113,7 +113,7 @@ def BflyFuseStages : Pass<"bfly-fuse-stages", "func::FuncOp"> {
     one pass can load each group, apply all k stages in registers and store
     it once.
 
-    **Input**: a function whose body is a chain of bfly ops.
+    **Input**: a `bfly.transform` (its verifier guarantees the chain).
 
     **Output**: every `bfly.stage` gets `bfly.fuse_group`, an i64 naming its
     group; consecutive stages with equal values form one block. Groups are

@@ -29,9 +29,9 @@ struct PruneTwiddlesPass
   using BflyPruneTwiddlesBase::BflyPruneTwiddlesBase;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
+    TransformOp transform = getOperation();
     double kept = 1.0, grown = 1.0; // prod |F_i|, prod (|F_i| + |D_i|)
-    for (Operation &op : func.getBody().front()) {
+    for (Operation *op : transform.getFactors()) {
       if (auto stage = dyn_cast<StageOp>(op)) {
         SmallVector<Value64> m = valuesOf(stage.getTwiddles());
         double norm = 0, change = 0;
@@ -63,10 +63,11 @@ struct PruneTwiddlesPass
       }
     }
     double bound = grown - kept;
-    func->setAttr(BflyDialect::kPruneBoundAttr,
-                  Builder(func.getContext()).getF64FloatAttr(bound));
-    mlir::emitRemark(func.getLoc()) << "pruning changes the matrix by at most "
-                                    << bound << " in spectral norm";
+    transform.setPruneBoundAttr(
+        Builder(transform.getContext()).getF64FloatAttr(bound));
+    mlir::emitRemark(transform.getLoc())
+        << "pruning changes the matrix by at most " << bound
+        << " in spectral norm";
   }
 };
 } // namespace

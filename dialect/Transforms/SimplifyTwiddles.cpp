@@ -42,11 +42,8 @@ struct SimplifyTwiddlesPass
   using BflySimplifyTwiddlesBase::BflySimplifyTwiddlesBase;
 
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    SmallVector<Operation *> chain;
-    for (Operation &op : func.getBody().front())
-      if (isa<BflyDialect>(op.getDialect()))
-        chain.push_back(&op);
+    TransformOp transform = getOperation();
+    SmallVector<Operation *> chain = transform.getFactors();
     if (chain.empty())
       return;
     Type scalar = getElementTypeOrSelf(chain.front()->getResult(0).getType());
@@ -70,11 +67,8 @@ struct SimplifyTwiddlesPass
         ++i;
       }
     }
-    // normalizeRun may have added diagonals: walk the body again.
-    chain.clear();
-    for (Operation &op : func.getBody().front())
-      if (isa<BflyDialect>(op.getDialect()))
-        chain.push_back(&op);
+    // normalizeRun may have added diagonals: walk the chain again.
+    chain = transform.getFactors();
     for (Operation *op : chain) {
       if (auto stage = dyn_cast<StageOp>(op))
         simplifyStage(stage);

@@ -25,7 +25,7 @@ std::string hadamardModel(int n) {
   std::ostringstream ir;
   ir.precision(17);
   double s = 1.0 / std::sqrt(2.0);
-  ir << "func.func @hadamard(%x: tensor<" << n << "xf64>) -> tensor<" << n
+  ir << "bfly.transform @hadamard(%x: tensor<" << n << "xf64>) -> tensor<" << n
      << "xf64> {\n";
   std::string value = "%x";
   int index = 0;
@@ -38,7 +38,7 @@ std::string hadamardModel(int n) {
     ir << "]> : tensor<" << h << "x2x2xf64> : tensor<" << n << "xf64>\n";
     value = "%" + std::to_string(index);
   }
-  ir << "  return " << value << " : tensor<" << n << "xf64>\n}\n";
+  ir << "  bfly.return " << value << " : tensor<" << n << "xf64>\n}\n";
   return ir.str();
 }
 

@@ -14,10 +14,10 @@
 // CHECK-COUNT-4: memref.store {{.*}}, %[[OUT]]
 // CHECK: }
 // CHECK-NEXT: return
-func.func @stage_complex(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
+bfly.transform @stage_complex(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
   %y = bfly.stage %x stride 1 twiddles dense<[[[(1.0, 0.0), (1.0, 0.0)], [(1.0, 0.0), (-1.0, 0.0)]]]>
       : tensor<1x2x2xcomplex<f32>> : tensor<4xcomplex<f32>>
-  return %y : tensor<4xcomplex<f32>>
+  bfly.return %y : tensor<4xcomplex<f32>>
 }
 
 // -----
@@ -34,9 +34,9 @@ func.func @stage_complex(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
 // CHECK: scf.for
 // CHECK: memref.load %[[S]]
 // CHECK: memref.store {{.*}}, %[[OUT]]
-func.func @permute_only(%x: tensor<4xf64>) -> tensor<4xf64> {
+bfly.transform @permute_only(%x: tensor<4xf64>) -> tensor<4xf64> {
   %y = bfly.permute %x bit_reverse : tensor<4xf64>
-  return %y : tensor<4xf64>
+  bfly.return %y : tensor<4xf64>
 }
 
 // -----
@@ -48,11 +48,11 @@ func.func @permute_only(%x: tensor<4xf64>) -> tensor<4xf64> {
 // CHECK-SAME: output = f32
 // CHECK-COUNT-3: scf.for
 // CHECK-NOT: scf.for
-func.func @real_in_real_out(%x: tensor<4xf32>) -> tensor<4xf32> {
+bfly.transform @real_in_real_out(%x: tensor<4xf32>) -> tensor<4xf32> {
   %c = bfly.complex %x : tensor<4xf32> -> tensor<4xcomplex<f32>>
   %d = bfly.diag %c by dense<[(1.0, 1.0), (2.0, 0.0), (0.0, 3.0), (1.0, 0.0)]> : tensor<4xcomplex<f32>> : tensor<4xcomplex<f32>>
   %r = bfly.real %d : tensor<4xcomplex<f32>> -> tensor<4xf32>
-  return %r : tensor<4xf32>
+  bfly.return %r : tensor<4xf32>
 }
 
 // -----
@@ -62,7 +62,7 @@ func.func @real_in_real_out(%x: tensor<4xf32>) -> tensor<4xf32> {
 // CHECK: scf.for
 // CHECK: memref.load %arg0
 // CHECK: memref.store {{.*}}, %arg1
-func.func @identity(%x: tensor<2xf64>) -> tensor<2xf64> {
-  return %x : tensor<2xf64>
+bfly.transform @identity(%x: tensor<2xf64>) -> tensor<2xf64> {
+  bfly.return %x : tensor<2xf64>
 }
 

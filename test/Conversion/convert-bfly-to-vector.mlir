@@ -19,9 +19,9 @@
 // CHECK: vector.shuffle {{.*}} [0, 4, 1, 5]
 // CHECK: vector.store {{.*}}, %[[OUT]]
 // CHECK-NOT: memref.load
-func.func @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32>> {
+bfly.transform @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32>> {
   %y = bfly.stage %x stride 4 twiddles dense<[[[(0.0, 0.5), (1.0, 0.5)], [(2.0, 0.5), (3.0, 0.5)]], [[(1.0, 1.5), (2.0, 1.5)], [(3.0, 1.5), (4.0, 1.5)]], [[(2.0, 2.5), (3.0, 2.5)], [(4.0, 2.5), (5.0, 2.5)]], [[(3.0, 3.5), (4.0, 3.5)], [(5.0, 3.5), (6.0, 3.5)]]]> : tensor<4x2x2xcomplex<f32>> : tensor<8xcomplex<f32>>
-  return %y : tensor<8xcomplex<f32>>
+  bfly.return %y : tensor<8xcomplex<f32>>
 }
 
 // -----
@@ -42,10 +42,10 @@ func.func @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32
 // CHECK: vector.shuffle {{.*}} [0, 1, 4, 5]
 // CHECK-COUNT-2: vector.store
 // CHECK-NEXT: }
-func.func @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
+bfly.transform @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
   %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
-  return %1 : tensor<8xf32>
+  bfly.return %1 : tensor<8xf32>
 }
 
 // -----
@@ -60,9 +60,9 @@ func.func @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK-NOT: arith.mulf
 // CHECK-NOT: arith.negf
 // CHECK: return
-func.func @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
+bfly.transform @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
-  return %0 : tensor<8xf32>
+  bfly.return %0 : tensor<8xf32>
 }
 
 // -----
@@ -71,9 +71,9 @@ func.func @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK-LABEL: func.func @tied_narrow_pattern
 // CHECK-NOT: memref.get_global
 // CHECK: arith.constant dense<[1.000000e+00, 2.000000e+00, 1.000000e+00, 2.000000e+00]> : vector<4xf32>
-func.func @tied_narrow_pattern(%x: tensor<16xf32>) -> tensor<16xf32> {
+bfly.transform @tied_narrow_pattern(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = bfly.stage %x stride 2 twiddles dense<[[[1.0, 0.0], [0.0, 1.0]], [[2.0, 0.0], [0.0, 1.0]]]> : tensor<2x2x2xf32> : tensor<16xf32>
-  return %0 : tensor<16xf32>
+  bfly.return %0 : tensor<16xf32>
 }
 
 // -----
@@ -83,9 +83,9 @@ func.func @tied_narrow_pattern(%x: tensor<16xf32>) -> tensor<16xf32> {
 // CHECK-LABEL: func.func @permute_gathers
 // CHECK: vector.load {{.*}} : memref<8xi32>, vector<4xi32>
 // CHECK: vector.gather
-func.func @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
+bfly.transform @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
   %y = bfly.permute %x even_odd : tensor<8xf32>
-  return %y : tensor<8xf32>
+  bfly.return %y : tensor<8xf32>
 }
 
 // -----
@@ -98,9 +98,9 @@ func.func @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK-COUNT-8: vector.shuffle
 // CHECK-COUNT-4: vector.store
 // CHECK-NOT: vector.gather
-func.func @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
+bfly.transform @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
   %y = bfly.permute %x bit_reverse : tensor<16xf32>
-  return %y : tensor<16xf32>
+  bfly.return %y : tensor<16xf32>
 }
 
 // -----
@@ -119,10 +119,10 @@ func.func @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
 // CHECK-NEXT: vector.store
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-func.func @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
+bfly.transform @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = bfly.stage %x stride 4 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<4x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
   %1 = bfly.stage %0 stride 8 twiddles dense<[[[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]], [[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]], [[1.0, 2.0], [3.0, 6.0]], [[1.0, 2.0], [3.0, 7.0]]]> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
-  return %1 : tensor<16xf32>
+  bfly.return %1 : tensor<16xf32>
 }
 
 // -----
@@ -132,10 +132,10 @@ func.func @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
 // CHECK-COUNT-3: scf.for
 // CHECK-NOT: scf.for
 // CHECK: return
-func.func @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> tensor<16xf32> {
+bfly.transform @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = bfly.stage %x stride 4 twiddles dense<2.0> : tensor<4x2x2xf32> : tensor<16xf32>
   %1 = bfly.stage %0 stride 8 twiddles dense<3.0> : tensor<8x2x2xf32> : tensor<16xf32>
-  return %1 : tensor<16xf32>
+  bfly.return %1 : tensor<16xf32>
 }
 
 // -----
@@ -146,8 +146,8 @@ func.func @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> tenso
 // CHECK-COUNT-3: scf.for
 // CHECK-NOT: scf.for
 // CHECK: return
-func.func @group_cut_at_the_vector_width(%x: tensor<16xf32>) -> tensor<16xf32> {
+bfly.transform @group_cut_at_the_vector_width(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = bfly.stage %x stride 2 twiddles dense<2.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
   %1 = bfly.stage %0 stride 4 twiddles dense<3.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
-  return %1 : tensor<16xf32>
+  bfly.return %1 : tensor<16xf32>
 }

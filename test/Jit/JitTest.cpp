@@ -61,10 +61,10 @@ Factorization hadamard(int64_t n) {
 
 const char *kHadamard4 = R"(
   // A comment and odd spacing: the cache key hashes the parsed model.
-  func.func @h4(%x: tensor<4xf32>) -> tensor<4xf32> {
+  bfly.transform @h4(%x: tensor<4xf32>) -> tensor<4xf32> {
     %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<4xf32>
     %1 = bfly.stage %0 stride 2 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]], [[1.0, 1.0], [1.0, -1.0]]]> : tensor<2x2x2xf32> : tensor<4xf32>
-    return %1 : tensor<4xf32>
+    bfly.return %1 : tensor<4xf32>
   }
 )";
 
@@ -169,7 +169,7 @@ TEST(JitTest, BadInputGetsAStatusAndAMessageAndNoCacheEntry) {
   TempDir cache;
   Jit jit = Jit::create({cache.path()});
   // Fails to parse.
-  Kernel broken = jit.compileText("func.func @f(");
+  Kernel broken = jit.compileText("bfly.transform @f(");
   EXPECT_FALSE(broken);
   EXPECT_EQ(broken.status(), BFLY_ERROR_COMPILE);
   EXPECT_NE(broken.error().find("reading the model '<model text>' failed"),
@@ -177,9 +177,9 @@ TEST(JitTest, BadInputGetsAStatusAndAMessageAndNoCacheEntry) {
       << broken.error();
   // Parses, fails to verify: the verifier's words come back.
   Kernel invalid = jit.compileText(R"(
-    func.func @f(%x: tensor<6xf32>) -> tensor<6xf32> {
+    bfly.transform @f(%x: tensor<6xf32>) -> tensor<6xf32> {
       %y = bfly.stage %x stride 1 twiddles dense<1.0> : tensor<3x2x2xf32> : tensor<6xf32>
-      return %y : tensor<6xf32>
+      bfly.return %y : tensor<6xf32>
     })");
   EXPECT_EQ(invalid.status(), BFLY_ERROR_COMPILE);
   EXPECT_NE(invalid.error().find("length must be a power of two"),

@@ -18,8 +18,8 @@
 // CHECK: llvm.mlir.addressof @__bfly_apply
 // CHECK: llvm.func @bfly_kernel_query() -> !llvm.ptr
 // CHECK-NEXT: llvm.mlir.addressof @__bfly_descriptor
-func.func @hadamard(%x: tensor<4xf32>) -> tensor<4xf32> attributes {bfly.provenance = {target = "hadamard"}} {
+bfly.transform @hadamard(%x: tensor<4xf32>) -> tensor<4xf32> attributes {provenance = {target = "hadamard"}} {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<4xf32>
   %1 = bfly.stage %0 stride 2 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]], [[1.0, 1.0], [1.0, -1.0]]]> : tensor<2x2x2xf32> : tensor<4xf32>
-  return %1 : tensor<4xf32>
+  bfly.return %1 : tensor<4xf32>
 }

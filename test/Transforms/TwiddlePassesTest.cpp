@@ -23,8 +23,8 @@
 namespace bfly {
 namespace {
 
-/// The model after `pass`, read back from IR; `bound` gets the function's
-/// bfly.prune_bound when there is one.
+/// The model after `pass`, read back from IR; `bound` gets the transform's
+/// prune_bound when there is one.
 Factorization afterPass(const Factorization &model,
                         std::unique_ptr<mlir::Pass> pass,
                         double *bound = nullptr) {
@@ -34,15 +34,15 @@ Factorization afterPass(const Factorization &model,
   mlir::OwningOpRef<mlir::ModuleOp> module =
       factorizationToModule(context, model);
   mlir::PassManager pm(&context);
-  pm.addNestedPass<mlir::func::FuncOp>(std::move(pass));
+  pm.addNestedPass<mlir::bfly::TransformOp>(std::move(pass));
   EXPECT_TRUE(mlir::succeeded(pm.run(*module)));
-  mlir::FailureOr<mlir::func::FuncOp> func = getTransformFunction(*module);
-  EXPECT_TRUE(mlir::succeeded(func));
+  mlir::FailureOr<mlir::bfly::TransformOp> transform =
+      getModelTransform(*module);
+  EXPECT_TRUE(mlir::succeeded(transform));
   if (bound)
-    if (auto attr = (*func)->getAttrOfType<mlir::FloatAttr>(
-            mlir::bfly::BflyDialect::kPruneBoundAttr))
-      *bound = attr.getValueAsDouble();
-  mlir::FailureOr<Factorization> result = funcToFactorization(*func);
+    if (std::optional<llvm::APFloat> value = transform->getPruneBound())
+      *bound = value->convertToDouble();
+  mlir::FailureOr<Factorization> result = transformToFactorization(*transform);
   EXPECT_TRUE(mlir::succeeded(result));
   return *result;
 }

@@ -1,29 +1,29 @@
-// RUN: bfly-opt %s --split-input-file --pass-pipeline="builtin.module(func.func(bfly-simplify-twiddles))" | FileCheck %s
+// RUN: bfly-opt %s --split-input-file --pass-pipeline="builtin.module(bfly.transform(bfly-simplify-twiddles))" | FileCheck %s
 
 /// Rows are divided by their first entry and the factors carried into the
 /// next stage's columns; what is left at the end, not one number, becomes
 /// a diagonal.
-// CHECK-LABEL: func.func @normalize_rows
+// CHECK-LABEL: bfly.transform @normalize_rows
 // CHECK: %[[A:.*]] = bfly.stage %{{.*}} stride 1 twiddles dense<{{\[\[}}[1.000000e+00, 2.000000e+00], [1.000000e+00, 5.000000e-01]]]>
 // CHECK: %[[B:.*]] = bfly.stage %[[A]] stride 1 twiddles dense<{{\[\[}}[1.000000e+00, 2.000000e+00], [1.000000e+00, -1.000000e+00]]]>
 // CHECK: %[[D:.*]] = bfly.diag %[[B]] by dense<[6.000000e+00, 2.000000e+00]>
-// CHECK: return %[[D]]
-func.func @normalize_rows(%x: tensor<2xf64>) -> tensor<2xf64> {
+// CHECK: bfly.return %[[D]]
+bfly.transform @normalize_rows(%x: tensor<2xf64>) -> tensor<2xf64> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[2.0, 4.0], [4.0, 2.0]]]> : tensor<1x2x2xf64> : tensor<2xf64>
   %1 = bfly.stage %0 stride 1 twiddles dense<[[[3.0, 3.0], [1.0, -0.5]]]> : tensor<1x2x2xf64> : tensor<2xf64>
-  return %1 : tensor<2xf64>
+  bfly.return %1 : tensor<2xf64>
 }
 
 // -----
 
 /// One common factor (a normalization) goes into the last stage instead of
 /// a diagonal pass.
-// CHECK-LABEL: func.func @uniform_scale_into_last_stage
+// CHECK-LABEL: bfly.transform @uniform_scale_into_last_stage
 // CHECK-NOT: bfly.diag
 // CHECK: bfly.stage %{{.*}} stride 1 twiddles dense<{{\[\[}}[5.000000e-01, 5.000000e-01], [5.000000e-01, -5.000000e-01]]]>
-func.func @uniform_scale_into_last_stage(%x: tensor<2xf32>) -> tensor<2xf32> {
+bfly.transform @uniform_scale_into_last_stage(%x: tensor<2xf32>) -> tensor<2xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<2xf32>
-  return %0 : tensor<2xf32>
+  bfly.return %0 : tensor<2xf32>
 }
 
 // -----
@@ -31,51 +31,51 @@ func.func @uniform_scale_into_last_stage(%x: tensor<2xf32>) -> tensor<2xf32> {
 /// Untied matrices that repeat with the stride become a tied stage; values
 /// within 16 ulps of 1 snap to it; a row that is the first with its second
 /// entry negated is made exactly so.
-// CHECK-LABEL: func.func @tie_and_snap
+// CHECK-LABEL: bfly.transform @tie_and_snap
 // CHECK: bfly.stage %{{.*}} stride 1 twiddles dense<{{\[\[}}[1.000000e+00, 2.000000e+00], [1.000000e+00, -2.000000e+00]]]> : tensor<1x2x2xf32>
 // CHECK-NOT: bfly.diag
-func.func @tie_and_snap(%x: tensor<4xf32>) -> tensor<4xf32> {
+bfly.transform @tie_and_snap(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0000001, 2.0], [1.0, -2.0000002]], [[1.0, 2.0], [0.9999999, -2.0]]]> : tensor<2x2x2xf32> : tensor<4xf32>
-  return %0 : tensor<4xf32>
+  bfly.return %0 : tensor<4xf32>
 }
 
 // -----
 
 /// Identity stages and diagonals of ones are dropped.
-// CHECK-LABEL: func.func @drop_identities
+// CHECK-LABEL: bfly.transform @drop_identities
 // CHECK-NOT: bfly.stage
 // CHECK-NOT: bfly.diag
-// CHECK: return %arg0
-func.func @drop_identities(%x: tensor<4xcomplex<f64>>) -> tensor<4xcomplex<f64>> {
+// CHECK: bfly.return %arg0
+bfly.transform @drop_identities(%x: tensor<4xcomplex<f64>>) -> tensor<4xcomplex<f64>> {
   %0 = bfly.stage %x stride 2 twiddles dense<[[[(1.0, 0.0), (0.0, 0.0)], [(0.0, 0.0), (1.0, 0.0)]], [[(1.0, 0.0), (0.0, 0.0)], [(0.0, 0.0), (1.0, 0.0)]]]> : tensor<2x2x2xcomplex<f64>> : tensor<4xcomplex<f64>>
   %1 = bfly.diag %0 by dense<(1.0, 0.0)> : tensor<4xcomplex<f64>> : tensor<4xcomplex<f64>>
-  return %1 : tensor<4xcomplex<f64>>
+  bfly.return %1 : tensor<4xcomplex<f64>>
 }
 
 // -----
 
 /// A value far from 0 and +-1 stays, and a first entry much smaller than
 /// the second is not a pivot (no huge normalized values).
-// CHECK-LABEL: func.func @no_snap_far_values
+// CHECK-LABEL: bfly.transform @no_snap_far_values
 // CHECK: bfly.stage %{{.*}} twiddles dense<{{\[\[}}[1.000000e-03, 1.000000e+00], [1.000000e+00, 3.000000e+00]]]>
 // CHECK: bfly.diag %{{.*}} by dense<[2.000000e+00, 5.000000e-01]>
-func.func @no_snap_far_values(%x: tensor<2xf64>) -> tensor<2xf64> {
+bfly.transform @no_snap_far_values(%x: tensor<2xf64>) -> tensor<2xf64> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.002, 2.0], [0.5, 1.5]]]> : tensor<1x2x2xf64> : tensor<2xf64>
-  return %0 : tensor<2xf64>
+  bfly.return %0 : tensor<2xf64>
 }
 
 // -----
 
 /// A stage of diagonal matrices is a diagonal; one of anti-diagonal
 /// matrices swaps each pair, then scales.
-// CHECK-LABEL: func.func @stages_that_are_not_butterflies
+// CHECK-LABEL: bfly.transform @stages_that_are_not_butterflies
 // CHECK: %[[D:.*]] = bfly.diag %arg0 by dense<[2.000000e+00, 3.000000e+00, 2.000000e+00, 3.000000e+00]>
 // CHECK: %[[P:.*]] = bfly.permute %[[D]] explicit indices [1, 0, 3, 2]
 // CHECK: %[[E:.*]] = bfly.diag %[[P]] by dense<[5.000000e+00, 7.000000e+00, 5.000000e+00, 7.000000e+00]>
 // CHECK-NOT: bfly.stage
-// CHECK: return %[[E]]
-func.func @stages_that_are_not_butterflies(%x: tensor<4xf64>) -> tensor<4xf64> {
+// CHECK: bfly.return %[[E]]
+bfly.transform @stages_that_are_not_butterflies(%x: tensor<4xf64>) -> tensor<4xf64> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[2.0, 0.0], [0.0, 3.0]]]> : tensor<1x2x2xf64> : tensor<4xf64>
   %1 = bfly.stage %0 stride 1 twiddles dense<[[[0.0, 5.0], [7.0, 0.0]]]> : tensor<1x2x2xf64> : tensor<4xf64>
-  return %1 : tensor<4xf64>
+  bfly.return %1 : tensor<4xf64>
 }

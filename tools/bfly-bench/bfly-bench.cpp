@@ -82,11 +82,12 @@ static std::optional<bfly::Factorization> readModel(StringRef path) {
       bfly::parseModelFile(path, context, sourceMgr);
   if (!module)
     return std::nullopt;
-  mlir::FailureOr<mlir::func::FuncOp> func =
-      bfly::getTransformFunction(*module);
-  if (mlir::failed(func))
+  mlir::FailureOr<mlir::bfly::TransformOp> transform =
+      bfly::getModelTransform(*module);
+  if (mlir::failed(transform))
     return std::nullopt;
-  mlir::FailureOr<bfly::Factorization> model = bfly::funcToFactorization(*func);
+  mlir::FailureOr<bfly::Factorization> model =
+      bfly::transformToFactorization(*transform);
   if (mlir::failed(model))
     return std::nullopt;
   return std::move(*model);
