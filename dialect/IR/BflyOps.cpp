@@ -2,8 +2,10 @@
 #include "dialect/IR/BflyOps.h"
 
 #include "common/Permutation.h"
+#include "dialect/IR/Constants.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -334,4 +336,101 @@ LogicalResult ComplexOp::verify() {
 
 LogicalResult RealOp::verify() {
   return verifyFieldChange(*this, getType(), getInput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Folders and canonicalization: the algebra every chain obeys
+//===----------------------------------------------------------------------===//
+
+OpFoldResult StageOp::fold(FoldAdaptor) {
+  SmallVector<Value64> m = valuesOf(getTwiddles());
+  for (size_t p = 0; p + 3 < m.size(); p += 4)
+    if (m[p] != Value64(1.0) || m[p + 1] != Value64(0.0) ||
+        m[p + 2] != Value64(0.0) || m[p + 3] != Value64(1.0))
+      return {};
+  return getInput();
+}
+
+OpFoldResult PermuteOp::fold(FoldAdaptor) {
+  SmallVector<int64_t> table = getPermutation();
+  if (!llvm::equal(table, llvm::seq<int64_t>(0, table.size())))
+    return {};
+  return getInput();
+}
+
+OpFoldResult DiagOp::fold(FoldAdaptor) {
+  if (!llvm::all_of(valuesOf(getDiagonal()),
+                    [](Value64 v) { return v == Value64(1.0); }))
+    return {};
+  return getInput();
+}
+
+Value PermuteOp::createFromTable(OpBuilder &builder, Location loc, Value input,
+                                 ArrayRef<int64_t> table) {
+  if (llvm::equal(table, llvm::seq<int64_t>(0, table.size())))
+    return input;
+  MLIRContext *context = builder.getContext();
+  if (std::optional<::bfly::NamedPermutation> name =
+          ::bfly::nameOfPermutation({table.begin(), table.end()}))
+    return PermuteOp::create(
+        builder, loc, input.getType(), input,
+        PermutationKindAttr::get(context, permutationKindOf(*name)), nullptr,
+        nullptr);
+  return PermuteOp::create(
+      builder, loc, input.getType(), input,
+      PermutationKindAttr::get(context, PermutationKind::Explicit), nullptr,
+      builder.getDenseI64ArrayAttr(table));
+}
+
+namespace {
+/// P2 (P1 x) = (P1 P2-gather) x: one gather, y[i] = x[t1[t2[i]]].
+struct ComposePermutations : OpRewritePattern<PermuteOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PermuteOp second,
+                                PatternRewriter &rewriter) const override {
+    auto first = second.getInput().getDefiningOp<PermuteOp>();
+    if (!first || !first->hasOneUse())
+      return failure();
+    SmallVector<int64_t> table = second.getPermutation();
+    SmallVector<int64_t> inner = first.getPermutation();
+    for (int64_t &i : table)
+      i = inner[i];
+    Value composed = PermuteOp::createFromTable(rewriter, second.getLoc(),
+                                                first.getInput(), table);
+    rewriter.replaceOp(second, composed);
+    rewriter.eraseOp(first);
+    return success();
+  }
+};
+
+/// diag(d2) diag(d1) = diag(d2 * d1).
+struct MergeDiagonals : OpRewritePattern<DiagOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DiagOp second,
+                                PatternRewriter &rewriter) const override {
+    auto first = second.getInput().getDefiningOp<DiagOp>();
+    if (!first || !first->hasOneUse())
+      return failure();
+    SmallVector<Value64> d = valuesOf(second.getDiagonal());
+    SmallVector<Value64> inner = valuesOf(first.getDiagonal());
+    for (size_t i = 0; i < d.size(); ++i)
+      d[i] *= inner[i];
+    rewriter.modifyOpInPlace(second, [&] {
+      second.setDiagonalAttr(attrOf(d, second.getDiagonal().getType()));
+      second.getInputMutable().assign(first.getInput());
+    });
+    rewriter.eraseOp(first);
+    return success();
+  }
+};
+} // namespace
+
+void PermuteOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<ComposePermutations>(context);
+}
+
+void DiagOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                         MLIRContext *context) {
+  patterns.add<MergeDiagonals>(context);
 }

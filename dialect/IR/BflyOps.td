@@ -141,6 +141,7 @@ def Bfly_StageOp : Bfly_FactorOp<"stage", [SameOperandsAndResultType]> {
     In SPL notation an untied stage is a block diagonal of N / 2h matrices
     `[D00 D01; D10 D11]` of h x h diagonals; a tied stage is
     `I_{N/2h} (x) ([D00 D01; D10 D11])`, the same block everywhere.
+    A stage whose matrices are all exactly the identity folds away.
 
     `twiddles` holds the 2x2 matrices, with the operand's element type:
     shape `[N/2, 2, 2]` (untied: pair p = (b / 2h) * h + j has its own) or
@@ -161,6 +162,7 @@ def Bfly_StageOp : Bfly_FactorOp<"stage", [SameOperandsAndResultType]> {
     $input `stride` $stride `twiddles` $twiddles attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
   let extraClassDeclaration = [{
     /// True when all blocks share one set of h twiddle matrices.
     bool isTied();
@@ -182,6 +184,9 @@ def Bfly_PermuteOp : Bfly_FactorOp<"permute", [SameOperandsAndResultType]> {
 
     The last three are the paper's three choices per level of a learned
     permutation; `bit_reverse` is their product of even/odd levels.
+    Canonicalization composes a permutation of a permutation into one
+    (named when the product is a whole-vector name), and an identity
+    permutation folds away.
 
     Example:
 
@@ -199,9 +204,17 @@ def Bfly_PermuteOp : Bfly_FactorOp<"permute", [SameOperandsAndResultType]> {
     $input $kind (`block` $block^)? (`indices` $indices^)? attr-dict `:` type($input)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
   let extraClassDeclaration = [{
     /// The gather table P, resolved for named kinds: y[i] = x[P[i]].
     ::llvm::SmallVector<int64_t> getPermutation();
+    /// `input` gathered by `table`: no op for the identity, a named
+    /// permutation when the table is one, else explicit indices.
+    static ::mlir::Value createFromTable(::mlir::OpBuilder &builder,
+                                         ::mlir::Location loc,
+                                         ::mlir::Value input,
+                                         ::llvm::ArrayRef<int64_t> table);
   }];
 }
 
@@ -210,7 +223,8 @@ def Bfly_DiagOp : Bfly_FactorOp<"diag", [SameOperandsAndResultType]> {
   let description = [{
     `y[i] = d[i] * x[i]`, the diagonal matrix `diag(d)`; a scaling of the
     whole transform is a diagonal with equal entries. `d` has N entries of the
-    operand's element type.
+    operand's element type. Canonicalization multiplies a diagonal of a
+    diagonal into one; a diagonal of ones folds away.
 
     Example:
 
@@ -222,6 +236,8 @@ def Bfly_DiagOp : Bfly_FactorOp<"diag", [SameOperandsAndResultType]> {
   let results = (outs Bfly_Vector:$result);
   let assemblyFormat = "$input `by` $diagonal attr-dict `:` type($input)";
   let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Bfly_ComplexOp : Bfly_FactorOp<"complex"> {

@@ -2,15 +2,18 @@
 //
 // Permutations compose into one gather (or none), and a diagonal next to a
 // stage with one 2x2 matrix per pair is just a scaling of that stage's rows
-// (after it) or columns (before it): both save a pass over the data.
+// (after it) or columns (before it): both save a pass over the data. The
+// composition patterns are the ops' canonicalizations; absorbing a diagonal
+// is this pass's own pattern.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Transforms/Passes.h"
-#include "dialect/Transforms/TwiddleValues.h"
+#include "dialect/Transforms/Patterns.h"
 
-#include "common/Permutation.h"
+#include "common/Butterfly.h"
 #include "dialect/IR/BflyOps.h"
-#include "mlir/IR/Builders.h"
+#include "dialect/IR/Constants.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_BFLYFOLDPERMUTATIONS
@@ -28,120 +31,67 @@ bool hasMatrixPerPair(StageOp stage) {
          stage.getInput().getType().getDimSize(0) / 2;
 }
 
-/// Multiplies stage entries: rows by d (`rows`) or columns by d.
-void scaleStage(StageOp stage, ArrayRef<Value64> d, bool rows) {
+/// The stage's twiddles with rows (`rows`) or columns scaled by d.
+DenseElementsAttr scaledTwiddles(StageOp stage, ArrayRef<Value64> d,
+                                 bool rows) {
   int64_t h = int64_t(stage.getStride());
   SmallVector<Value64> m = valuesOf(stage.getTwiddles());
   for (int64_t p = 0; p < int64_t(m.size()) / 4; ++p) {
-    int64_t top = (p / h) * 2 * h + p % h, bottom = top + h;
+    auto [top, bottom] = ::bfly::stagePair(p, h);
     Value64 *t = &m[4 * p];
-    if (rows) {
-      t[0] *= d[top];
-      t[1] *= d[top];
-      t[2] *= d[bottom];
-      t[3] *= d[bottom];
-    } else {
-      t[0] *= d[top];
-      t[2] *= d[top];
-      t[1] *= d[bottom];
-      t[3] *= d[bottom];
-    }
+    t[0] *= d[top];
+    t[rows ? 1 : 2] *= d[top];
+    t[rows ? 2 : 1] *= d[bottom];
+    t[3] *= d[bottom];
   }
-  stage.setTwiddlesAttr(attrOf(m, stage.getTwiddles().getType()));
+  return attrOf(m, stage.getTwiddles().getType());
 }
+
+/// diag(d) after a stage with a matrix per pair scales its rows; otherwise,
+/// before one, its columns. Either way the diagonal disappears.
+struct AbsorbDiagonal : OpRewritePattern<DiagOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DiagOp diag,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value64> d = valuesOf(diag.getDiagonal());
+    auto previous = diag.getInput().getDefiningOp<StageOp>();
+    if (previous && previous->hasOneUse() && hasMatrixPerPair(previous)) {
+      rewriter.modifyOpInPlace(previous, [&] {
+        previous.setTwiddlesAttr(scaledTwiddles(previous, d, /*rows=*/true));
+      });
+      rewriter.replaceOp(diag, previous.getResult());
+      return success();
+    }
+    if (!diag->hasOneUse())
+      return failure();
+    auto next = dyn_cast<StageOp>(*diag->user_begin());
+    if (!next || !hasMatrixPerPair(next))
+      return failure();
+    rewriter.modifyOpInPlace(next, [&] {
+      next.setTwiddlesAttr(scaledTwiddles(next, d, /*rows=*/false));
+    });
+    rewriter.replaceOp(diag, diag.getInput());
+    return success();
+  }
+};
 
 struct FoldPermutationsPass
     : mlir::bfly::impl::BflyFoldPermutationsBase<FoldPermutationsPass> {
   void runOnOperation() override {
-    Block &body = getOperation().getBody().front();
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (Operation &op : body) {
-        if (auto perm = dyn_cast<PermuteOp>(op))
-          changed = foldPermute(perm);
-        else if (auto diag = dyn_cast<DiagOp>(op))
-          changed = foldDiag(diag);
-        if (changed) {
-          ++numFolded;
-          break;
-        }
-      }
-    }
-  }
-
-  bool foldPermute(PermuteOp second) {
-    SmallVector<int64_t> table = second.getPermutation();
-    auto first = second.getInput().getDefiningOp<PermuteOp>();
-    if (first && first->hasOneUse()) {
-      // y[i] = (P1 x)[t2[i]] = x[t1[t2[i]]].
-      SmallVector<int64_t> inner = first.getPermutation();
-      for (int64_t &i : table)
-        i = inner[i];
-      second.getInputMutable().assign(first.getInput());
-      first.erase();
-    } else if (!llvm::equal(table, llvm::seq<int64_t>(0, table.size()))) {
-      return false;
-    }
-    OpBuilder b(second);
-    Value result = second.getInput();
-    if (!llvm::equal(table, llvm::seq<int64_t>(0, table.size())))
-      result = composedPermute(b, second, table);
-    second.getResult().replaceAllUsesWith(result);
-    second.erase();
-    return true;
-  }
-
-  /// A permute op computing `table`: named when a named permutation of the
-  /// whole vector is it, else explicit.
-  Value composedPermute(OpBuilder &b, PermuteOp at, ArrayRef<int64_t> table) {
-    int64_t n = int64_t(table.size());
-    std::pair<::bfly::NamedPermutation, PermutationKind> named[] = {
-        {::bfly::NamedPermutation::BitReverse, PermutationKind::BitReverse},
-        {::bfly::NamedPermutation::EvenOdd, PermutationKind::EvenOdd},
-        {::bfly::NamedPermutation::ReverseFirstHalf,
-         PermutationKind::ReverseFirstHalf},
-        {::bfly::NamedPermutation::ReverseSecondHalf,
-         PermutationKind::ReverseSecondHalf}};
-    for (auto [name, kind] : named)
-      if (llvm::equal(::bfly::namedPermutation(name, n, n), table))
-        return PermuteOp::create(b, at.getLoc(), at.getType(), at.getInput(),
-                                 PermutationKindAttr::get(b.getContext(), kind),
-                                 nullptr, nullptr);
-    return PermuteOp::create(
-        b, at.getLoc(), at.getType(), at.getInput(),
-        PermutationKindAttr::get(b.getContext(), PermutationKind::Explicit),
-        nullptr, b.getDenseI64ArrayAttr(table));
-  }
-
-  bool foldDiag(DiagOp diag) {
-    SmallVector<Value64> d = valuesOf(diag.getDiagonal());
-    Operation *producer = diag.getInput().getDefiningOp();
-    auto previousDiag = dyn_cast_or_null<DiagOp>(producer);
-    auto previousStage = dyn_cast_or_null<StageOp>(producer);
-    if (previousDiag && previousDiag->hasOneUse()) {
-      SmallVector<Value64> first = valuesOf(previousDiag.getDiagonal());
-      for (size_t i = 0; i < d.size(); ++i)
-        d[i] *= first[i];
-      diag.setDiagonalAttr(attrOf(d, diag.getDiagonal().getType()));
-      diag.getInputMutable().assign(previousDiag.getInput());
-      previousDiag.erase();
-      return true;
-    }
-    if (previousStage && previousStage->hasOneUse() &&
-        hasMatrixPerPair(previousStage)) {
-      scaleStage(previousStage, d, /*rows=*/true);
-    } else {
-      if (!diag->hasOneUse())
-        return false;
-      auto nextStage = dyn_cast<StageOp>(*diag->user_begin());
-      if (!nextStage || !hasMatrixPerPair(nextStage))
-        return false;
-      scaleStage(nextStage, d, /*rows=*/false);
-    }
-    diag.getResult().replaceAllUsesWith(diag.getInput());
-    diag.erase();
-    return true;
+    TransformOp transform = getOperation();
+    size_t before = transform.getFactors().size();
+    RewritePatternSet patterns(&getContext());
+    populateFoldPermutationsPatterns(patterns);
+    if (failed(applyPatternsGreedily(transform, std::move(patterns))))
+      return signalPassFailure();
+    numFolded += before - transform.getFactors().size();
   }
 };
 } // namespace
+
+void mlir::bfly::populateFoldPermutationsPatterns(RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  PermuteOp::getCanonicalizationPatterns(patterns, context);
+  DiagOp::getCanonicalizationPatterns(patterns, context);
+  patterns.add<AbsorbDiagonal>(context);
+}

@@ -100,7 +100,7 @@ def BflyFoldPermutations : Pass<"bfly-fold-permutations", "::mlir::bfly::Transfo
   }];
   let statistics = [
     Statistic<"numFolded", "folded-ops",
-              "Permutations and diagonals composed or absorbed">
+              "Factors removed by composing or absorbing them">
   ];
 }
 

@@ -1,20 +1,26 @@
-//===- SimplifyTwiddles.cpp - normalize, snap and tie twiddles
-//-------------===//
+//===- SimplifyTwiddles.cpp - normalize, snap and tie twiddles ------------===//
 //
 // The closed-form learner returns each stage up to a diagonal scaling that
 // the next stage undoes, and float rounding around exact values. Dividing
-// every 2x2 row by its first entry (carrying the factor into the next
-// stage's columns) makes half of all twiddles exactly 1; snapping and tying
-// then expose the FFT's structure (shared products, tied stages) to the
-// code generator, which folds constants and skips products by 1.
+// every 2x2 row by its pivot (carrying the factor into the next stage's
+// columns) makes half of all twiddles exactly 1; snapping and tying then
+// expose the FFT's structure (shared products, tied stages) to the code
+// generator, which folds constants and skips products by 1.
+//
+// Two sets of patterns, applied one after the other by the greedy driver:
+// normalization first, since it moves values between stages and tying
+// needs them settled; then snapping, tying and turning stages that are not
+// butterflies into permutations and diagonals.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Transforms/Passes.h"
-#include "dialect/Transforms/TwiddleValues.h"
+#include "dialect/Transforms/Patterns.h"
 
+#include "common/Butterfly.h"
 #include "dialect/IR/BflyOps.h"
-#include "mlir/IR/Builders.h"
+#include "dialect/IR/Constants.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <complex>
 #include <limits>
@@ -31,148 +37,170 @@ namespace {
 
 using C = Value64;
 
-/// Elements `top` and `bottom` that pair `pair` of a stride-h stage mixes.
-std::pair<int64_t, int64_t> pairElements(int64_t pair, int64_t h) {
-  int64_t top = (pair / h) * 2 * h + pair % h;
-  return {top, top + h};
+/// A stage with one matrix per pair (at stride n/2 tied and untied
+/// coincide).
+bool isUntiedStage(Operation *op) {
+  auto stage = dyn_cast_or_null<StageOp>(op);
+  return stage && stage.getTwiddles().getType().getDimSize(0) ==
+                      stage.getInput().getType().getDimSize(0) / 2;
 }
 
-struct SimplifyTwiddlesPass
-    : mlir::bfly::impl::BflySimplifyTwiddlesBase<SimplifyTwiddlesPass> {
-  using BflySimplifyTwiddlesBase::BflySimplifyTwiddlesBase;
+/// The entry a row is divided by: the first unless it is much the smaller,
+/// so normalized entries stay below 8 and the carried factors track the
+/// rows' sizes (nothing overflows along a long chain). Its index in the row.
+int pivotOf(const C *row) {
+  return std::abs(row[0]) >= 0.125 * std::abs(row[1]) ? 0 : 1;
+}
 
-  void runOnOperation() override {
-    TransformOp transform = getOperation();
-    SmallVector<Operation *> chain = transform.getFactors();
-    if (chain.empty())
-      return;
-    Type scalar = getElementTypeOrSelf(chain.front()->getResult(0).getType());
-    if (auto complex = dyn_cast<ComplexType>(scalar))
-      scalar = complex.getElementType();
-    double eps = scalar.isF32() ? std::numeric_limits<float>::epsilon()
-                                : std::numeric_limits<double>::epsilon();
-    tol = tolerance > 0 ? double(tolerance) : 16 * eps;
+/// 16 ulps of the transform's scalar type: the default snapping tolerance.
+double defaultTolerance(Type vectorType) {
+  Type scalar = getElementTypeOrSelf(vectorType);
+  if (auto complex = dyn_cast<ComplexType>(scalar))
+    scalar = complex.getElementType();
+  return 16 * (scalar.isF32() ? std::numeric_limits<float>::epsilon()
+                              : std::numeric_limits<double>::epsilon());
+}
 
-    for (size_t i = 0; i < chain.size();) {
-      size_t end = i;
-      while (end < chain.size() && isUntiedStage(chain[end]) &&
-             (end == i ||
-              chain[end]->getOperand(0) == chain[end - 1]->getResult(0)))
-        ++end;
-      if (end > i) {
-        normalizeRun(ArrayRef(chain).slice(i, end - i),
-                     end < chain.size() ? chain[end] : nullptr);
-        i = end;
-      } else {
-        ++i;
-      }
-    }
-    // normalizeRun may have added diagonals: walk the chain again.
-    chain = transform.getFactors();
-    for (Operation *op : chain) {
-      if (auto stage = dyn_cast<StageOp>(op))
-        simplifyStage(stage);
-      else if (auto diag = dyn_cast<DiagOp>(op))
-        simplifyDiag(diag);
-    }
-  }
+/// Rooted at the first stage of a run of untied stages: normalizes the
+/// whole run at once (one rounding per entry). The pivots become exactly
+/// 1, so a second application changes nothing.
+struct NormalizeUntiedRun : OpRewritePattern<StageOp> {
+  NormalizeUntiedRun(MLIRContext *context, double tolerance,
+                     SimplifyCounts *counts)
+      : OpRewritePattern(context), tolerance(tolerance), counts(counts) {}
 
-private:
-  /// A stage with one matrix per pair (at stride n/2 tied and untied
-  /// coincide).
-  static bool isUntiedStage(Operation *op) {
-    auto stage = dyn_cast<StageOp>(op);
-    return stage && stage.getTwiddles().getType().getDimSize(0) ==
-                        stage.getInput().getType().getDimSize(0) / 2;
-  }
+  LogicalResult matchAndRewrite(StageOp first,
+                                PatternRewriter &rewriter) const override {
+    if (!isUntiedStage(first) ||
+        isUntiedStage(first.getInput().getDefiningOp()))
+      return failure();
+    SmallVector<StageOp> run{first};
+    while (run.back()->hasOneUse() && isUntiedStage(*run.back()->user_begin()))
+      run.push_back(cast<StageOp>(*run.back()->user_begin()));
+    Operation *next = *run.back()->user_begin(); // a factor or bfly.return
+    double tol = tolerance > 0 ? tolerance : defaultTolerance(first.getType());
 
-  /// Rows divided by their first entry (their second when the first is
-  /// much smaller), the factors carried into
-  /// the next stage's columns, the last ones into a diagonal after `run`
-  /// (`next` when it is one).
-  void normalizeRun(ArrayRef<Operation *> run, Operation *next) {
-    auto first = cast<StageOp>(run.front());
     int64_t n = first.getInput().getType().getDimSize(0);
-    SmallVector<C> scale(n, C(1.0));
-    for (Operation *op : run) {
-      auto stage = cast<StageOp>(op);
+    SmallVector<C> scale(n, C(1.0)); // carried into the next stage's columns
+    SmallVector<DenseElementsAttr> normalized;
+    for (StageOp stage : run) {
       int64_t h = int64_t(stage.getStride());
       SmallVector<C> m = valuesOf(stage.getTwiddles());
       SmallVector<C> rowScale(n, C(1.0));
       for (int64_t p = 0; p < n / 2; ++p) {
-        auto [top, bottom] = pairElements(p, h);
+        auto [top, bottom] = ::bfly::stagePair(p, h);
         C *t = &m[4 * p];
         t[0] *= scale[top];
         t[2] *= scale[top];
         t[1] *= scale[bottom];
         t[3] *= scale[bottom];
         for (int row = 0; row < 2; ++row) {
-          // The first entry unless it is much the smaller: normalized
-          // entries stay below 8 and the carried factors track the rows'
-          // sizes, so nothing overflows along a long chain.
-          C pivot = std::abs(t[2 * row]) >= 0.125 * std::abs(t[2 * row + 1])
-                        ? t[2 * row]
-                        : t[2 * row + 1];
-          if (pivot == C(0.0))
-            continue;
-          t[2 * row] /= pivot;
-          t[2 * row + 1] /= pivot;
-          rowScale[row ? bottom : top] = pivot;
+          C pivot = t[2 * row + pivotOf(&t[2 * row])];
+          rowScale[row ? bottom : top] = pivot == C(0.0) ? C(1.0) : pivot;
         }
       }
-      stage.setTwiddlesAttr(attrOf(m, stage.getTwiddles().getType()));
+      // The last stage keeps a scaling that is one number (a normalization
+      // such as 1/sqrt(n)) unless a following diagonal can take it; a
+      // scaling within the tolerance of one number becomes exactly that
+      // number, so the lowering sees one constant.
+      C common = rowScale.front();
+      bool uniform = llvm::all_of(
+          rowScale, [&](C v) { return std::abs(v - common) <= tol; });
+      bool keep = stage == run.back() && uniform && !isa<DiagOp>(next);
+      bool exactlyUniform =
+          llvm::all_of(rowScale, [&](C v) { return v == common; });
+      if (!(keep && exactlyUniform))
+        for (int64_t p = 0; p < n / 2; ++p)
+          for (int row = 0; row < 2; ++row) {
+            C *r = &m[4 * p + 2 * row];
+            int pivot = pivotOf(r);
+            C value = r[pivot], target = keep ? common : C(1.0);
+            if (value == C(0.0) || value == target)
+              continue;
+            r[1 - pivot] = r[1 - pivot] / value * target;
+            r[pivot] = target; // exactly, so normalizing again changes nothing
+          }
+      if (keep)
+        rowScale.assign(n, C(1.0));
+      normalized.push_back(attrOf(m, stage.getTwiddles().getType()));
       scale = std::move(rowScale);
-      ++numNormalizedStages;
     }
-    Operation *last = run.back();
-    if (auto diag = dyn_cast_or_null<DiagOp>(next)) {
+    bool carries = llvm::any_of(scale, [](C v) { return v != C(1.0); });
+    bool changed = carries;
+    for (auto [stage, attr] : llvm::zip(run, normalized))
+      changed |= attr != stage.getTwiddles();
+    if (!changed)
+      return failure();
+
+    for (auto [stage, attr] : llvm::zip(run, normalized)) {
+      if (attr == stage.getTwiddles())
+        continue;
+      rewriter.modifyOpInPlace(stage, [&] { stage.setTwiddlesAttr(attr); });
+      if (counts)
+        ++counts->normalizedStages;
+    }
+    if (!carries)
+      return success();
+    if (auto diag = dyn_cast<DiagOp>(next)) {
       SmallVector<C> d = valuesOf(diag.getDiagonal());
       for (int64_t i = 0; i < n; ++i)
         d[i] *= scale[i];
-      diag.setDiagonalAttr(attrOf(d, diag.getDiagonal().getType()));
-      return;
+      rewriter.modifyOpInPlace(diag, [&] {
+        diag.setDiagonalAttr(attrOf(d, diag.getDiagonal().getType()));
+      });
+      return success();
     }
-    // One factor for every element (a normalization such as 1/sqrt(n)):
-    // the last stage's rows take it, and no diagonal pass is needed.
-    bool uniform = llvm::all_of(
-        scale, [&](C v) { return std::abs(v - scale.front()) <= tol; });
-    if (uniform) {
-      auto stage = cast<StageOp>(last);
-      SmallVector<C> m = valuesOf(stage.getTwiddles());
-      for (C &v : m)
-        v *= scale.front();
-      stage.setTwiddlesAttr(attrOf(m, stage.getTwiddles().getType()));
-      return;
-    }
-    OpBuilder b(last->getContext());
-    b.setInsertionPointAfter(last);
-    Value result = last->getResult(0);
-    auto type = cast<RankedTensorType>(result.getType());
+    StageOp last = run.back();
+    rewriter.setInsertionPointAfter(last);
+    auto type = last.getResult().getType();
     auto diagType = RankedTensorType::get({n}, type.getElementType());
-    auto diag = DiagOp::create(b, last->getLoc(), type, result,
+    auto diag = DiagOp::create(rewriter, last.getLoc(), type, last.getResult(),
                                attrOf(scale, diagType));
-    result.replaceAllUsesExcept(diag.getResult(), diag);
+    rewriter.replaceAllUsesExcept(last.getResult(), diag.getResult(), diag);
+    return success();
   }
 
-  double snap(double v) {
+  double tolerance; ///< 0: 16 ulps of the element type
+  SimplifyCounts *counts;
+};
+
+/// What the snapping patterns share: the tolerance and the counts.
+struct Snapper {
+  double tolerance; ///< 0: 16 ulps of each transform's element type
+  SimplifyCounts *counts;
+
+  double tol(Type vectorType) const {
+    return tolerance > 0 ? tolerance : defaultTolerance(vectorType);
+  }
+  double snap(double v, double tol) const {
     for (double exact : {0.0, 1.0, -1.0})
       if (v != exact && std::abs(v - exact) <= tol) {
-        ++numSnapped;
+        if (counts)
+          ++counts->snappedValues;
         return exact;
       }
     return v;
   }
-  C snap(C v) { return {snap(v.real()), snap(v.imag())}; }
+  C snap(C v, double tol) const {
+    return {snap(v.real(), tol), snap(v.imag(), tol)};
+  }
+};
 
-  void simplifyStage(StageOp stage) {
-    int64_t n = stage.getInput().getType().getDimSize(0);
-    int64_t h = int64_t(stage.getStride());
+/// Entries within the tolerance of 0 and +-1 become them; a second row
+/// within the tolerance of the first with one entry negated (every FFT
+/// butterfly) becomes exactly that.
+struct SnapStage : OpRewritePattern<StageOp> {
+  SnapStage(MLIRContext *context, Snapper snapper)
+      : OpRewritePattern(context, /*benefit=*/3), snapper(snapper) {}
+
+  LogicalResult matchAndRewrite(StageOp stage,
+                                PatternRewriter &rewriter) const override {
+    double tol = snapper.tol(stage.getType());
     SmallVector<C> m = valuesOf(stage.getTwiddles());
     for (C &v : m)
-      v = snap(v);
+      v = snapper.snap(v, tol);
     int64_t count = int64_t(m.size()) / 4;
     auto near = [&](C a, C b) { return std::abs(a - b) <= tol; };
-    // Second row = first with one entry negated: make it exact.
     for (double sign : {1.0, -1.0}) {
       bool all = true;
       for (int64_t p = 0; p < count && all; ++p)
@@ -186,91 +214,150 @@ private:
       }
       break;
     }
-    // Untied matrices that repeat with the stride: tie them.
-    if (count == n / 2 && h < n / 2) {
-      bool periodic = true;
-      for (int64_t p = h; p < count && periodic; ++p)
-        for (int e = 0; e < 4 && periodic; ++e)
-          periodic = near(m[4 * p + e], m[4 * (p % h) + e]);
-      if (periodic) {
-        m.resize(4 * h);
-        count = h;
-        ++numTiedStages;
-      }
-    }
-    bool identity = true;
-    for (int64_t p = 0; p < count && identity; ++p)
-      identity = m[4 * p] == C(1.0) && m[4 * p + 1] == C(0.0) &&
-                 m[4 * p + 2] == C(0.0) && m[4 * p + 3] == C(1.0);
-    if (identity) {
-      stage.getResult().replaceAllUsesWith(stage.getInput());
-      stage.erase();
-      ++numDroppedOps;
-      return;
-    }
-    if (replaceByPermuteAndDiag(stage, m, count))
-      return;
-    Type element = stage.getTwiddles().getType().getElementType();
-    auto type = RankedTensorType::get({count, 2, 2}, element);
-    stage.setTwiddlesAttr(attrOf(m, type));
+    DenseElementsAttr snapped = attrOf(m, stage.getTwiddles().getType());
+    if (snapped == stage.getTwiddles())
+      return failure();
+    rewriter.modifyOpInPlace(stage, [&] { stage.setTwiddlesAttr(snapped); });
+    return success();
   }
 
-  /// A stage whose matrices are all diagonal ([a 0; 0 d]) is a bfly.diag;
-  /// one whose matrices are all anti-diagonal ([0 b; c 0]) swaps each pair:
-  /// a bfly.permute, then a bfly.diag. Diagonals of ones vanish.
-  bool replaceByPermuteAndDiag(StageOp stage, ArrayRef<C> m, int64_t count) {
+  Snapper snapper;
+};
+
+/// Untied matrices that repeat with the stride (within the tolerance):
+/// the tied stage of the first block's matrices.
+struct TieStage : OpRewritePattern<StageOp> {
+  TieStage(MLIRContext *context, Snapper snapper)
+      : OpRewritePattern(context, /*benefit=*/2), snapper(snapper) {}
+
+  LogicalResult matchAndRewrite(StageOp stage,
+                                PatternRewriter &rewriter) const override {
+    int64_t n = stage.getInput().getType().getDimSize(0);
+    int64_t h = int64_t(stage.getStride());
+    if (!isUntiedStage(stage) || h == n / 2)
+      return failure();
+    double tol = snapper.tol(stage.getType());
+    SmallVector<C> m = valuesOf(stage.getTwiddles());
+    for (int64_t p = h; p < n / 2; ++p)
+      for (int e = 0; e < 4; ++e)
+        if (std::abs(m[4 * p + e] - m[4 * (p % h) + e]) > tol)
+          return failure();
+    m.resize(4 * h);
+    Type element = stage.getTwiddles().getType().getElementType();
+    auto type = RankedTensorType::get({h, 2, 2}, element);
+    rewriter.modifyOpInPlace(stage,
+                             [&] { stage.setTwiddlesAttr(attrOf(m, type)); });
+    if (snapper.counts)
+      ++snapper.counts->tiedStages;
+    return success();
+  }
+
+  Snapper snapper;
+};
+
+/// A stage whose matrices are all diagonal ([a 0; 0 d]) is a bfly.diag;
+/// one whose matrices are all anti-diagonal ([0 b; c 0]) swaps each pair:
+/// a bfly.permute, then a bfly.diag.
+struct StageToPermuteAndDiag : OpRewritePattern<StageOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(StageOp stage,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<C> m = valuesOf(stage.getTwiddles());
+    int64_t count = int64_t(m.size()) / 4;
     bool diagonal = true, swap = true;
     for (int64_t p = 0; p < count; ++p) {
       diagonal &= m[4 * p + 1] == C(0.0) && m[4 * p + 2] == C(0.0);
       swap &= m[4 * p] == C(0.0) && m[4 * p + 3] == C(0.0);
     }
     if (!diagonal && !swap)
-      return false;
+      return failure();
     int64_t n = stage.getInput().getType().getDimSize(0);
     int64_t h = int64_t(stage.getStride());
+    bool tied = count != n / 2 || h == n / 2;
     SmallVector<C> d(n);
     SmallVector<int64_t> gather(n);
     for (int64_t p = 0; p < n / 2; ++p) {
-      auto [top, bottom] = pairElements(p, h);
-      const C *t = &m[4 * (p % count)];
+      auto [top, bottom] = ::bfly::stagePair(p, h);
+      const C *t = &m[4 * ::bfly::matrixOfPair(p, h, tied)];
       d[top] = diagonal ? t[0] : t[1];
       d[bottom] = diagonal ? t[3] : t[2];
       gather[top] = diagonal ? top : bottom;
       gather[bottom] = diagonal ? bottom : top;
     }
-    OpBuilder b(stage);
+    Location loc = stage.getLoc();
     Value current = stage.getInput();
-    auto type = stage.getInput().getType();
     if (swap)
-      current = PermuteOp::create(
-          b, stage.getLoc(), type, current,
-          PermutationKindAttr::get(b.getContext(), PermutationKind::Explicit),
-          nullptr, b.getDenseI64ArrayAttr(gather));
+      current = PermuteOp::createFromTable(rewriter, loc, current, gather);
+    auto type = stage.getInput().getType();
     auto diagType = RankedTensorType::get({n}, type.getElementType());
-    auto diag =
-        DiagOp::create(b, stage.getLoc(), type, current, attrOf(d, diagType));
-    stage.getResult().replaceAllUsesWith(diag.getResult());
-    stage.erase();
-    simplifyDiag(diag);
-    return true;
+    rewriter.replaceOpWithNewOp<DiagOp>(stage, type, current,
+                                        attrOf(d, diagType));
+    return success();
   }
+};
 
-  void simplifyDiag(DiagOp diag) {
+/// Diagonal entries within the tolerance of 0 and +-1 become them (a
+/// diagonal of ones then folds away).
+struct SnapDiag : OpRewritePattern<DiagOp> {
+  SnapDiag(MLIRContext *context, Snapper snapper)
+      : OpRewritePattern(context), snapper(snapper) {}
+
+  LogicalResult matchAndRewrite(DiagOp diag,
+                                PatternRewriter &rewriter) const override {
+    double tol = snapper.tol(diag.getType());
     SmallVector<C> d = valuesOf(diag.getDiagonal());
-    bool ones = true;
-    for (C &v : d) {
-      v = snap(v);
-      ones &= v == C(1.0);
-    }
-    if (ones) {
-      diag.getResult().replaceAllUsesWith(diag.getInput());
-      diag.erase();
-      ++numDroppedOps;
-      return;
-    }
-    diag.setDiagonalAttr(attrOf(d, diag.getDiagonal().getType()));
+    for (C &v : d)
+      v = snapper.snap(v, tol);
+    DenseElementsAttr snapped = attrOf(d, diag.getDiagonal().getType());
+    if (snapped == diag.getDiagonal())
+      return failure();
+    rewriter.modifyOpInPlace(diag, [&] { diag.setDiagonalAttr(snapped); });
+    return success();
   }
 
-  double tol = 0;
+  Snapper snapper;
+};
+
+struct SimplifyTwiddlesPass
+    : mlir::bfly::impl::BflySimplifyTwiddlesBase<SimplifyTwiddlesPass> {
+  using BflySimplifyTwiddlesBase::BflySimplifyTwiddlesBase;
+
+  void runOnOperation() override {
+    TransformOp transform = getOperation();
+    SimplifyCounts counts;
+    RewritePatternSet normalize(&getContext());
+    populateNormalizeTwiddlesPatterns(normalize, tolerance, &counts);
+    RewritePatternSet snap(&getContext());
+    populateSnapTwiddlesPatterns(snap, tolerance, &counts);
+    if (failed(applyPatternsGreedily(transform, std::move(normalize))))
+      return signalPassFailure();
+    size_t normalizedSize = transform.getFactors().size();
+    if (failed(applyPatternsGreedily(transform, std::move(snap))))
+      return signalPassFailure();
+    // Normalizing adds at most one diagonal per run; what the snapping
+    // phase removed net are the identities it dropped.
+    int64_t dropped =
+        int64_t(normalizedSize) - int64_t(transform.getFactors().size());
+    numNormalizedStages += counts.normalizedStages;
+    numSnapped += counts.snappedValues;
+    numTiedStages += counts.tiedStages;
+    numDroppedOps += std::max<int64_t>(0, dropped);
+  }
 };
 } // namespace
+
+void mlir::bfly::populateNormalizeTwiddlesPatterns(RewritePatternSet &patterns,
+                                                   double tolerance,
+                                                   SimplifyCounts *counts) {
+  patterns.add<NormalizeUntiedRun>(patterns.getContext(), tolerance, counts);
+}
+
+void mlir::bfly::populateSnapTwiddlesPatterns(RewritePatternSet &patterns,
+                                              double tolerance,
+                                              SimplifyCounts *counts) {
+  Snapper snapper{tolerance, counts};
+  MLIRContext *context = patterns.getContext();
+  patterns.add<SnapStage, TieStage, SnapDiag>(context, snapper);
+  patterns.add<StageToPermuteAndDiag>(context);
+}
