@@ -2,13 +2,16 @@
 //-*-===//
 //
 // LLVM-style conventions shared by the tools: "tool: error: ..." messages,
-// "bfly <version>" in --version, and the command line kept in provenance.
+// --version naming bfly's version, a --help that lists only the tool's own
+// options, and the command line kept in provenance.
 //
 //===----------------------------------------------------------------------===//
 #ifndef BFLY_TOOLS_TOOLSUPPORT_H
 #define BFLY_TOOLS_TOOLSUPPORT_H
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/Twine.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -17,10 +20,35 @@
 
 namespace bfly::tool {
 
-/// Adds "bfly <version>" to --version; call before parsing options.
-inline void addVersionPrinter() {
-  llvm::cl::AddExtraVersionPrinter(
-      [](llvm::raw_ostream &os) { os << "bfly " BFLY_VERSION "\n"; });
+/// Call before parsing options: --version prints "<tool> (bfly) <version>"
+/// and the LLVM it was built with, and --help lists only the options in
+/// `categories` (and LLVM's generic ones such as --help itself); the
+/// options LLVM's libraries register (code generators, passes) stay
+/// reachable behind --help-hidden.
+inline void
+initCommandLine(llvm::StringRef tool,
+                llvm::ArrayRef<const llvm::cl::OptionCategory *> categories) {
+  std::string name = tool.str();
+  llvm::cl::SetVersionPrinter([name](llvm::raw_ostream &os) {
+    os << name
+       << " (bfly) " BFLY_VERSION "\n  built with LLVM " LLVM_VERSION_STRING
+          "\n";
+  });
+  // cl::HideUnrelatedOptions would make them unreachable even by
+  // --help-hidden: hide them one level less.
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *option = entry.second;
+    llvm::StringRef name = entry.first;
+    bool generic = name == "help" || name == "help-list" ||
+                   name == "help-hidden" || name == "help-list-hidden" ||
+                   name == "version";
+    bool own = llvm::any_of(option->Categories, [&](auto *category) {
+      return llvm::is_contained(categories, category);
+    });
+    if (!generic && !own &&
+        option->getOptionHiddenFlag() == llvm::cl::NotHidden)
+      option->setHiddenFlag(llvm::cl::Hidden);
+  }
 }
 
 /// Prints "<tool>: error: <message>" and returns `status` for main.

@@ -5,6 +5,7 @@
 #include "dialect/IR/BflyOps.h"
 
 #include <complex>
+#include <cstdio>
 
 using namespace mlir;
 using namespace mlir::bfly;
@@ -91,15 +92,21 @@ static int64_t countNonzero(DenseElementsAttr attr) {
   return count;
 }
 
-/// "key=value; key=value" from the model's provenance dictionary.
+/// "key=value; key=value" from the model's provenance dictionary (strings,
+/// as the transform's verifier ensures), then the pruning bound if any.
 static std::string provenanceString(TransformOp transform) {
   std::string text;
+  auto add = [&](StringRef key, StringRef value) {
+    text += (text.empty() ? "" : "; ") + key.str() + "=" + value.str();
+  };
   if (DictionaryAttr dict = transform.getProvenanceAttr())
-    for (NamedAttribute entry : dict) {
-      auto value = dyn_cast<StringAttr>(entry.getValue());
-      text += (text.empty() ? "" : "; ") + entry.getName().str() + "=" +
-              (value ? value.str() : std::string("?"));
-    }
+    for (NamedAttribute entry : dict)
+      add(entry.getName(), cast<StringAttr>(entry.getValue()).getValue());
+  if (FloatAttr bound = transform.getPruneBoundAttr()) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.3g", bound.getValueAsDouble());
+    add("prune_bound", number);
+  }
   return text;
 }
 

@@ -182,6 +182,7 @@ llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
   pipeline.cpu = target.cpu;
   pipeline.cpuFeatures = target.requiredFeatures;
   pipeline.lowering = options.lowering;
+  pipeline.prune = options.pruneThreshold;
   pipeline.vectorBits = options.vectorBits;
   pipeline.maxRadix = options.maxRadix;
   if (options.vectorBits == 0) {

@@ -10,6 +10,7 @@
 #define BFLY_COMPILER_DRIVER_COMPILER_H
 
 #include "compiler/Model/Factorization.h"
+#include "compiler/Pipelines/CpuPipeline.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -35,8 +36,10 @@ struct CompileOptions {
   /// "x86-64-v3" for portable output.
   std::string cpu = "native";
   unsigned optLevel = 3;
-  /// "vector" (SIMD) or "loops" (the scalar reference lowering).
-  std::string lowering = "vector";
+  Lowering lowering = Lowering::Vector;
+  /// Twiddles of smaller magnitude become zeros (bfly-prune-twiddles, which
+  /// reports its bound on the change as a remark); 0: none.
+  double pruneThreshold = 0;
   /// SIMD width in bits; 0: the widest the CPU has (512 with AVX-512, 256
   /// with AVX, else 128).
   unsigned vectorBits = 0;

@@ -18,13 +18,21 @@ namespace bfly {
 
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
+  // Pruning sees the model as it was learned, so the threshold and the
+  // bound refer to the user's twiddles, not to normalized ones.
+  if (options.prune > 0) {
+    mlir::bfly::BflyPruneTwiddlesOptions prune;
+    prune.threshold = options.prune;
+    pm.addNestedPass<mlir::bfly::TransformOp>(
+        mlir::bfly::createBflyPruneTwiddles(prune));
+  }
   if (options.simplify) {
     pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflySimplifyTwiddles());
     pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflyFoldPermutations());
   }
-  if (options.lowering == "loops") {
+  if (options.lowering == Lowering::Loops) {
     pm.addPass(mlir::bfly::createConvertBflyToLoops());
   } else {
     mlir::bfly::BflyFuseStagesOptions fuse;

@@ -16,6 +16,10 @@ class OpPassManager;
 
 namespace bfly {
 
+/// How the factors become code: SIMD through the vector dialect, or the
+/// plain scalar loops kept as a reference.
+enum class Lowering { Vector, Loops };
+
 struct CpuPipelineOptions
     : public mlir::PassPipelineOptions<CpuPipelineOptions> {
   Option<std::string> cpu{*this, "cpu",
@@ -30,11 +34,18 @@ struct CpuPipelineOptions
       llvm::cl::desc("Run bfly-simplify-twiddles and bfly-fold-permutations "
                      "first (default on)"),
       llvm::cl::init(true)};
-  Option<std::string> lowering{
-      *this, "lowering",
-      llvm::cl::desc("'vector' (SIMD, default) or 'loops' (the plain scalar "
-                     "lowering, a reference)"),
-      llvm::cl::init("vector")};
+  Option<double> prune{
+      *this, "prune",
+      llvm::cl::desc("Run bfly-prune-twiddles with this threshold first "
+                     "(0: no pruning, the default)"),
+      llvm::cl::init(0.0)};
+  Option<Lowering> lowering{
+      *this, "lowering", llvm::cl::desc("How the factors become code"),
+      llvm::cl::init(Lowering::Vector),
+      llvm::cl::values(
+          clEnumValN(Lowering::Vector, "vector", "SIMD code (the default)"),
+          clEnumValN(Lowering::Loops, "loops",
+                     "plain scalar loops, a reference"))};
   Option<unsigned> vectorBits{
       *this, "vector-bits",
       llvm::cl::desc("SIMD register width in bits for the vector lowering"),

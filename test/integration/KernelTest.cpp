@@ -45,8 +45,8 @@ private:
 
 /// How a kernel is lowered: scalar loops, or SIMD of some width with
 /// stages fused up to some radix.
-struct Lowering {
-  std::string name; // loops, vector
+struct LoweringChoice {
+  Lowering kind = Lowering::Vector;
   unsigned vectorBits = 0;
   unsigned maxRadix = 8;
 };
@@ -54,26 +54,26 @@ struct Lowering {
 /// The default (SIMD as wide as this CPU has), and every other lowering
 /// and fusion radix: a vector width wider than the CPU's is legalized by
 /// LLVM, so all of them run everywhere.
-std::vector<Lowering> allLowerings() {
-  return {{"vector", 0, 8},
-          {"loops", 0, 8},
-          {"vector", 128, 2},
-          {"vector", 256, 16},
-          {"vector", 512, 4}};
+std::vector<LoweringChoice> allLowerings() {
+  return {{Lowering::Vector, 0, 8},
+          {Lowering::Loops, 0, 8},
+          {Lowering::Vector, 128, 2},
+          {Lowering::Vector, 256, 16},
+          {Lowering::Vector, 512, 4}};
 }
 
-std::string describe(const Lowering &lowering) {
-  std::string text = lowering.name;
+std::string describe(const LoweringChoice &lowering) {
+  std::string text = lowering.kind == Lowering::Loops ? "loops" : "vector";
   if (lowering.vectorBits)
     text += "-" + std::to_string(lowering.vectorBits);
   return text + " max-radix=" + std::to_string(lowering.maxRadix);
 }
 
 Kernel compile(const Factorization &model, const std::string &path,
-               const Lowering &lowering = {"vector", 0}) {
+               const LoweringChoice &lowering = {}) {
   CompileOptions options;
   options.generator = "KernelTest";
-  options.lowering = lowering.name;
+  options.lowering = lowering.kind;
   options.vectorBits = lowering.vectorBits;
   options.maxRadix = lowering.maxRadix;
   if (llvm::Error error =
@@ -166,7 +166,7 @@ INSTANTIATE_TEST_SUITE_P(AllSizesAndTypes, ExactKernelTest,
 TEST(GeneralKernelTest, EveryFactorKindMatchesTheDenseEvaluator) {
   KernelDir dir;
   unsigned seed = 11;
-  for (const Lowering &lowering : allLowerings())
+  for (const LoweringChoice &lowering : allLowerings())
     for (int64_t n : {2, 4, 16, 256})
       for (ElementType type : ElementType::all())
         for (bool realIO : {false, true}) {
@@ -190,7 +190,7 @@ TEST(GeneralKernelTest, EveryFactorKindMatchesTheDenseEvaluator) {
 /// lowering and at sizes on both sides of each vector width.
 TEST(GeneralKernelTest, TiedTransformsMatchTheTextbookUnderEveryLowering) {
   KernelDir dir;
-  for (const Lowering &lowering : allLowerings())
+  for (const LoweringChoice &lowering : allLowerings())
     for (int64_t n : {2, 8, 32, 64, 512}) {
       Factorization dft =
           Factorization::dft(n, false, Normalization::Unitary, Precision::F32);

@@ -24,35 +24,39 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-bench options");
+
 static cl::opt<std::string> kernelPath(cl::Positional,
                                        cl::desc("<kernel.so | model.mlir>"),
-                                       cl::Required);
+                                       cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> modelPath(
     "model",
     cl::desc("The model the kernel was compiled from: the reference when "
              "no target is known, and a plain scalar butterfly-loop "
              "baseline (a model given instead of a kernel is compiled "
              "with bfly-compile's defaults and used so)"),
-    cl::value_desc("model.mlir"));
+    cl::value_desc("model.mlir"), cl::cat(toolCategory));
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("The transform the kernel is meant to compute (a bfly-learn "
-             "target); default: the 'target' in its provenance or model's"));
+             "target); default: the 'target' in its provenance or model's"),
+    cl::cat(toolCategory));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
-                                 cl::CommaSeparated);
+                                 cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
-                            cl::init(15));
+                            cl::init(15), cl::cat(toolCategory));
 static cl::opt<std::string>
     plotPath("plot", cl::desc("Also draw the timings as a PNG bar chart"),
-             cl::value_desc("path.png"));
+             cl::value_desc("path.png"), cl::cat(toolCategory));
 static cl::opt<std::string> csvPath("csv",
                                     cl::desc("Also write timings as CSV"),
-                                    cl::value_desc("path"));
+                                    cl::value_desc("path"),
+                                    cl::cat(toolCategory));
 static cl::opt<double> tolerance(
     "tolerance",
     cl::desc("Largest relative error accepted (default: 1e-5 for f32, 1e-12 "
              "for f64 kernels)"),
-    cl::init(0.0));
+    cl::init(0.0), cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-bench", message, 2);
@@ -120,7 +124,7 @@ static bfly::Kernel compileAndLoad(const bfly::Factorization &model,
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-bench", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-bench: accuracy and speed of a kernel next to FFTW and Eigen\n");

@@ -11,12 +11,17 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
+#include <cmath>
+
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-compile options");
+
 static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> outputPath("o", cl::desc("Output file"),
-                                       cl::value_desc("path"));
+                                       cl::value_desc("path"),
+                                       cl::cat(toolCategory));
 static cl::opt<bfly::EmitKind> emitKind(
     "emit", cl::desc("What to write"), cl::init(bfly::EmitKind::Shared),
     cl::values(clEnumValN(bfly::EmitKind::Mlir, "mlir",
@@ -24,29 +29,39 @@ static cl::opt<bfly::EmitKind> emitKind(
                clEnumValN(bfly::EmitKind::LLVMIR, "llvm", "LLVM IR text"),
                clEnumValN(bfly::EmitKind::Object, "obj", "an object file"),
                clEnumValN(bfly::EmitKind::Shared, "so",
-                          "a kernel shared object (default)")));
+                          "a kernel shared object (default)")),
+    cl::cat(toolCategory));
 static cl::opt<std::string>
     cpu("cpu",
         cl::desc("Target CPU: 'native' (this machine, default) or an LLVM "
                  "CPU name such as 'x86-64-v3' for portable kernels"),
-        cl::init("native"));
-static cl::opt<std::string>
-    lowering("lowering",
-             cl::desc("'vector' (SIMD, default) or 'loops' (the scalar "
-                      "reference lowering)"),
-             cl::init("vector"));
+        cl::init("native"), cl::cat(toolCategory));
+static cl::opt<bfly::Lowering> lowering(
+    "lowering", cl::desc("How the factors become code"),
+    cl::init(bfly::Lowering::Vector),
+    cl::values(clEnumValN(bfly::Lowering::Vector, "vector",
+                          "SIMD code (default)"),
+               clEnumValN(bfly::Lowering::Loops, "loops",
+                          "plain scalar loops, the reference lowering")),
+    cl::cat(toolCategory));
+static cl::opt<double>
+    prune("prune",
+          cl::desc("Make twiddles smaller than this zeros before lowering, and "
+                   "report the bound on the change (default 0: none)"),
+          cl::value_desc("threshold"), cl::init(0.0), cl::cat(toolCategory));
 static cl::opt<unsigned>
     vectorBits("vector-bits",
                cl::desc("SIMD width in bits: 128, 256 or 512 (default: the "
                         "widest the CPU has)"),
-               cl::init(0));
+               cl::init(0), cl::cat(toolCategory));
 static cl::opt<unsigned>
     maxRadix("max-radix",
              cl::desc("Consecutive stages fused into one pass: up to "
                       "log2(max-radix); 2, 4, 8 (default) or 16"),
-             cl::init(8));
+             cl::init(8), cl::cat(toolCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
-                                  cl::init(3), cl::Prefix);
+                                  cl::init(3), cl::Prefix,
+                                  cl::cat(toolCategory));
 
 /// The default output next to the input: model.mlir -> model.so.
 static std::string defaultOutput() {
@@ -60,7 +75,7 @@ static std::string defaultOutput() {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-compile", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv, "bfly-compile: compile a bfly model to a kernel\n");
   std::string commandLine =
@@ -80,9 +95,10 @@ int main(int argc, char **argv) {
   bfly::CompileOptions options;
   options.cpu = cpu;
   options.optLevel = optLevel;
-  if (lowering != "vector" && lowering != "loops")
-    return bfly::tool::fail("bfly-compile", "unknown lowering '" + lowering +
-                                                "': expected vector or loops");
+  if (!(prune >= 0) || !std::isfinite(prune))
+    return bfly::tool::fail("bfly-compile",
+                            "--prune must be a threshold of at least 0, got " +
+                                std::to_string(prune.getValue()));
   if (vectorBits != 0 && vectorBits != 128 && vectorBits != 256 &&
       vectorBits != 512)
     return bfly::tool::fail("bfly-compile",
@@ -94,6 +110,7 @@ int main(int argc, char **argv) {
                                 Twine(maxRadix.getValue()));
   options.maxRadix = maxRadix;
   options.lowering = lowering;
+  options.pruneThreshold = prune;
   options.vectorBits = vectorBits;
   options.generator = commandLine;
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;

@@ -17,25 +17,34 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-import options");
+
 static cl::opt<std::string>
     inputPath(cl::Positional, cl::desc("<twiddles.npy | twiddles.safetensors>"),
-              cl::Required);
+              cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
-                                       cl::value_desc("path"), cl::init("-"));
+                                       cl::value_desc("path"), cl::init("-"),
+                                       cl::cat(toolCategory));
 static cl::opt<std::string>
     tensorName("tensor",
                cl::desc("Safetensors: the tensor to read (default: the one "
-                        "named '...twiddle')"));
-static cl::opt<std::string> stride(
-    "stride",
-    cl::desc("The module's increasing_stride: 'increasing' (default; odd "
-             "blocks then decrease) or 'decreasing'"),
-    cl::init("increasing"));
+                        "named '...twiddle')"),
+               cl::cat(toolCategory));
+enum class StageOrder { Increasing, Decreasing };
+static cl::opt<StageOrder> stride(
+    "stride", cl::desc("The module's increasing_stride"),
+    cl::init(StageOrder::Increasing),
+    cl::values(clEnumValN(StageOrder::Increasing, "increasing",
+                          "stride 1 first (default; odd blocks then decrease)"),
+               clEnumValN(StageOrder::Decreasing, "decreasing",
+                          "stride n/2 first")),
+    cl::cat(toolCategory));
 static cl::opt<int64_t> stack("stack", cl::desc("Which stack to import"),
-                              cl::init(0));
+                              cl::init(0), cl::cat(toolCategory));
 static cl::opt<std::string> functionName("name",
                                          cl::desc("Transform function name"),
-                                         cl::init("transform"));
+                                         cl::init("transform"),
+                                         cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-import", message);
@@ -43,14 +52,11 @@ static int fail(const Twine &message) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-import", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-import: torch_butterfly twiddles (.npy or .safetensors) to a "
       "bfly model\n");
-  if (stride != "increasing" && stride != "decreasing")
-    return fail("--stride must be increasing or decreasing, got '" + stride +
-                "'");
   StringRef extension = sys::path::extension(inputPath);
   Expected<bfly::TwiddleTensor> tensor =
       extension == ".npy" ? bfly::readTwiddlesNpy(inputPath)
@@ -61,8 +67,8 @@ int main(int argc, char **argv) {
                                   inputPath.c_str()));
   if (!tensor)
     return fail(toString(tensor.takeError()));
-  Expected<bfly::Factorization> model =
-      bfly::butterflyFromTwiddles(*tensor, stride == "increasing", stack);
+  Expected<bfly::Factorization> model = bfly::butterflyFromTwiddles(
+      *tensor, stride == StageOrder::Increasing, stack);
   if (!model)
     return fail("'" + inputPath + "': " + toString(model.takeError()));
   model->provenance["source"] = sys::path::filename(inputPath).str();

@@ -18,78 +18,107 @@
 
 using namespace llvm;
 
-static cl::opt<std::string> targetName(cl::Positional, cl::desc("<target>"));
+static cl::OptionCategory toolCategory("bfly-learn options");
+
+static cl::opt<std::string> targetName(cl::Positional, cl::desc("<target>"),
+                                       cl::cat(toolCategory));
 static cl::opt<int64_t> length("n", cl::desc("Size, a power of two"),
-                               cl::init(0));
+                               cl::init(0), cl::cat(toolCategory));
 static cl::opt<std::string>
     matrixPath("matrix",
                cl::desc("Learn this matrix (.npy: float32/64 or complex, C or "
                         "Fortran order; zero-padded to a power of two) "
                         "instead of a named target"),
-               cl::value_desc("W.npy"));
+               cl::value_desc("W.npy"), cl::cat(toolCategory));
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
-                                       cl::value_desc("path"), cl::init("-"));
+                                       cl::value_desc("path"), cl::init("-"),
+                                       cl::cat(toolCategory));
 static cl::opt<std::string>
     modelClass("model",
                cl::desc("Model class: bp (default), bpp, bpbp, or (bp)^k "
                         "written as bp k times"),
-               cl::init("bp"));
-static cl::opt<std::string>
-    method("method",
-           cl::desc("Fitting method: hierarchical (closed form over the "
-                    "permutation family), spectral (bpbp of a normal "
-                    "matrix in closed form), gradient (the paper's: Adam "
-                    "restarts, relaxed permutations, L-BFGS polish) or auto "
-                    "(closed forms first, then gradient if they fall short; "
-                    "default)"),
-           cl::init("auto"));
+               cl::init("bp"), cl::cat(toolCategory));
+enum class Method { Auto, Hierarchical, Spectral, Gradient };
+static cl::opt<Method> method(
+    "method", cl::desc("Fitting method"), cl::init(Method::Auto),
+    cl::values(
+        clEnumValN(Method::Auto, "auto",
+                   "closed forms first, then gradient if they fall short "
+                   "(default)"),
+        clEnumValN(Method::Hierarchical, "hierarchical",
+                   "the closed form over the permutation family"),
+        clEnumValN(Method::Spectral, "spectral",
+                   "bpbp of a normal matrix in closed form"),
+        clEnumValN(Method::Gradient, "gradient",
+                   "the paper's: Adam restarts, relaxed permutations, "
+                   "L-BFGS polish")),
+    cl::cat(toolCategory));
 static cl::opt<int> restarts("restarts",
                              cl::desc("Gradient: random restarts (default 32)"),
-                             cl::init(32));
+                             cl::init(32), cl::cat(toolCategory));
 // Not --threads: LLVM's libraries register that name already.
 static cl::opt<int> jobs("jobs",
                          cl::desc("Gradient: restarts run at once, one thread "
                                   "each (default: the number of cores)"),
-                         cl::init(0));
+                         cl::init(0), cl::cat(toolCategory));
 static cl::alias jobsShort("j", cl::desc("Alias for --jobs"),
-                           cl::aliasopt(jobs));
+                           cl::aliasopt(jobs), cl::cat(toolCategory));
 static cl::opt<double> timeLimit("time-limit",
                                  cl::desc("Gradient: seconds at most "
                                           "(default 120)"),
-                                 cl::init(120.0));
+                                 cl::init(120.0), cl::cat(toolCategory));
 static cl::opt<int> steps("steps",
                           cl::desc("Gradient: Adam steps per restart "
                                    "(default 30000)"),
-                          cl::init(30000));
+                          cl::init(30000), cl::cat(toolCategory));
 static cl::opt<bool> tied("tied", cl::desc("Gradient: tied twiddles"),
-                          cl::init(false));
-static cl::opt<std::string>
-    permutation("permutation",
-                cl::desc("Gradient: 'learned' (relaxed logits, default), or "
-                         "a fixed one: identity, bit_reverse"),
-                cl::init("learned"));
-static cl::opt<std::string>
-    logits("logits",
-           cl::desc("Gradient, learned permutation: 'shared' by the levels, "
-                    "'per-level', or 'random' (drawn per restart, default)"),
-           cl::init("random"));
-static cl::opt<std::string>
-    stride("stride",
-           cl::desc("Stage order: 'increasing' (stride 1 first, default) or "
-                    "'decreasing'"),
-           cl::init("increasing"));
-static cl::opt<std::string>
-    twiddles("twiddles", cl::desc("'complex' (default) or 'real' twiddles"),
-             cl::init("complex"));
-static cl::opt<std::string>
-    precision("precision", cl::desc("f32 (default) or f64"), cl::init("f32"));
+                          cl::init(false), cl::cat(toolCategory));
+enum class FixedPermutation { Learned, Identity, BitReverse };
+static cl::opt<FixedPermutation> permutation(
+    "permutation", cl::desc("Gradient: the permutation"),
+    cl::init(FixedPermutation::Learned),
+    cl::values(clEnumValN(FixedPermutation::Learned, "learned",
+                          "relaxed logits, rounded (default)"),
+               clEnumValN(FixedPermutation::Identity, "identity", "none"),
+               clEnumValN(FixedPermutation::BitReverse, "bit_reverse",
+                          "the bit reversal")),
+    cl::cat(toolCategory));
+static cl::opt<bfly::FitOptions::LogitSharing> logits(
+    "logits", cl::desc("Gradient, learned permutation: the logits"),
+    cl::init(bfly::FitOptions::LogitSharing::Random),
+    cl::values(clEnumValN(bfly::FitOptions::LogitSharing::Shared, "shared",
+                          "shared by the levels"),
+               clEnumValN(bfly::FitOptions::LogitSharing::PerLevel, "per-level",
+                          "one set per level"),
+               clEnumValN(bfly::FitOptions::LogitSharing::Random, "random",
+                          "either, drawn per restart (default)")),
+    cl::cat(toolCategory));
+enum class StageOrder { Increasing, Decreasing };
+static cl::opt<StageOrder>
+    stride("stride", cl::desc("Stage order"), cl::init(StageOrder::Increasing),
+           cl::values(clEnumValN(StageOrder::Increasing, "increasing",
+                                 "stride 1 first (default)"),
+                      clEnumValN(StageOrder::Decreasing, "decreasing",
+                                 "stride n/2 first")),
+           cl::cat(toolCategory));
+static cl::opt<bfly::Field> twiddles(
+    "twiddles", cl::desc("The twiddles' field"), cl::init(bfly::Field::Complex),
+    cl::values(clEnumValN(bfly::Field::Complex, "complex", "(default)"),
+               clEnumValN(bfly::Field::Real, "real", "")),
+    cl::cat(toolCategory));
+static cl::opt<bfly::Precision> precision(
+    "precision", cl::desc("The model's precision"),
+    cl::init(bfly::Precision::F32),
+    cl::values(clEnumValN(bfly::Precision::F32, "f32", "single (default)"),
+               clEnumValN(bfly::Precision::F64, "f64", "double")),
+    cl::cat(toolCategory));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random targets"),
-                              cl::init(0));
+                              cl::init(0), cl::cat(toolCategory));
 static cl::opt<double>
     targetRmse("target-rmse",
                cl::desc("Stop once the RMSE is at most this (default 1e-4 "
                         "in f32, 1e-10 in f64)"),
-               cl::init(0.0));
+               cl::init(0.0), cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-learn", message);
@@ -182,7 +211,8 @@ static int runExperiment(const std::string &commandLine) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-learn",
+                              {&toolCategory, &experimentCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-learn: learn a butterfly factorization of a target matrix\n\n"
@@ -220,42 +250,25 @@ int main(int argc, char **argv) {
     return fail("unsupported model class '" + modelClass +
                 "': expected bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 "
                 "times");
-  if (method != "auto" && method != "hierarchical" && method != "gradient" &&
-      method != "spectral")
-    return fail("unknown method '" + method +
-                "': expected hierarchical, spectral, gradient or auto");
-  if (method == "spectral" && modelClass != "bpbp")
+  if (method == Method::Spectral && modelClass != "bpbp")
     return fail("--method=spectral fits --model=bpbp");
   if (restarts < 1 || steps < 1 || jobs < 0 || timeLimit <= 0)
     return fail("--restarts, --steps and --time-limit must be positive");
-  if (permutation != "learned" && permutation != "identity" &&
-      permutation != "bit_reverse")
-    return fail("unknown permutation '" + permutation +
-                "': expected learned, identity or bit_reverse");
-  if (method == "hierarchical" && (tied || permutation != "learned"))
+  bool learned = permutation == FixedPermutation::Learned;
+  bool decreasingStride = stride == StageOrder::Decreasing;
+  if (method == Method::Hierarchical && (tied || !learned))
     return fail("--tied and --permutation apply to --method=gradient");
-  if (logits != "shared" && logits != "per-level" && logits != "random")
-    return fail("unknown logits '" + logits +
-                "': expected shared, per-level or random");
-  if (logits != "random" && (method == "hierarchical" || method == "spectral" ||
-                             permutation != "learned"))
+  if (logits != bfly::FitOptions::LogitSharing::Random &&
+      (method == Method::Hierarchical || method == Method::Spectral ||
+       !learned))
     return fail("--logits applies to --method=gradient with a learned "
                 "permutation");
-  if (stride != "increasing" && stride != "decreasing")
-    return fail("unknown stride '" + stride +
-                "': expected increasing or decreasing");
-  if (stride == "decreasing" && method == "spectral")
+  if (decreasingStride && method == Method::Spectral)
     return fail("--method=spectral fits --stride=increasing only");
-  if (twiddles != "complex" && twiddles != "real")
-    return fail("unknown twiddles '" + twiddles +
-                "': expected complex or real");
-  if (precision != "f32" && precision != "f64")
-    return fail("unknown precision '" + precision + "': expected f32 or f64");
 
   bfly::FitOptions options;
   options.modelClass = modelClass;
-  options.precision =
-      precision == "f32" ? bfly::Precision::F32 : bfly::Precision::F64;
+  options.precision = precision;
   options.targetRmse =
       targetRmse > 0
           ? double(targetRmse)
@@ -276,22 +289,19 @@ int main(int argc, char **argv) {
   options.timeLimitSeconds = timeLimit;
   options.maxSteps = steps;
   options.tied = tied;
-  options.decreasingStride = stride == "decreasing";
-  options.complexTwiddles = twiddles == "complex";
-  options.logitSharing =
-      logits == "shared"      ? bfly::FitOptions::LogitSharing::Shared
-      : logits == "per-level" ? bfly::FitOptions::LogitSharing::PerLevel
-                              : bfly::FitOptions::LogitSharing::Random;
-  options.learnPermutation = permutation == "learned";
-  if (permutation == "bit_reverse")
+  options.decreasingStride = decreasingStride;
+  options.complexTwiddles = twiddles == bfly::Field::Complex;
+  options.logitSharing = logits;
+  options.learnPermutation = learned;
+  if (permutation == FixedPermutation::BitReverse)
     options.permutation =
         bfly::PermutationChoices::shared(length, {true, false, false});
 
   bfly::FitResult result =
-      method == "hierarchical" ? bfly::fitHierarchical(*target, options)
-      : method == "spectral"   ? bfly::fitSpectral(*target, options)
-      : method == "gradient"   ? bfly::fitGradient(*target, options)
-                               : bfly::fitAuto(*target, options);
+      method == Method::Hierarchical ? bfly::fitHierarchical(*target, options)
+      : method == Method::Spectral   ? bfly::fitSpectral(*target, options)
+      : method == Method::Gradient   ? bfly::fitGradient(*target, options)
+                                     : bfly::fitAuto(*target, options);
   if (terminal)
     errs() << "\r\033[K";
   if (!result.failure.empty())
@@ -301,19 +311,19 @@ int main(int argc, char **argv) {
   char secondsText[32];
   std::snprintf(secondsText, sizeof secondsText, "%.3f", result.seconds);
   bfly::Factorization &model = result.model;
-  model.provenance = {{"target", matrixPath.empty()
-                                     ? targetName.getValue()
-                                     : "matrix:" + matrixPath.getValue()},
-                      {"n", std::to_string(length)},
-                      {"model", modelClass},
-                      {"method", result.method},
-                      {"permutation", result.permutation},
-                      {"precision", precision},
-                      {"rmse", rmseText},
-                      {"seed", std::to_string(seed)},
-                      {"seconds", secondsText},
-                      {"stride", stride},
-                      {"tool", "bfly-learn " BFLY_VERSION}};
+  model.provenance = {
+      {"target", matrixPath.empty() ? targetName.getValue()
+                                    : "matrix:" + matrixPath.getValue()},
+      {"n", std::to_string(length)},
+      {"model", modelClass},
+      {"method", result.method},
+      {"permutation", result.permutation},
+      {"precision", precision == bfly::Precision::F32 ? "f32" : "f64"},
+      {"rmse", rmseText},
+      {"seed", std::to_string(seed)},
+      {"seconds", secondsText},
+      {"stride", decreasingStride ? "decreasing" : "increasing"},
+      {"tool", "bfly-learn " BFLY_VERSION}};
   std::string commandLine = bfly::tool::commandLine("bfly-learn", argc, argv);
   if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
     return fail(toString(std::move(error)));

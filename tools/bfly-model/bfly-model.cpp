@@ -14,36 +14,41 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-model options");
+
 static cl::opt<std::string> transformName(
     cl::Positional,
     cl::desc("<transform: dft, idft (its inverse), hadamard (Sylvester) or "
              "random (untied Gaussian twiddles)>"),
-    cl::Required);
+    cl::Required, cl::cat(toolCategory));
 static cl::opt<int64_t> length("n", cl::desc("Length, a power of two"),
-                               cl::Required);
+                               cl::Required, cl::cat(toolCategory));
 static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
-                                       cl::value_desc("path"), cl::init("-"));
+                                       cl::value_desc("path"), cl::init("-"),
+                                       cl::cat(toolCategory));
 static cl::opt<std::string>
     elementType("type",
                 cl::desc("Element type: f32, f64, complex<f32> (default), "
                          "complex<f64>; the DFT needs a complex one"),
-                cl::init("complex<f32>"));
+                cl::init("complex<f32>"), cl::cat(toolCategory));
 static cl::opt<bfly::Normalization> normalization(
     "norm", cl::desc("Scaling"), cl::init(bfly::Normalization::Unitary),
     cl::values(clEnumValN(bfly::Normalization::Unitary, "unitary",
                           "1/sqrt(n) overall, spread over the stages"),
                clEnumValN(bfly::Normalization::None, "none",
-                          "the textbook sums, unscaled")));
+                          "the textbook sums, unscaled")),
+    cl::cat(toolCategory));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of a random model"),
-                              cl::init(1));
+                              cl::init(1), cl::cat(toolCategory));
 static cl::opt<int64_t> nearDiagonal(
     "near-diagonal-stages",
     cl::desc("Random models: this many of the even-numbered stages get "
              "1000x smaller off-diagonal twiddles (something to prune)"),
-    cl::init(0));
+    cl::init(0), cl::cat(toolCategory));
 static cl::opt<std::string> functionName("name",
                                          cl::desc("Transform function name"),
-                                         cl::init("transform"));
+                                         cl::init("transform"),
+                                         cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-model", message);
@@ -51,7 +56,7 @@ static int fail(const Twine &message) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-model", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-model: write the exact model of a named transform, or a random "

@@ -41,7 +41,11 @@ int main(int argc, char **argv) {
         &mlir::createReconcileUnrealizedCastsPass})
     mlir::registerPass([create] { return create(); });
 
-  bfly::tool::addVersionPrinter();
+  // Only the options MlirOptMain registers from here on (the driver's, the
+  // passes and pipelines) are bfly-opt's; what LLVM's libraries registered
+  // when they were loaded is hidden.
+  static llvm::cl::OptionCategory none("bfly-opt has none of these");
+  bfly::tool::initCommandLine("bfly-opt", {&none});
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "bfly optimizer driver\n", registry));
 }

@@ -13,28 +13,31 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-recovery-table options");
+
 static cl::opt<std::string> outputDir("o", cl::desc("Output folder"),
                                       cl::value_desc("dir"),
-                                      cl::init("out/recovery"));
+                                      cl::init("out/recovery"),
+                                      cl::cat(toolCategory));
 static cl::list<std::string> targets("targets", cl::desc("Targets (rows)"),
-                                     cl::CommaSeparated);
+                                     cl::CommaSeparated, cl::cat(toolCategory));
 static cl::list<int64_t> sizes("sizes", cl::desc("Sizes (columns)"),
-                               cl::CommaSeparated);
+                               cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int64_t> gradientMaxSize(
     "gradient-max-n",
     cl::desc("Run the gradient method where the closed forms fail, up to "
              "this N (default 32)"),
-    cl::init(32));
+    cl::init(32), cl::cat(toolCategory));
 static cl::opt<double> gradientSeconds(
     "gradient-seconds",
     cl::desc("Gradient time limit at the largest such N, less below "
              "(default 10)"),
-    cl::init(10));
+    cl::init(10), cl::cat(toolCategory));
 static cl::opt<int>
     restarts("restarts", cl::desc("Gradient restarts per cell (default 128)"),
-             cl::init(128));
+             cl::init(128), cl::cat(toolCategory));
 static cl::opt<int> jobs("jobs", cl::desc("Restarts run at once (default 2)"),
-                         cl::init(2));
+                         cl::init(2), cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-recovery-table", message);
@@ -42,6 +45,7 @@ static int fail(const Twine &message) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  bfly::tool::initCommandLine("bfly-recovery-table", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-recovery-table: the paper's recovery table, measured by "

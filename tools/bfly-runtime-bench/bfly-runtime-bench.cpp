@@ -22,15 +22,18 @@
 
 using namespace llvm;
 
+static cl::OptionCategory toolCategory("bfly-runtime-bench options");
+
 static cl::list<int64_t> sizes("n", cl::desc("Transform sizes (DFT, c32)"),
-                               cl::CommaSeparated);
+                               cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
-                            cl::init(15));
+                            cl::init(15), cl::cat(toolCategory));
 static cl::opt<int> compiles("compiles",
                              cl::desc("Compiles per JIT latency median"),
-                             cl::init(5));
-static cl::opt<int64_t>
-    batch("batch", cl::desc("Batch for the throughput table"), cl::init(256));
+                             cl::init(5), cl::cat(toolCategory));
+static cl::opt<int64_t> batch("batch",
+                              cl::desc("Batch for the throughput table"),
+                              cl::init(256), cl::cat(toolCategory));
 
 static int fail(const Twine &message) {
   return bfly::tool::fail("bfly-runtime-bench", message);
@@ -53,7 +56,7 @@ template <typename F> static double medianSeconds(int count, F run) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  bfly::tool::addVersionPrinter();
+  bfly::tool::initCommandLine("bfly-runtime-bench", {&toolCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-runtime-bench: JIT latency, plan throughput and call overhead\n");
