@@ -557,9 +557,9 @@ static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
   return group;
 }
 
-static LogicalResult lowerTransform(TransformOp transform, SymbolTable &symbols,
-                                    unsigned vectorBits, Counts &counts,
-                                    int64_t &numFactors) {
+static void lowerTransform(TransformOp transform, SymbolTable &symbols,
+                           unsigned vectorBits, Counts &counts,
+                           int64_t &numFactors) {
   SmallVector<Operation *> chain = transform.getFactors();
   KernelSignature signature = kernelSignature(transform);
   int64_t n = signature.n;
@@ -606,7 +606,7 @@ static LogicalResult lowerTransform(TransformOp transform, SymbolTable &symbols,
   else
     builder.copy(src, out);
   func::ReturnOp::create(b);
-  return finishKernel(b, symbols, transform, kernel);
+  finishKernel(b, symbols, transform, kernel);
 }
 
 namespace {
@@ -616,19 +616,19 @@ struct ConvertBflyToVectorPass
 
   void runOnOperation() override {
     unsigned bits = vectorBits.getValue();
+    ModuleOp module = getOperation();
     if (bits < 32 || !llvm::isPowerOf2_32(bits)) {
-      getOperation().emitError()
-          << "vector-bits must be a power of two of at least 32, got " << bits;
+      for (TransformOp transform : module.getOps<TransformOp>())
+        transform.emitOpError("cannot be lowered with vector-bits=")
+            << bits << ": it must be a power of two of at least 32";
       return signalPassFailure();
     }
-    ModuleOp module = getOperation();
     SymbolTable symbols(module);
     Counts counts;
     int64_t factors = 0;
     for (TransformOp transform :
          llvm::make_early_inc_range(module.getOps<TransformOp>()))
-      if (failed(lowerTransform(transform, symbols, bits, counts, factors)))
-        return signalPassFailure();
+      lowerTransform(transform, symbols, bits, counts, factors);
     numFactors += factors;
     numConstantArrays += counts.constantArrays;
     numSkippedProducts += counts.skippedProducts;

@@ -6,7 +6,10 @@
 // can a function take raw pointers and call the lowered body with them.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Conversion/KernelDescriptor.h"
 #include "compiler/Conversion/Passes.h"
+
+#include "dialect/IR/BflyDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -19,6 +22,25 @@ namespace mlir::bfly {
 
 using namespace mlir;
 using namespace mlir::bfly;
+
+SmallVector<Type> mlir::bfly::kernelDescriptorFields(MLIRContext *context) {
+  Type i32 = IntegerType::get(context, 32), i64 = IntegerType::get(context, 64);
+  Type ptr = LLVM::LLVMPointerType::get(context);
+  return {
+      i32, // abi_version
+      i32, // descriptor_size
+      i64, // n
+      i32, // input_dtype
+      i32, // output_dtype
+      ptr, // name
+      ptr, // cpu
+      ptr, // cpu_features
+      i64, // flops
+      i64, // nonzero_twiddles
+      ptr, // provenance
+      ptr, // apply
+  };
+}
 
 namespace {
 
@@ -93,11 +115,11 @@ public:
                                   b.getStringAttr(data));
   }
 
-  /// The constant descriptor, field by field as kernel_abi.h lays it out.
-  LLVM::GlobalOp buildDescriptor(ArrayRef<std::pair<Type, Attribute>> fields) {
-    SmallVector<Type> types;
-    for (auto [type, value] : fields)
-      types.push_back(type);
+  /// The constant descriptor: `values` (integers or symbols) field by
+  /// field, laid out by kernelDescriptorFields.
+  LLVM::GlobalOp buildDescriptor(ArrayRef<Attribute> values) {
+    SmallVector<Type> types = kernelDescriptorFields(b.getContext());
+    assert(types.size() == values.size() && "one value per field");
     auto structType = LLVM::LLVMStructType::getLiteral(b.getContext(), types);
     auto global = LLVM::GlobalOp::create(b, structType, /*isConstant=*/true,
                                          LLVM::Linkage::Private,
@@ -105,7 +127,7 @@ public:
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(b.createBlock(&global.getInitializerRegion()));
     Value desc = LLVM::UndefOp::create(b, structType);
-    for (auto [index, field] : llvm::enumerate(fields)) {
+    for (auto [index, field] : llvm::enumerate(llvm::zip(types, values))) {
       auto [type, value] = field;
       Value v;
       if (auto symbol = dyn_cast<FlatSymbolRefAttr>(value))
@@ -148,15 +170,15 @@ struct BflyExportKernelPass
     ModuleOp module = getOperation();
     SmallVector<LLVM::LLVMFuncOp> bodies;
     for (auto func : module.getOps<LLVM::LLVMFuncOp>())
-      if (func->hasAttr(kKernelAttrName))
+      if (func->hasAttr(BflyDialect::kKernelAttr))
         bodies.push_back(func);
     if (bodies.size() != 1) {
       module.emitError("expected one lowered transform (an llvm.func with '")
-          << kKernelAttrName << "'), found " << bodies.size();
+          << BflyDialect::kKernelAttr << "'), found " << bodies.size();
       return signalPassFailure();
     }
     LLVM::LLVMFuncOp body = bodies.front();
-    auto info = body->getAttrOfType<DictionaryAttr>(kKernelAttrName);
+    auto info = body->getAttrOfType<DictionaryAttr>(BflyDialect::kKernelAttr);
     auto get = [&](StringRef key) { return info.get(key); };
     auto [inDtype, inBytes] = dtypeOf(cast<TypeAttr>(get("input")).getValue());
     auto [outDtype, outBytes] =
@@ -165,7 +187,7 @@ struct BflyExportKernelPass
     if (!generator.empty())
       provenance += (provenance.empty() ? "" : "; ") +
                     std::string("compiler=") + generator;
-    body->removeAttr(kKernelAttrName);
+    body->removeAttr(BflyDialect::kKernelAttr);
     body.setLinkage(LLVM::Linkage::Internal);
 
     KernelExporter exporter(module, body);
@@ -174,27 +196,26 @@ struct BflyExportKernelPass
     auto symbol = [&](Operation *op) {
       return FlatSymbolRefAttr::get(cast<SymbolOpInterface>(op).getNameAttr());
     };
-    Type ptr = LLVM::LLVMPointerType::get(b.getContext());
-    Type i32 = b.getI32Type(), i64 = b.getI64Type();
     auto i32Attr = [&](int64_t v) { return b.getI32IntegerAttr(int32_t(v)); };
     auto name = exporter.string("__bfly_name",
                                 cast<StringAttr>(get("name")).getValue());
     auto cpuName = exporter.string("__bfly_cpu", cpu);
     auto features = exporter.string("__bfly_cpu_features", cpuFeatures);
     auto prov = exporter.string("__bfly_provenance", provenance);
+    // In kernel_abi.h's order, the order of kernelDescriptorFields.
     LLVM::GlobalOp descriptor = exporter.buildDescriptor({
-        {i32, i32Attr(BFLY_KERNEL_ABI_VERSION)},
-        {i32, i32Attr(sizeof(bfly_kernel_descriptor))},
-        {i64, get("n")},
-        {i32, i32Attr(inDtype)},
-        {i32, i32Attr(outDtype)},
-        {ptr, symbol(name)},
-        {ptr, symbol(cpuName)},
-        {ptr, symbol(features)},
-        {i64, get("flops")},
-        {i64, get("nonzero_twiddles")},
-        {ptr, symbol(prov)},
-        {ptr, symbol(apply)},
+        i32Attr(BFLY_KERNEL_ABI_VERSION),
+        i32Attr(sizeof(bfly_kernel_descriptor)),
+        get("n"),
+        i32Attr(inDtype),
+        i32Attr(outDtype),
+        symbol(name),
+        symbol(cpuName),
+        symbol(features),
+        get("flops"),
+        get("nonzero_twiddles"),
+        symbol(prov),
+        symbol(apply),
     });
     exporter.buildQuery(descriptor);
   }

@@ -110,10 +110,8 @@ static std::string provenanceString(TransformOp transform) {
   return text;
 }
 
-LogicalResult mlir::bfly::finishKernel(ImplicitLocOpBuilder &b,
-                                       SymbolTable &symbols,
-                                       TransformOp transform,
-                                       func::FuncOp kernel) {
+void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                              TransformOp transform, func::FuncOp kernel) {
   int64_t n = transform.getLength(), flops = 0, nonzeroTwiddles = 0;
   for (Operation *op : transform.getFactors()) {
     bool complex = isComplexVector(op->getResult(0).getType());
@@ -136,13 +134,14 @@ LogicalResult mlir::bfly::finishKernel(ImplicitLocOpBuilder &b,
       b.getNamedAttr("nonzero_twiddles", b.getI64IntegerAttr(nonzeroTwiddles)),
       b.getNamedAttr("provenance",
                      b.getStringAttr(provenanceString(transform)))};
-  kernel->setAttr(kKernelAttrName, b.getDictionaryAttr(info));
+  kernel->setAttr(BflyDialect::kKernelAttr, b.getDictionaryAttr(info));
 
+  // With the transform gone its name is free: the rename cannot fail.
   StringAttr name = transform.getSymNameAttr();
   symbols.erase(transform);
-  if (failed(symbols.rename(kernel, name)))
-    return kernel.emitOpError("cannot take the transform's name");
-  return success();
+  LogicalResult renamed = symbols.rename(kernel, name);
+  assert(succeeded(renamed) && "the transform's name was taken");
+  (void)renamed;
 }
 
 std::pair<Value, Value> mlir::bfly::emitStagePair(ImplicitLocOpBuilder &b,

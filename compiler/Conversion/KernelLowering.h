@@ -56,8 +56,8 @@ func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 /// Attaches the `bfly.kernel` dictionary (counting the chain's flops and
 /// nonzero twiddles as the model states them), erases `transform` and
 /// gives the kernel its name.
-LogicalResult finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                           TransformOp transform, func::FuncOp kernel);
+void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                  TransformOp transform, func::FuncOp kernel);
 
 /// The elements of the pairs a stage of stride `h` mixes, in IR: `top` of
 /// pair `pair` and `top + h` (common/Butterfly.h's stagePair, as shifts).

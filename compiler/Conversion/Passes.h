@@ -12,11 +12,6 @@
 
 namespace mlir::bfly {
 
-/// The dictionary convert-bfly-to-loops leaves on a kernel body for
-/// bfly-export-kernel: n, input/output dtype, flops, nonzero twiddles,
-/// provenance.
-inline constexpr const char *kKernelAttrName = "bfly.kernel";
-
 #define GEN_PASS_DECL
 #include "compiler/Conversion/Passes.h.inc"
 

@@ -2,6 +2,9 @@
 #include "dialect/IR/BflyDialect.h"
 #include "dialect/IR/BflyOps.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+
 using namespace mlir;
 using namespace mlir::bfly;
 
@@ -14,6 +17,36 @@ void BflyDialect::initialize() {
       >();
 }
 
+/// The lowered kernel's record: every field bfly-export-kernel reads, with
+/// its type, so a hand-written one cannot crash the exporter.
+static LogicalResult verifyKernelRecord(Operation *op, Attribute value) {
+  auto record = dyn_cast<DictionaryAttr>(value);
+  if (!record)
+    return op->emitOpError()
+           << BflyDialect::kKernelAttr << " must be a dictionary";
+  for (StringRef key : {"name", "provenance"})
+    if (!isa_and_nonnull<StringAttr>(record.get(key)))
+      return op->emitOpError()
+             << BflyDialect::kKernelAttr << " needs a string '" << key << "'";
+  for (StringRef key : {"n", "flops", "nonzero_twiddles"}) {
+    auto number = dyn_cast_or_null<IntegerAttr>(record.get(key));
+    if (!number || !number.getType().isInteger(64) || number.getInt() < 0)
+      return op->emitOpError() << BflyDialect::kKernelAttr
+                               << " needs a non-negative i64 '" << key << "'";
+  }
+  for (StringRef key : {"input", "output"}) {
+    auto type = dyn_cast_or_null<TypeAttr>(record.get(key));
+    Type element = type ? type.getValue() : Type();
+    if (auto complex = dyn_cast_or_null<ComplexType>(element))
+      element = complex.getElementType();
+    if (!element || !(element.isF32() || element.isF64()))
+      return op->emitOpError()
+             << BflyDialect::kKernelAttr << " needs an element type '" << key
+             << "' (f32, f64, complex<f32> or complex<f64>)";
+  }
+  return success();
+}
+
 LogicalResult BflyDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == kFuseGroupAttr) {
@@ -24,7 +57,7 @@ LogicalResult BflyDialect::verifyOperationAttribute(Operation *op,
       return op->emitOpError() << kFuseGroupAttr << " must be an i64";
     return success();
   }
-  // bfly.kernel, the lowered kernel's record for bfly-export-kernel, is
-  // checked where it is read.
+  if (attr.getName() == kKernelAttr)
+    return verifyKernelRecord(op, attr.getValue());
   return success();
 }

@@ -26,6 +26,10 @@ def Bfly_Dialect : Dialect {
     /// On a bfly.stage, an i64 naming its fuse group (bfly-fuse-stages):
     /// consecutive stages with equal values are one radix-2^k block.
     static constexpr ::llvm::StringLiteral kFuseGroupAttr = "bfly.fuse_group";
+    /// On a lowered kernel function, the record bfly-export-kernel turns
+    /// into the descriptor: name, n, input and output element types, flops,
+    /// nonzero_twiddles and provenance.
+    static constexpr ::llvm::StringLiteral kKernelAttr = "bfly.kernel";
   }];
 }
 

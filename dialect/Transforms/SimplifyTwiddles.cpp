@@ -330,11 +330,11 @@ struct SimplifyTwiddlesPass
     populateNormalizeTwiddlesPatterns(normalize, tolerance, &counts);
     RewritePatternSet snap(&getContext());
     populateSnapTwiddlesPatterns(snap, tolerance, &counts);
-    if (failed(applyPatternsGreedily(transform, std::move(normalize))))
-      return signalPassFailure();
+    // The patterns converge (each leaves what it made unmatched); a driver
+    // that stops early still leaves an equivalent chain.
+    (void)applyPatternsGreedily(transform, std::move(normalize));
     size_t normalizedSize = transform.getFactors().size();
-    if (failed(applyPatternsGreedily(transform, std::move(snap))))
-      return signalPassFailure();
+    (void)applyPatternsGreedily(transform, std::move(snap));
     // Normalizing adds at most one diagonal per run; what the snapping
     // phase removed net are the identities it dropped.
     int64_t dropped =

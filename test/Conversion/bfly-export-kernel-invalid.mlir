@@ -1,10 +1,23 @@
-// RUN: bfly-opt %s --bfly-export-kernel --verify-diagnostics
+// RUN: bfly-opt %s --split-input-file --bfly-export-kernel --verify-diagnostics
 
 /// The ABI wraps exactly one lowered transform; a module without one is
 /// refused rather than exported as an empty kernel.
 // expected-error @+1 {{expected one lowered transform (an llvm.func with 'bfly.kernel'), found 0}}
 module {
   llvm.func @not_a_kernel() {
+    llvm.return
+  }
+}
+
+// -----
+
+/// Nor can one .so hold two kernels: there is one query symbol.
+// expected-error @+1 {{expected one lowered transform (an llvm.func with 'bfly.kernel'), found 2}}
+module {
+  llvm.func @a(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "a", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
+    llvm.return
+  }
+  llvm.func @b(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "b", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
     llvm.return
   }
 }

@@ -279,3 +279,36 @@ bfly.transform @negative_length_change(%x: tensor<4xf32>) -> tensor<8xf32> {
 bfly.transform @negative_provenance(%x: tensor<2xf32>) -> tensor<2xf32> attributes {provenance = {rmse = 1.0e-3 : f64}} {
   bfly.return %x : tensor<2xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// bfly.kernel, the lowered kernel's record
+//===----------------------------------------------------------------------===//
+
+/// Every field bfly-export-kernel reads is there, with its type.
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs a string 'provenance'}}
+llvm.func @negative_kernel_record_without_provenance(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs a non-negative i64 'n'}}
+llvm.func @negative_kernel_record_n(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = -2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs an element type 'input' (f32, f64, complex<f32> or complex<f64>)}}
+llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = i8, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel must be a dictionary}}
+llvm.func @negative_kernel_record_not_a_dictionary(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = 1 : i64} {
+  llvm.return
+}
