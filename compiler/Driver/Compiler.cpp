@@ -53,18 +53,6 @@ void registerCompilerDialects(DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
 }
 
-OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context,
-                                     llvm::SourceMgr &sourceMgr) {
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
-  if (std::error_code error = buffer.getError()) {
-    emitError(UnknownLoc::get(&context))
-        << "cannot read '" << path << "': " << error.message();
-    return nullptr;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  return parseSourceFile<ModuleOp>(sourceMgr, &context);
-}
-
 namespace {
 /// A target machine for `cpu` on this host's triple, and the features from
 /// BFLY_KERNEL_CPU_FEATURES that its code may use.
@@ -215,6 +203,21 @@ std::unique_ptr<llvm::Module> translateForTarget(ModuleOp model,
   return module;
 }
 } // namespace
+
+llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
+                             EmitKind emit, StringRef outputPath,
+                             llvm::raw_ostream &diagnostics) {
+  DialectRegistry registry;
+  registerCompilerDialects(registry);
+  MLIRContext context(registry);
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagnostics);
+  OwningOpRef<ModuleOp> model = parseModelFile(inputPath, context, sourceMgr);
+  if (!model)
+    return diagnosticsError("reading the model");
+  return compileModel(*model, options, emit, outputPath);
+}
 
 llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
                          EmitKind emit, StringRef outputPath) {

@@ -52,11 +52,13 @@ struct CompileOptions {
 /// The dialects that model files and the lowering use.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
-/// Parses and verifies a model file ("-" is stdin); diagnostics go to the
-/// context's handler. Null on failure.
-mlir::OwningOpRef<mlir::ModuleOp> parseModelFile(llvm::StringRef path,
-                                                 mlir::MLIRContext &context,
-                                                 llvm::SourceMgr &sourceMgr);
+/// Reads the model file at `inputPath` ("-": stdin) and compiles it to
+/// `emit` at `outputPath`: bfly-compile. Diagnostics (errors with their
+/// source lines, bfly-prune-twiddles's remark) go to `diagnostics`.
+llvm::Error compileModelFile(llvm::StringRef inputPath,
+                             const CompileOptions &options, EmitKind emit,
+                             llvm::StringRef outputPath,
+                             llvm::raw_ostream &diagnostics);
 
 /// Compiles `model` (consumed: it is lowered in place) and writes `emit` to
 /// `outputPath` ("-" is stdout for text outputs).

@@ -5,6 +5,9 @@
 #include "dialect/IR/Constants.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -183,6 +186,42 @@ transformToFactorization(mlir::bfly::TransformOp transform) {
   if (std::optional<std::string> error = model.validate())
     return transform.emitError("invalid model: ") << *error;
   return model;
+}
+
+OwningOpRef<ModuleOp> parseModelFile(StringRef path, MLIRContext &context,
+                                     llvm::SourceMgr &sourceMgr) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/true);
+  if (std::error_code error = buffer.getError()) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot read '" << path << "': " << error.message();
+    return nullptr;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+llvm::Expected<Factorization> readModelFile(StringRef path,
+                                            llvm::raw_ostream &diagnostics) {
+  MLIRContext context;
+  loadModelDialects(context);
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, diagnostics);
+  auto failed = [&] {
+    return llvm::createStringError(
+        "reading the model '%s' failed (see the diagnostics above)",
+        path.str().c_str());
+  };
+  OwningOpRef<ModuleOp> module = parseModelFile(path, context, sourceMgr);
+  if (!module)
+    return failed();
+  FailureOr<mlir::bfly::TransformOp> transform = getModelTransform(*module);
+  if (mlir::failed(transform))
+    return failed();
+  FailureOr<Factorization> model = transformToFactorization(*transform);
+  if (mlir::failed(model))
+    return failed();
+  return std::move(*model);
 }
 
 llvm::Error writeModelFile(const Factorization &model, StringRef path,

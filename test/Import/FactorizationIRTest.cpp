@@ -114,49 +114,54 @@ TEST(FactorizationIRTest, EveryFactorKindRoundTripsExactly) {
   }
 }
 
+/// A context with the compiler's dialects that keeps the last diagnostic.
+struct DiagnosedContext {
+  DiagnosedContext() : context(registry()) {
+    context.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
+      error = diag.str();
+      return mlir::success();
+    });
+  }
+  static mlir::DialectRegistry registry() {
+    mlir::DialectRegistry registry;
+    registerCompilerDialects(registry);
+    return registry;
+  }
+  mlir::OwningOpRef<mlir::ModuleOp> parse(const char *text) {
+    return mlir::parseSourceString<mlir::ModuleOp>(text, &context);
+  }
+
+  mlir::MLIRContext context;
+  std::string error;
+};
+
 /// The chain rule belongs to bfly.transform's verifier: a body that is not
 /// one chain never reaches the importer.
 TEST(FactorizationIRTest, NonChainBodiesAreRefusedByTheVerifier) {
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry);
-  std::string error;
-  context.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
-    error = diag.str();
-    return mlir::success();
-  });
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+  DiagnosedContext c;
+  auto module = c.parse(R"mlir(
     bfly.transform @t(%x: tensor<2xf32>) -> tensor<2xf32> {
       %a = bfly.diag %x by dense<[1.0, 2.0]> : tensor<2xf32> : tensor<2xf32>
       %b = bfly.diag %x by dense<[1.0, 2.0]> : tensor<2xf32> : tensor<2xf32>
       bfly.return %b : tensor<2xf32>
-    })mlir",
-                                                        &context);
+    })mlir");
   EXPECT_FALSE(module);
-  EXPECT_EQ(error, "'bfly.diag' op must take the previous factor's result: a "
-                   "transform is one chain from its argument");
+  EXPECT_EQ(c.error, "'bfly.diag' op must take the previous factor's result: "
+                     "a transform is one chain from its argument");
 }
 
 /// A model file is one transform: anything beside it is refused by name.
 TEST(FactorizationIRTest, ModelFilesHoldOnlyATransform) {
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry);
-  std::string error;
-  context.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
-    error = diag.str();
-    return mlir::success();
-  });
-  auto module = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+  DiagnosedContext c;
+  auto module = c.parse(R"mlir(
     func.func private @f(tensor<2xf32>) -> tensor<2xf32>
     bfly.transform @t(%x: tensor<2xf32>) -> tensor<2xf32> {
       bfly.return %x : tensor<2xf32>
-    })mlir",
-                                                        &context);
+    })mlir");
   ASSERT_TRUE(module);
   EXPECT_TRUE(mlir::failed(getModelTransform(*module)));
-  EXPECT_EQ(error, "a model file holds one bfly.transform and nothing else, "
-                   "found 'func.func'");
+  EXPECT_EQ(c.error, "a model file holds one bfly.transform and nothing "
+                     "else, found 'func.func'");
 }
 
 } // namespace

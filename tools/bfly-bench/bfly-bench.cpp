@@ -4,7 +4,6 @@
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Model/Targets.h"
 
-#include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/StringExtras.h"
@@ -13,7 +12,6 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -74,29 +72,6 @@ static std::string provenanceValue(StringRef provenance, StringRef key) {
   return "";
 }
 
-/// The model in a model file, or the diagnostics that say why not.
-static std::optional<bfly::Factorization> readModel(StringRef path) {
-  mlir::DialectRegistry registry;
-  bfly::registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.printOpOnDiagnostic(false);
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      bfly::parseModelFile(path, context, sourceMgr);
-  if (!module)
-    return std::nullopt;
-  mlir::FailureOr<mlir::bfly::TransformOp> transform =
-      bfly::getModelTransform(*module);
-  if (mlir::failed(transform))
-    return std::nullopt;
-  mlir::FailureOr<bfly::Factorization> model =
-      bfly::transformToFactorization(*transform);
-  if (mlir::failed(model))
-    return std::nullopt;
-  return std::move(*model);
-}
-
 /// `model` compiled as bfly-compile would and loaded; the temporary .so is
 /// gone once loaded.
 static bfly::Kernel compileAndLoad(const bfly::Factorization &model,
@@ -134,9 +109,11 @@ int main(int argc, char **argv) {
     return fail("give a model either as the input or with --model, not both");
   std::optional<bfly::Factorization> model;
   if (modelGiven || !modelPath.empty()) {
-    model = readModel(modelGiven ? kernelPath : modelPath);
-    if (!model)
-      return 2;
+    Expected<bfly::Factorization> read =
+        bfly::readModelFile(modelGiven ? kernelPath : modelPath, errs());
+    if (!read)
+      return fail(toString(read.takeError()));
+    model = std::move(*read);
   }
   std::string error;
   bfly::Kernel kernel = modelGiven ? compileAndLoad(*model, error)

@@ -1,14 +1,11 @@
 //===- bfly-compile.cpp - compile a bfly model to a kernel ----------------===//
 #include "compiler/Driver/Compiler.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
@@ -81,17 +78,6 @@ int main(int argc, char **argv) {
   std::string commandLine =
       bfly::tool::commandLine("bfly-compile " BFLY_VERSION, argc, argv);
 
-  mlir::DialectRegistry registry;
-  bfly::registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry);
-  context.printOpOnDiagnostic(false);
-  SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  mlir::OwningOpRef<mlir::ModuleOp> model =
-      bfly::parseModelFile(inputPath, context, sourceMgr);
-  if (!model)
-    return 1;
-
   bfly::CompileOptions options;
   options.cpu = cpu;
   options.optLevel = optLevel;
@@ -114,7 +100,8 @@ int main(int argc, char **argv) {
   options.vectorBits = vectorBits;
   options.generator = commandLine;
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
-  if (Error error = bfly::compileModel(*model, options, emitKind, output)) {
+  if (Error error = bfly::compileModelFile(inputPath, options, emitKind, output,
+                                           errs())) {
     WithColor::error(errs(), "bfly-compile")
         << toString(std::move(error)) << "\n";
     return 1;
