@@ -1,4 +1,4 @@
-//===- CompressionExperiment.cpp - PAPER.md's compression experiment ------===//
+//===- CompressionExperiment.cpp - the paper's compression experiment ----===//
 #include "experiments/CompressionExperiment.h"
 
 #include "bench/Benchmark.h"

@@ -1,4 +1,4 @@
-//===- CompressionExperiment.h - PAPER.md's compression experiment -*- C++
+//===- CompressionExperiment.h - the paper's compression experiment -*- C++
 //-*-===//
 //
 // Trains the single-hidden-layer classifier with each hidden layer kind on

@@ -14,7 +14,7 @@
 
 namespace bfly {
 
-/// The model class PAPER.md gives each target.
+/// The model class docs/method.md gives each target.
 static std::string paperModel(const std::string &target) {
   if (target == "dct" || target == "dst")
     return "bpp";

@@ -5,7 +5,7 @@
 // (W = B1 P1), then T W^H = B2 P2 is one too, and T = B2 P2 B1 P1. The
 // learner finds that order from the matrix alone: rows i and i + m/2 of a
 // butterfly block are parallel on both halves of its columns, level by
-// level (shared/PAPER.md: "ordered into a butterfly"). Circulant matrices,
+// level (docs/method.md, "Spectral BPBP"). Circulant matrices,
 // the convolutions, are such matrices.
 //
 //===----------------------------------------------------------------------===//

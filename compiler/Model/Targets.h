@@ -1,7 +1,7 @@
 //===- Targets.h - the matrices a model is fitted to ------------*- C++ -*-===//
 //
 // Target matrices written straight from their textbook definitions (the
-// table in shared/PAPER.md). They share no code with the fast
+// table in docs/method.md). They share no code with the fast
 // factorizations, so they are also the references that models and compiled
 // kernels are checked against.
 //

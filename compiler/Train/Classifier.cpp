@@ -51,7 +51,7 @@ std::optional<Network<float>> makeClassifier(const std::string &kind, int64_t n,
     local.bitReverse = false;
     network.add(std::make_unique<ButterflyLayer<float>>(n, local, rng));
   } else if (kind == "paper") {
-    // PAPER.md's layer: complex BPBP, tied, learned permutations.
+    // The paper's layer: complex BPBP, tied, learned permutations.
     network.add(std::make_unique<ButterflyLayer<float>>(
         n, ButterflyLayerOptions{2, true, true, true}, rng));
   } else if (kind == "low-rank") {

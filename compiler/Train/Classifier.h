@@ -1,9 +1,9 @@
 //===- Classifier.h - the compression experiment's network, trained -*- C++
 //-*-===//
 //
-// PAPER.md's single-hidden-layer classifier: input (1024) -> hidden
-// structured layer (1024) + bias -> ReLU -> dense (10) + bias, trained with
-// softmax cross-entropy and SGD with momentum on minibatches drawn in a
+// The paper's single-hidden-layer classifier (docs/method.md): input (1024) ->
+// hidden structured layer (1024) + bias -> ReLU -> dense (10) + bias, trained
+// with softmax cross-entropy and SGD with momentum on minibatches drawn in a
 // seeded order, with a progress line per epoch.
 //
 //===----------------------------------------------------------------------===//
@@ -20,7 +20,7 @@ namespace bfly {
 
 /// The hidden layers compared: "dense", "butterfly" (real untied BP after a
 /// bit reversal), "butterfly-complex", "butterfly-tied", "bpbp",
-/// "butterfly-learned" (relaxed learned permutation), "paper" (PAPER.md's:
+/// "butterfly-learned" (relaxed learned permutation), "paper" (the paper's:
 /// complex BPBP, tied, learned permutations), "butterfly-local" (no
 /// permutation: the first stages mix neighbouring pixels), "low-rank" (rank
 /// matching the butterfly's parameters), "circulant".

@@ -1,8 +1,8 @@
 //===- Network.h - trainable layers and a classifier built from them -*- C++
 //-*-===//
 //
-// The compression experiment's building blocks (PAPER.md): layers on batches
-// (one example per column) with hand-written backward passes, softmax
+// The compression experiment's building blocks (docs/method.md): layers on
+// batches (one example per column) with hand-written backward passes, softmax
 // cross-entropy, and SGD with momentum. The structured hidden layers are a
 // butterfly (BP or BPBP; real or complex twiddles; tied or untied; a fixed
 // bit reversal or the paper's relaxed learned permutation), low-rank and

@@ -5,9 +5,9 @@
 //                 [--train-limit=N] [--test-limit=N] [--plot=curve.png]
 //                 [--csv=results.csv] [--data=DIR] [--step-decay]
 //
-// Trains the classifier of PAPER.md with each hidden layer on Debian's
-// Fashion-MNIST, prints accuracy and parameter tables, compiles the trained
-// butterfly layer and times the served network against the dense one.
+// Trains the paper's classifier (docs/method.md) with each hidden layer on
+// Debian's Fashion-MNIST, prints accuracy and parameter tables, compiles the
+// trained butterfly layer and times the served network against the dense one.
 //
 //===----------------------------------------------------------------------===//
 #include "experiments/CompressionExperiment.h"

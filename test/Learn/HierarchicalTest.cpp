@@ -152,8 +152,8 @@ TEST(HierarchicalTest, NoRouteBeatsItsBound) {
 }
 
 /// The real targets of complex models: T P^-1 is not a butterfly, but the
-/// real part of one, which the lift recovers (shared/PAPER.md: "real
-/// targets with complex models").
+/// real part of one, which the lift recovers (docs/method.md, "The
+/// real-part lift").
 TEST(HierarchicalTest, LiftsTheRealTargetsOfComplexModels) {
   struct Case {
     const char *target, *modelClass;

@@ -125,8 +125,8 @@ static int fail(const Twine &message) {
 }
 
 // The compression experiment (target "fashion-mnist").
-static cl::OptionCategory
-    experimentCategory("fashion-mnist: the compression experiment (PAPER.md)");
+static cl::OptionCategory experimentCategory(
+    "fashion-mnist: the compression experiment (docs/method.md)");
 static cl::list<std::string>
     layers("layers",
            cl::desc("Hidden layers to compare (default dense, "
@@ -218,7 +218,8 @@ int main(int argc, char **argv) {
       "bfly-learn: learn a butterfly factorization of a target matrix\n\n"
       "targets: " +
           join(bfly::targetNames(), ", ") +
-          "\n\nbfly-learn fashion-mnist trains PAPER.md's classifier with "
+          "\n\nbfly-learn fashion-mnist trains the paper's classifier "
+          "(docs/method.md) with "
           "each hidden layer,\ncompiles the butterfly one and serves it "
           "(see its options below)\n");
 
