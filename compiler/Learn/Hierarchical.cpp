@@ -123,11 +123,11 @@ Eigen::MatrixXcd stageProduct(const Factorization &model) {
       continue;
     int64_t s = stage->stride;
     for (int64_t pair = 0; pair < n / 2; ++pair) {
-      int64_t i = (pair / s) * 2 * s + pair % s;
+      auto [i, j] = stagePair(pair, s);
       const Complex *t = stage->matrixForPair(pair);
       top = x.row(i);
-      x.row(i) = t[0] * top + t[1] * x.row(i + s);
-      x.row(i + s) = t[2] * top + t[3] * x.row(i + s);
+      x.row(i) = t[0] * top + t[1] * x.row(j);
+      x.row(j) = t[2] * top + t[3] * x.row(j);
     }
   }
   Eigen::MatrixXcd product = x;
