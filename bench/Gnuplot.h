@@ -7,9 +7,9 @@
 namespace bfly {
 
 /// Runs gnuplot on `script` (its commands after the terminal and output
-/// settings), which reads its data from `data`, to draw `pngPath`
-/// (width x height pixels). The data and the script are written next to
-/// the PNG (path.dat, path.gp) so a plot can be redrawn by hand; the PNG
+/// settings), which reads its data from the file named by the gnuplot
+/// variable `data`, to draw `pngPath` (width x height pixels). Gnuplot's
+/// files live in a private temporary folder, removed afterwards; the PNG
 /// appears whole or not at all. False, with `message`, when gnuplot is
 /// missing or fails.
 bool drawPng(const std::string &pngPath, int width, int height,

@@ -13,9 +13,12 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
 
 namespace bfly::tool {
@@ -56,6 +59,28 @@ inline int fail(llvm::StringRef tool, const llvm::Twine &message,
                 int status = 1) {
   llvm::WithColor::error(llvm::errs(), tool) << message << "\n";
   return status;
+}
+
+/// Why `path` cannot be written ("-", stdout, always can), found before
+/// any work starts: a missing folder, a folder that cannot be written, a
+/// folder in the file's place. The file itself is not created.
+inline std::optional<std::string> outputPathProblem(llvm::StringRef path) {
+  if (path.empty() || path == "-")
+    return std::nullopt;
+  if (llvm::sys::fs::is_directory(path))
+    return "cannot write '" + path.str() + "': it is a folder";
+  llvm::SmallString<128> folder(path);
+  llvm::sys::path::remove_filename(folder);
+  if (folder.empty())
+    folder = ".";
+  llvm::SmallString<128> probe;
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          folder + "/.bfly-write-probe-%%%%%%", fd, probe))
+    return "cannot write '" + path.str() + "': " + ec.message();
+  llvm::sys::fs::closeFile(fd);
+  llvm::sys::fs::remove(probe);
+  return std::nullopt;
 }
 
 /// "<tool> arg1 arg2 ...": how an artifact was made.

@@ -35,13 +35,18 @@ std::optional<llvm::StringRef> headerValue(llvm::StringRef header,
 }
 } // namespace
 
-llvm::Expected<NpyArray> readNpyArray(const std::string &path) {
+llvm::Expected<NpyArray> readNpyArray(const std::string &path,
+                                      const NpyShapeCheck &check) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
     return npyError(path, "cannot read: " + buffer.getError().message());
   llvm::StringRef bytes = (*buffer)->getBuffer();
-  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
+  llvm::StringRef magic("\x93NUMPY");
+  if (!bytes.starts_with(magic) && !magic.starts_with(bytes))
     return npyError(path, "not a .npy file (no \\x93NUMPY magic)");
+  if (bytes.size() < 10)
+    return npyError(path, "truncated: " + llvm::Twine(bytes.size()) +
+                              " bytes, the header needs at least 10");
   int major = static_cast<unsigned char>(bytes[6]);
   size_t headerLength, headerStart;
   if (major == 1) {
@@ -102,6 +107,9 @@ llvm::Expected<NpyArray> readNpyArray(const std::string &path) {
   }
   if (result.shape.empty())
     return npyError(path, "a scalar, expected an array");
+  if (check)
+    if (std::optional<std::string> problem = check(result.shape))
+      return npyError(path, *problem);
   uint64_t expected = count * itemSize;
   if (data.size() != expected)
     return npyError(path, "header declares " + llvm::Twine(expected) +
@@ -145,21 +153,36 @@ llvm::Expected<NpyArray> readNpyArray(const std::string &path) {
   return result;
 }
 
+int64_t paddedSize(int64_t rows, int64_t cols) {
+  int64_t n = 2;
+  while (n < rows || n < cols)
+    n *= 2;
+  return n;
+}
+
 llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
-  llvm::Expected<NpyArray> array = readNpyArray(path);
+  auto asMatrix =
+      [](const std::vector<int64_t> &shape) -> std::optional<std::string> {
+    std::string text;
+    for (int64_t d : shape)
+      text += (text.empty() ? "" : ", ") + std::to_string(d);
+    if (shape.size() != 2)
+      return "expected a matrix (a 2-D array), got shape (" + text +
+             (shape.size() == 1 ? ",)" : ")") +
+             (shape.size() == 1 ? "; reshape a vector to (1, n) or (n, 1) "
+                                  "to learn it as a matrix"
+                                : "");
+    int64_t n = paddedSize(shape[0], shape[1]);
+    if (std::optional<std::string> problem = targetSizeProblem(n))
+      return "a " + std::to_string(shape[0]) + " x " +
+             std::to_string(shape[1]) + " matrix is zero-padded to " +
+             std::to_string(n) + " x " + std::to_string(n) + ": " + *problem;
+    return std::nullopt;
+  };
+  llvm::Expected<NpyArray> array = readNpyArray(path, asMatrix);
   if (!array)
     return array.takeError();
-  if (array->shape.size() > 2) {
-    std::string shape;
-    for (int64_t d : array->shape)
-      shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-    return npyError(path,
-                    "expected a 1-D or 2-D array, got shape (" + shape + ")");
-  }
-  int64_t rows = array->shape.size() == 2 ? array->shape[0] : 1;
-  int64_t cols = array->shape.back();
-  if (rows > (int64_t{1} << 16) || cols > (int64_t{1} << 16))
-    return npyError(path, "the matrix is too large");
+  int64_t rows = array->shape[0], cols = array->shape[1];
   NpyMatrix result;
   result.complex = array->complex;
   result.dtype = array->dtype;
@@ -171,9 +194,7 @@ llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
 }
 
 Target targetFromMatrix(const NpyMatrix &matrix, const std::string &name) {
-  int64_t n = 2;
-  while (n < matrix.values.rows() || n < matrix.values.cols())
-    n *= 2;
+  int64_t n = paddedSize(matrix.values.rows(), matrix.values.cols());
   Target target{name, Eigen::MatrixXcd::Zero(n, n), !matrix.complex};
   target.matrix.topLeftCorner(matrix.values.rows(), matrix.values.cols()) =
       matrix.values;

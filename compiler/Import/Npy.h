@@ -3,7 +3,7 @@
 // The .npy format (versions 1-3): a magic string, a header dict (descr,
 // fortran_order, shape) and the raw data. bfly reads arrays of little-endian
 // float32, float64, complex64 and complex128, in C or Fortran order (as
-// matrices: 1-D and 2-D ones), and refuses anything else with a reason.
+// matrices: 2-D ones), and refuses anything else with a reason.
 //
 //===----------------------------------------------------------------------===//
 #ifndef BFLY_COMPILER_IMPORT_NPY_H
@@ -15,6 +15,8 @@
 
 #include <Eigen/Dense>
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace bfly {
@@ -27,18 +29,29 @@ struct NpyArray {
   std::string dtype; ///< as the file spells it, e.g. "<f4"
 };
 
-/// Reads `path` (at most 2^28 entries); errors name the file and what is
+/// Why an array of `shape` will not do, checked before its data is read.
+using NpyShapeCheck =
+    std::function<std::optional<std::string>(const std::vector<int64_t> &)>;
+
+/// Reads `path` (at most 2^28 entries; `check`, when given, may refuse the
+/// shape before any data is allocated); errors name the file and what is
 /// wrong with it.
-llvm::Expected<NpyArray> readNpyArray(const std::string &path);
+llvm::Expected<NpyArray> readNpyArray(const std::string &path,
+                                      const NpyShapeCheck &check = {});
 
 struct NpyMatrix {
-  Eigen::MatrixXcd values; ///< a 1-D array is one row
+  Eigen::MatrixXcd values;
   bool complex = false;
   std::string dtype; ///< as the file spells it, e.g. "<f4"
 };
 
-/// Reads a 1-D or 2-D array from `path`.
+/// Reads a matrix (a 2-D array) from `path` for the learner: refused before
+/// its data is read when its padded size exceeds kMaxTargetLength.
 llvm::Expected<NpyMatrix> readNpy(const std::string &path);
+
+/// The side of the square power-of-two matrix that `rows` x `cols` is
+/// zero-padded to (at least 2).
+int64_t paddedSize(int64_t rows, int64_t cols);
 
 /// A user's matrix as a target: zero-padded to a square power-of-two size
 /// (rectangular matrices included), real unless the file is complex.

@@ -7,12 +7,15 @@
 #ifndef BFLY_COMPILER_LEARN_FIT_H
 #define BFLY_COMPILER_LEARN_FIT_H
 
-#include "compiler/Model/Factorization.h"
 #include "compiler/Learn/PermutationFamily.h"
+#include "compiler/Model/Factorization.h"
 #include "compiler/Model/Targets.h"
 
+#include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace bfly {
 
@@ -61,9 +64,17 @@ struct FitOptions {
   /// Start a new bracket of restarts while time is left and the target is
   /// not reached (off: one bracket, a time-independent result).
   bool repeatBrackets = true;
+  /// The wall-clock end of the fit: timeLimitSeconds after a method starts
+  /// unless set (fitAuto sets it once for everything it runs). Every method
+  /// stops there with the best model so far; only one closed-form
+  /// factorization already under way (a few seconds at n = 1024) finishes.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   /// fitAuto: whether the gradient method may run when the closed forms
   /// fall short.
   bool allowGradient = true;
+  /// fitAuto: when the closed forms of modelClass miss, try those of the
+  /// other classes (bp, bpp, bpbp) and name one that recovers the target.
+  bool suggestModels = true;
 };
 
 struct FitResult {
@@ -75,7 +86,15 @@ struct FitResult {
   int candidatesTried = 0; ///< permutations (hierarchical) or trials
   /// Why a method produced no model at all (the model is then empty).
   std::string failure;
+  /// The deadline stopped the fit before it was done.
+  bool timedOut = false;
+  /// What the user should know, e.g. another model class that recovers
+  /// the target in closed form.
+  std::vector<std::string> notes;
 };
+
+/// The time a fit may run: options.deadline, or timeLimitSeconds from now.
+std::chrono::steady_clock::time_point fitDeadline(const FitOptions &options);
 
 /// An RMSE as reports print it: "2.49e-09".
 std::string formatRmse(double rmse);
@@ -116,9 +135,11 @@ FitResult fitSpectral(const Target &target, const FitOptions &options);
 FitResult fitGradient(const Target &target, const FitOptions &options);
 
 /// The fastest route first: the spectral closed form for bpbp, the
-/// hierarchical one for every class (bpbp: its BP part), then the gradient
-/// method if they fall short of the target RMSE and it is allowed. The best
-/// result is kept; its time is that of every route tried.
+/// hierarchical one for every class (bpbp: its BP part); if they fall short
+/// of the target RMSE, the closed forms of the other classes (named in the
+/// notes when one recovers the target), then the gradient method if it is
+/// allowed. The best result is kept; its time is that of every route
+/// tried, and all of them share one deadline.
 FitResult fitAuto(const Target &target, const FitOptions &options);
 
 } // namespace bfly

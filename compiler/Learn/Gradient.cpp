@@ -239,12 +239,13 @@ static double dot(const std::vector<double> &a, const std::vector<double> &b) {
 
 double minimizeLbfgs(const std::function<double(const std::vector<double> &,
                                                 std::vector<double> *)> &f,
-                     std::vector<double> &theta, int steps) {
+                     std::vector<double> &theta, int steps,
+                     const std::function<bool()> &stop) {
   constexpr size_t kMemory = 10;
   std::deque<std::vector<double>> ss, ys;
   std::vector<double> gradient;
   double loss = f(theta, &gradient);
-  for (int iteration = 0; iteration < steps; ++iteration) {
+  for (int iteration = 0; iteration < steps && !(stop && stop()); ++iteration) {
     // Two-loop recursion: direction = -H gradient.
     std::vector<double> q = gradient;
     std::vector<double> alphas(ss.size());
@@ -276,7 +277,8 @@ double minimizeLbfgs(const std::function<double(const std::vector<double> &,
     double step = 1.0, nextLoss = loss;
     std::vector<double> next(theta.size()), nextGradient;
     bool accepted = false;
-    for (int tries = 0; tries < 40 && !accepted; ++tries, step *= 0.5) {
+    for (int tries = 0; tries < 40 && !accepted && !(stop && stop());
+         ++tries, step *= 0.5) {
       for (size_t i = 0; i < theta.size(); ++i)
         next[i] = theta[i] - step * q[i];
       nextLoss = f(next, &nextGradient);

@@ -123,10 +123,12 @@ struct Adam {
 };
 
 /// L-BFGS (memory 10, backtracking Armijo line search): at most `steps`
-/// iterations; returns the final loss.
+/// iterations, fewer when `stop` (checked before every evaluation) says
+/// so; returns the final loss.
 double minimizeLbfgs(const std::function<double(const std::vector<double> &,
                                                 std::vector<double> *)> &f,
-                     std::vector<double> &theta, int steps);
+                     std::vector<double> &theta, int steps,
+                     const std::function<bool()> &stop = {});
 
 } // namespace bfly
 

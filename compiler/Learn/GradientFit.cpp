@@ -44,13 +44,16 @@ BPObjective frozen(const Target &target, const FitOptions &options,
                      tablesOf(permutations, target.size()));
 }
 
+bool passed(Clock::time_point deadline) { return Clock::now() >= deadline; }
+
+/// L-BFGS on the twiddles until `steps` or the deadline; the RMSE reached.
 double polish(const BPObjective &objective, std::vector<double> &twiddles,
-              int steps) {
+              int steps, Clock::time_point deadline) {
   double loss = minimizeLbfgs(
       [&](const std::vector<double> &theta, std::vector<double> *gradient) {
         return objective.evaluate(theta, gradient);
       },
-      twiddles, steps);
+      twiddles, steps, [&] { return passed(deadline); });
   return std::sqrt(loss);
 }
 
@@ -76,11 +79,9 @@ public:
   /// Up to `steps` more Adam steps; every epoch the permutation is rounded
   /// and frozen and a copy of the twiddles polished. Stops early at the
   /// target RMSE, the step limit or the deadline.
-  void advance(int steps, Clock::time_point start) {
-    if (secondsSince(start) > options_.timeLimitSeconds)
-      return;
+  void advance(int steps, Clock::time_point deadline) {
     std::vector<double> gradient;
-    for (int k = 0; k < steps && !finished(); ++k) {
+    for (int k = 0; k < steps && !finished() && !passed(deadline); ++k) {
       objective_.evaluate(theta_, &gradient);
       adam_.step(theta_, gradient);
       ++best_.steps;
@@ -92,18 +93,18 @@ public:
                                     : fixedPermutations_;
       std::vector<double> twiddles = twiddlesOnly(layout_, theta_);
       BPObjective frozenObjective = frozen(target_, options_, permutations);
-      double rmse = polish(frozenObjective, twiddles, options_.polishSteps);
+      double rmse =
+          polish(frozenObjective, twiddles, options_.polishSteps, deadline);
       // Close to the target: the longer final polish often finishes the
       // job now, which saves every step that would come after.
       if (rmse > options_.targetRmse && rmse < 10 * options_.targetRmse)
-        rmse = polish(frozenObjective, twiddles, options_.finalPolishSteps);
+        rmse = polish(frozenObjective, twiddles, options_.finalPolishSteps,
+                      deadline);
       if (rmse < best_.rmse) {
         best_.rmse = rmse;
         best_.twiddles = std::move(twiddles);
         best_.permutations = permutations;
       }
-      if (secondsSince(start) > options_.timeLimitSeconds)
-        break;
     }
   }
 
@@ -153,7 +154,15 @@ void parallelFor(size_t count, int threads,
 
 FitResult fitGradient(const Target &target, const FitOptions &options) {
   auto start = Clock::now();
+  Clock::time_point deadline = fitDeadline(options);
   int64_t n = target.size();
+  FitResult result;
+  result.method = "gradient";
+  if (std::optional<std::string> problem = targetSizeProblem(n)) {
+    result.failure = *problem;
+    result.rmse = INFINITY;
+    return result;
+  }
   int threads = std::max(1, options.threads);
   // Successive halving (the paper ran Hyperband): every restart of a
   // bracket gets one epoch, the best third three times as many steps, and
@@ -161,8 +170,7 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
   // bracket of fresh restarts.
   Trial best;
   int rung = 0, brackets = 0;
-  while (best.rmse > options.targetRmse &&
-         secondsSince(start) <= options.timeLimitSeconds) {
+  while (best.rmse > options.targetRmse && !passed(deadline)) {
     std::vector<std::unique_ptr<Restart>> alive;
     for (int i = 0; i < options.restarts; ++i)
       alive.push_back(std::make_unique<Restart>(
@@ -171,7 +179,7 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
     int steps = options.epochSteps;
     while (!alive.empty()) {
       parallelFor(alive.size(), threads,
-                  [&](size_t k) { alive[k]->advance(steps, start); });
+                  [&](size_t k) { alive[k]->advance(steps, deadline); });
       for (const auto &restart : alive) // restart order: deterministic ties
         if (restart->best().rmse < best.rmse)
           best = restart->best();
@@ -186,11 +194,11 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
             brackets, rung, alive.size(),
             (long long)alive.front()->best().steps,
             formatRmse(best.rmse).c_str(), secondsSince(start),
-            std::max(0.0, options.timeLimitSeconds - secondsSince(start)));
+            std::max(0.0, std::chrono::duration<double>(deadline - Clock::now())
+                              .count()));
         options.progress(line);
       }
-      if (best.rmse <= options.targetRmse ||
-          secondsSince(start) > options.timeLimitSeconds)
+      if (best.rmse <= options.targetRmse || passed(deadline))
         break;
       std::stable_sort(alive.begin(), alive.end(),
                        [](const auto &a, const auto &b) {
@@ -207,8 +215,9 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
     // spend its whole time on.
     if (best.rmse > options.targetRmse && !best.twiddles.empty()) {
       Trial polished = best;
-      polished.rmse = polish(frozen(target, options, polished.permutations),
-                             polished.twiddles, options.finalPolishSteps);
+      polished.rmse =
+          polish(frozen(target, options, polished.permutations),
+                 polished.twiddles, options.finalPolishSteps, deadline);
       if (polished.rmse < best.rmse)
         best = std::move(polished);
     }
@@ -216,9 +225,8 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
       break;
   }
 
-  FitResult result;
-  result.method = "gradient";
   result.candidatesTried = brackets * options.restarts;
+  result.timedOut = best.rmse > options.targetRmse && passed(deadline);
   if (best.twiddles.empty()) {
     result.failure = "the time limit allowed no restart to finish an epoch";
     result.rmse = INFINITY;
@@ -226,7 +234,7 @@ FitResult fitGradient(const Target &target, const FitOptions &options) {
     return result;
   }
   polish(frozen(target, options, best.permutations), best.twiddles,
-         options.finalPolishSteps);
+         options.finalPolishSteps, deadline);
   BPLayout layout = layoutFor(options, n, BPLayout::Logits::Fixed);
   bool realTwiddles = !options.complexTwiddles;
   ElementType type{target.real && realTwiddles ? Field::Real : Field::Complex,

@@ -137,24 +137,6 @@ Eigen::MatrixXcd stageProduct(const Factorization &model) {
 }
 } // namespace
 
-int modelBlocks(const std::string &modelClass) {
-  if (modelClass == "bpp")
-    return 1;
-  size_t k = modelClass.size() / 2;
-  if (k < 1 || k > 8 || modelClass.size() % 2 != 0)
-    return 0;
-  for (size_t i = 0; i < k; ++i)
-    if (modelClass.compare(2 * i, 2, "bp") != 0)
-      return 0;
-  return int(k);
-}
-
-std::string formatRmse(double rmse) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", rmse);
-  return text;
-}
-
 std::vector<Stage> factorButterfly(const Eigen::MatrixXcd &a) {
   int64_t n = a.rows();
   int levels = log2Exact(n);
@@ -216,10 +198,15 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   // A BP model is a BPBP whose second butterfly and permutation are the
   // identity: for bpbp the closed form fits that BP part.
   auto start = std::chrono::steady_clock::now();
+  auto deadline = fitDeadline(options);
   int64_t n = target.size();
   FitResult best;
   best.rmse = INFINITY;
   best.method = "hierarchical";
+  if (std::optional<std::string> problem = targetSizeProblem(n)) {
+    best.failure = *problem;
+    return best;
+  }
   if (!target.real && !options.complexTwiddles) {
     best.failure = "the closed forms fit a complex target with complex "
                    "twiddles only";
@@ -262,6 +249,12 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
       unpermuted.matrix.transposeInPlace();
   };
   for (const PermutationChoices &choices : candidates) {
+    // Bounding all 64 BPP candidates takes about a second at n = 1024: the
+    // deadline may leave only some of them (always at least one).
+    if (!routes.empty() && std::chrono::steady_clock::now() >= deadline) {
+      best.timedOut = true;
+      break;
+    }
     unpermute(choices);
     std::array<double, 2> bounds = levelTwoBounds(unpermuted);
     routes.push_back({&choices, false, bounds[0]});
@@ -300,16 +293,25 @@ FitResult fitHierarchical(const Target &target, const FitOptions &options) {
   };
   // First the routes that may reach the target, in the family's order;
   // then, if none did, the rest from the most promising bound, to report
-  // the best approximation.
+  // the best approximation. Past the deadline, once one route gave a model,
+  // no more are tried.
+  auto timeLeft = [&] {
+    if (best.candidatesTried == 0 ||
+        std::chrono::steady_clock::now() < deadline)
+      return true;
+    best.timedOut = true;
+    return false;
+  };
   for (Route &route : routes)
-    if (best.rmse > options.targetRmse && route.bound <= options.targetRmse)
+    if (best.rmse > options.targetRmse && route.bound <= options.targetRmse &&
+        timeLeft())
       tryRoute(route);
   std::stable_sort(
       routes.begin(), routes.end(),
       [](const Route &a, const Route &b) { return a.bound < b.bound; });
   for (Route &route : routes)
     if (best.rmse > options.targetRmse && !route.tried &&
-        route.bound < best.rmse)
+        route.bound < best.rmse && timeLeft())
       tryRoute(route);
   best.rmse = rmse(best.model.toDense(), target);
   best.seconds =

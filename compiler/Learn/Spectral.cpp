@@ -100,6 +100,9 @@ FitResult bestBP(const Target &target, const FitOptions &options) {
   FitOptions bp = options;
   bp.modelClass = "bp";
   bp.progress = nullptr;
+  // A factor of one candidate: never cut short.
+  bp.deadline.reset();
+  bp.timeLimitSeconds = INFINITY;
   bp.precision = Precision::F64; // rounded once, at the end
   return fitHierarchical(target, bp);
 }
@@ -107,10 +110,15 @@ FitResult bestBP(const Target &target, const FitOptions &options) {
 
 FitResult fitSpectral(const Target &target, const FitOptions &options) {
   auto start = std::chrono::steady_clock::now();
+  auto deadline = fitDeadline(options);
   int64_t n = target.size();
   FitResult result;
   result.method = "spectral";
   result.rmse = INFINITY;
+  if (std::optional<std::string> problem = targetSizeProblem(n)) {
+    result.failure = *problem;
+    return result;
+  }
   const Eigen::MatrixXcd &t = target.matrix;
   double scale = t.norm();
   double commutator = (t * t.adjoint() - t.adjoint() * t).norm();
@@ -133,6 +141,11 @@ FitResult fitSpectral(const Target &target, const FitOptions &options) {
   result.failure = "no order of its eigenvectors is a butterfly after a "
                    "permutation of the family";
   for (const PermutationChoices &first : PermutationChoices::sharedFamily(n)) {
+    if (result.candidatesTried > 0 &&
+        std::chrono::steady_clock::now() >= deadline) {
+      result.timedOut = true;
+      break;
+    }
     ++result.candidatesTried;
     std::vector<int64_t> table = first.table(n);
     Eigen::MatrixXcd unpermuted(n, n); // W P1^-1: columns gathered
@@ -171,25 +184,6 @@ FitResult fitSpectral(const Target &target, const FitOptions &options) {
       break;
   }
   return finish();
-}
-
-FitResult fitAuto(const Target &target, const FitOptions &options) {
-  FitResult best;
-  best.rmse = INFINITY;
-  double seconds = 0;
-  auto consider = [&](FitResult result) {
-    seconds += result.seconds;
-    if (result.rmse < best.rmse)
-      best = std::move(result);
-    return best.rmse <= options.targetRmse;
-  };
-  if (options.modelClass == "bpbp" && consider(fitSpectral(target, options))) {
-  } else if (consider(fitHierarchical(target, options))) {
-  } else if (options.allowGradient) {
-    consider(fitGradient(target, options));
-  }
-  best.seconds = seconds;
-  return best;
 }
 
 } // namespace bfly

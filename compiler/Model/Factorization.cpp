@@ -1,6 +1,8 @@
 //===- Factorization.cpp - the in-memory butterfly model ------------------===//
 #include "compiler/Model/Factorization.h"
 
+#include "common/Limits.h"
+
 #include <Eigen/SparseCore>
 
 #include <cmath>
@@ -108,9 +110,8 @@ template <typename Fn> void forEachConstant(Factorization &model, Fn fn) {
 } // namespace
 
 std::optional<std::string> Factorization::validate() const {
-  if (n < 2 || !isPowerOfTwo(n))
-    return "size must be a power of two of at least 2, got " +
-           std::to_string(n);
+  if (!isValidLength(n))
+    return "size must be " + validLengthText() + ", got " + std::to_string(n);
   if ((realInput || realOutput) && type.field != Field::Complex)
     return std::string("a real input or output needs a complex chain");
   for (size_t i = 0; i < factors.size(); ++i) {

@@ -1,6 +1,8 @@
 //===- Targets.cpp - the matrices a model is fitted to --------------------===//
 #include "compiler/Model/Targets.h"
 
+#include "common/Limits.h"
+
 #include <bitset>
 #include <cmath>
 #include <functional>
@@ -84,9 +86,26 @@ const std::vector<std::string> &targetNames() {
   return names;
 }
 
+std::optional<std::string> targetSizeProblem(int64_t n) {
+  if (n >= 2 && n <= kMaxTargetLength && isPowerOfTwo(n))
+    return std::nullopt;
+  std::string limit =
+      "the learner takes n from 2 to " + std::to_string(kMaxTargetLength) +
+      ", a power of two (a dense " + std::to_string(kMaxTargetLength) + " x " +
+      std::to_string(kMaxTargetLength) + " target is " +
+      formatBytes(16.0 * double(kMaxTargetLength) * double(kMaxTargetLength)) +
+      ")";
+  if (n > kMaxTargetLength)
+    return "a " + std::to_string(n) + " x " + std::to_string(n) +
+           " target would need " + formatBytes(16.0 * double(n) * double(n)) +
+           "; " + limit;
+  return "n = " + std::to_string(n) + " is not a power of two of at least 2; " +
+         limit;
+}
+
 std::optional<Target> makeTarget(const std::string &name, int64_t n,
                                  uint64_t seed) {
-  if (n < 2 || !isPowerOfTwo(n))
+  if (targetSizeProblem(n))
     return std::nullopt;
   Target target{name, {}, true};
   double pi = M_PI, size = double(n);
@@ -143,6 +162,13 @@ double rmse(const Eigen::MatrixXcd &model, const Target &target) {
     return std::sqrt((model.real() - target.matrix.real()).squaredNorm() /
                      entries);
   return std::sqrt((model - target.matrix).squaredNorm() / (2.0 * entries));
+}
+
+double relativeError(const Eigen::MatrixXcd &model, const Target &target) {
+  double norm = target.matrix.norm();
+  double error = target.real ? (model.real() - target.matrix.real()).norm()
+                             : (model - target.matrix).norm();
+  return norm > 0 ? error / norm : error;
 }
 
 double rms(const Target &target) {

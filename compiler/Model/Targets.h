@@ -29,17 +29,32 @@ struct Target {
   int64_t size() const { return matrix.rows(); }
 };
 
+/// The largest n of a target: 8192. A target is a dense n x n complex
+/// matrix of doubles (16 n^2 bytes, 1 GiB at 8192) and a fit holds a few of
+/// them at once, so larger ones are refused before anything is allocated.
+inline constexpr int64_t kMaxTargetLength = 8192;
+
+/// Why an n x n target cannot be made or fitted (n is not a power of two
+/// from 2 to kMaxTargetLength; the message gives the memory it would
+/// take), or nullopt when it can.
+std::optional<std::string> targetSizeProblem(int64_t n);
+
 /// dft, idft, dct, dst, convolution, hadamard, hartley, legendre, randn.
 const std::vector<std::string> &targetNames();
 
-/// The named target of size n (a power of two), scaled as in the paper;
-/// convolution and randn draw from bfly's own seeded generator.
+/// The named target of size n, scaled as in the paper; convolution and
+/// randn draw from bfly's own seeded generator. Nullopt for an unknown name
+/// or a size targetSizeProblem refuses.
 std::optional<Target> makeTarget(const std::string &name, int64_t n,
                                  uint64_t seed = 0);
 
 /// The paper's error: sqrt of the mean squared entry of (M - T), a complex
 /// entry counting as two real numbers; for a real target only Re(M) counts.
 double rmse(const Eigen::MatrixXcd &model, const Target &target);
+
+/// ||M - T||_F / ||T||_F (for a real target, of Re(M)): 1 is as far off
+/// as the zero matrix.
+double relativeError(const Eigen::MatrixXcd &model, const Target &target);
 
 /// The RMS of the target's entries: the error of the zero matrix.
 double rms(const Target &target);

@@ -1,6 +1,7 @@
 //===- BflyOps.cpp - bfly dialect operations and verifiers ----------------===//
 #include "dialect/IR/BflyOps.h"
 
+#include "common/Limits.h"
 #include "common/Permutation.h"
 #include "dialect/IR/Constants.h"
 #include "mlir/IR/Builders.h"
@@ -33,9 +34,9 @@ static FailureOr<int64_t> verifyLength(Operation *op, Value vector) {
     return op->emitOpError("operand must be a 1-D tensor, got rank ")
            << type.getRank();
   int64_t n = type.getDimSize(0);
-  if (n < 2 || !::bfly::isPowerOfTwo(n))
-    return op->emitOpError("length must be a power of two of at least 2, got ")
-           << n;
+  if (!::bfly::isValidLength(n))
+    return op->emitOpError("length must be ")
+           << ::bfly::validLengthText() << ", got " << n;
   return n;
 }
 
@@ -71,6 +72,14 @@ static LogicalResult verifyConstants(Operation *op, DenseElementsAttr values,
            << what << " must be finite, entry " << index << " is ("
            << formatNumber(re) << ", " << formatNumber(im) << ")";
   };
+  // A splat holds one value, however many entries it stands for.
+  if (values.isSplat()) {
+    if (isa<FloatType>(valueType))
+      return checkFinite(values.getSplatValue<APFloat>().convertToDouble(),
+                         0.0);
+    auto v = values.getSplatValue<std::complex<APFloat>>();
+    return checkFinite(v.real().convertToDouble(), v.imag().convertToDouble());
+  }
   if (isa<FloatType>(valueType)) {
     for (APFloat v : values.getValues<APFloat>())
       if (failed(checkFinite(v.convertToDouble(), 0.0)))
@@ -146,6 +155,9 @@ LogicalResult TransformOp::verify() {
   if (getInputType().getShape() != getOutputType().getShape())
     return emitOpError("input and output must have the same length, got ")
            << type;
+  if (!::bfly::isValidLength(getLength()))
+    return emitOpError("length must be ")
+           << ::bfly::validLengthText() << ", got " << getLength();
   if (isExternal())
     return emitOpError("must have a body: a transform is its chain");
   if (!getBody().hasOneBlock())

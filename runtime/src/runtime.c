@@ -94,6 +94,12 @@ static bfly_status check_cpu(const char *path, const char *features) {
 
 static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
+static bfly_status malformed(const char *path, const char *field,
+                             const char *why) {
+  return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                   "'%s' has a malformed descriptor: %s %s", path, field, why);
+}
+
 static bfly_status check_descriptor(const char *path,
                                     const bfly_kernel_descriptor *d) {
   if (!d)
@@ -105,11 +111,32 @@ static bfly_status check_descriptor(const char *path,
         "'%s' was built for bfly kernel ABI version %u, this runtime "
         "reads version %d: recompile it with this bfly",
         path, d->abi_version, BFLY_KERNEL_ABI_VERSION);
-  if (d->descriptor_size < sizeof(bfly_kernel_descriptor) || !d->apply ||
-      !is_power_of_two(d->n) || bfly_dtype_size(d->input_dtype) == 0 ||
-      bfly_dtype_size(d->output_dtype) == 0)
-    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL, "'%s' has a malformed descriptor",
-                     path);
+  if (d->descriptor_size < sizeof(bfly_kernel_descriptor))
+    return malformed(path, "descriptor_size",
+                     "is smaller than this ABI version's descriptor");
+  if (!is_power_of_two(d->n) || d->n < 2 || d->n > BFLY_MAX_N)
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                     "'%s' has a malformed descriptor: n is %lld, not a power "
+                     "of two from 2 to %lld (BFLY_MAX_N)",
+                     path, (long long)d->n, (long long)BFLY_MAX_N);
+  if (bfly_dtype_size(d->input_dtype) == 0)
+    return malformed(path, "input_dtype", "is not a bfly_dtype");
+  if (bfly_dtype_size(d->output_dtype) == 0)
+    return malformed(path, "output_dtype", "is not a bfly_dtype");
+  if (!d->name)
+    return malformed(path, "name", "is null");
+  if (!d->cpu)
+    return malformed(path, "cpu", "is null");
+  if (!d->cpu_features)
+    return malformed(path, "cpu_features", "is null");
+  if (!d->provenance)
+    return malformed(path, "provenance", "is null");
+  if (d->flops < 0)
+    return malformed(path, "flops", "is negative");
+  if (d->nonzero_twiddles < 0)
+    return malformed(path, "nonzero_twiddles", "is negative");
+  if (!d->apply)
+    return malformed(path, "apply", "is null");
   return check_cpu(path, d->cpu_features);
 }
 

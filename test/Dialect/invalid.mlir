@@ -2,10 +2,28 @@
 
 /// Every verifier message of the bfly ops.
 
+// expected-error @+1 {{'bfly.transform' op length must be a power of two from 2 to 1048576 (BFLY_MAX_N), got 6}}
 bfly.transform @negative_length_not_power_of_two(%x: tensor<6xf32>) -> tensor<6xf32> {
-  // expected-error @+1 {{'bfly.stage' op length must be a power of two of at least 2, got 6}}
   %y = bfly.stage %x stride 1 twiddles dense<1.0> : tensor<3x2x2xf32> : tensor<6xf32>
   bfly.return %y : tensor<6xf32>
+}
+
+// -----
+
+/// Sizes the code generator and the runtime cannot honour are refused up
+/// front, the limit named: no overflow later, and a splat constant is
+/// checked once, not once per entry (this one stands for 2^62 of them).
+// expected-error @+1 {{'bfly.transform' op length must be a power of two from 2 to 1048576 (BFLY_MAX_N), got 4611686018427387904}}
+bfly.transform @negative_length_too_large(%x: tensor<4611686018427387904xf32>) -> tensor<4611686018427387904xf32> {
+  %y = bfly.diag %x by dense<2.0> : tensor<4611686018427387904xf32> : tensor<4611686018427387904xf32>
+  bfly.return %y : tensor<4611686018427387904xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'bfly.transform' op length must be a power of two from 2 to 1048576 (BFLY_MAX_N), got 2097152}}
+bfly.transform @negative_length_above_the_limit(%x: tensor<2097152xf32>) -> tensor<2097152xf32> {
+  bfly.return %x : tensor<2097152xf32>
 }
 
 // -----

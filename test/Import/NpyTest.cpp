@@ -71,7 +71,7 @@ TEST(NpyTest, ReadsComplexOfBothWidths) {
       "c8", "{'descr': '<c8', 'fortran_order': False, 'shape': (1, 2), }",
       bytes<float>({1, -1, 0.5f, 2}));
   std::string wide = writeNpy(
-      "c16", "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }",
+      "c16", "{'descr': '<c16', 'fortran_order': False, 'shape': (1, 2), }",
       bytes<double>({1, -1, 0.5, 2}));
   for (const std::string &path : {single, wide}) {
     llvm::Expected<NpyMatrix> m = readNpy(path);
@@ -108,7 +108,7 @@ TEST(NpyTest, RefusesBadFilesWithAReason) {
             std::string::npos);
   EXPECT_NE(errorOf(writeNpy("bigendian",
                              "{'descr': '>f8', 'fortran_order': False, "
-                             "'shape': (1,), }",
+                             "'shape': (1, 1), }",
                              bytes<double>({1})))
                 .find("unsupported dtype '>f8'"),
             std::string::npos);
@@ -129,13 +129,55 @@ TEST(NpyTest, RefusesBadFilesWithAReason) {
                              "{'descr': '<f4', 'fortran_order': False, "
                              "'shape': (1, 1, 1), }",
                              bytes<float>({1})))
-                .find("expected a 1-D or 2-D array"),
+                .find("expected a matrix (a 2-D array), got shape (1, 1, 1)"),
             std::string::npos);
   EXPECT_NE(errorOf(writeNpy("noshape", "{'descr': '<f4', }", ""))
                 .find("header lacks"),
             std::string::npos);
   EXPECT_NE(errorOf("/nonexistent/w.npy").find("cannot read"),
             std::string::npos);
+}
+
+/// A vector is not a linear map: a 1-D array is refused, not taken as a
+/// 1 x n matrix (which the learner would "recover" with RMSE 0).
+TEST(NpyTest, RefusesVectors) {
+  std::string path = writeNpy(
+      "vector", "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }",
+      bytes<float>({1, 2, 3, 4}));
+  EXPECT_NE(errorOf(path).find("expected a matrix (a 2-D array), got shape "
+                               "(4,); reshape a vector"),
+            std::string::npos)
+      << errorOf(path);
+}
+
+/// A small file of a shape that pads to a huge square is refused by its
+/// header, before anything the size of the padded matrix is allocated.
+TEST(NpyTest, RefusesMatricesThatPadBeyondTheLearnersLimit) {
+  std::string data(65536 * sizeof(float), '\0');
+  std::string path = writeNpy(
+      "wide", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 65536), }",
+      data);
+  std::string error = errorOf(path);
+  EXPECT_NE(error.find("a 1 x 65536 matrix is zero-padded to 65536 x 65536: "
+                       "a 65536 x 65536 target would need 64.0 GiB; the "
+                       "learner takes n from 2 to 8192"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(paddedSize(8192, 3), 8192);
+  EXPECT_EQ(paddedSize(8193, 1), 16384);
+  EXPECT_EQ(paddedSize(1, 1), 2);
+}
+
+/// A file that stops after the magic is truncated, not "not a .npy file".
+TEST(NpyTest, NamesATruncatedHeader) {
+  llvm::SmallString<128> path;
+  llvm::sys::fs::createTemporaryFile("magic-only", "npy", path);
+  std::ofstream(std::string(path), std::ios::binary) << "\x93NUMPY";
+  EXPECT_NE(errorOf(std::string(path))
+                .find("truncated: 6 bytes, the header "
+                      "needs at least 10"),
+            std::string::npos)
+      << errorOf(std::string(path));
 }
 
 } // namespace

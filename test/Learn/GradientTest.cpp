@@ -177,5 +177,49 @@ TEST(GradientTest, ARandomMatrixIsNotRecovered) {
   EXPECT_EQ(result.candidatesTried, 2);
 }
 
+/// --time-limit is a wall-clock limit: restarts, epochs and polishes all
+/// stop at it, and the best model so far is kept. (A bound, not a speed:
+/// the slack is the limit itself; without the deadline this fit ran on for
+/// minutes.)
+TEST(GradientTest, TheTimeLimitIsAWallClockLimit) {
+  FitOptions options;
+  options.timeLimitSeconds = 1.0;
+  options.restarts = 64;
+  options.threads = 1;
+  Target randn = *makeTarget("randn", 128, 4);
+  FitResult result = fitGradient(randn, options);
+  EXPECT_LT(result.seconds, 2.0);
+  EXPECT_TRUE(result.timedOut);
+  EXPECT_FALSE(result.model.factors.empty()) << result.failure;
+}
+
+/// fitAuto shares one deadline among the closed forms, the other classes'
+/// closed forms it tries for a hint, and the gradient method.
+TEST(GradientTest, AutoSharesOneDeadline) {
+  FitOptions options;
+  options.timeLimitSeconds = 1.0;
+  options.threads = 1;
+  Target dct = *makeTarget("dct", 64);
+  FitResult result = fitAuto(dct, options);
+  EXPECT_LT(result.seconds, 2.0);
+  ASSERT_FALSE(result.notes.empty());
+  EXPECT_NE(result.notes.front().find("--model=bpp recovers this target"),
+            std::string::npos)
+      << result.notes.front();
+}
+
+/// A target the learner cannot hold is refused by every method, not
+/// allocated.
+TEST(GradientTest, TargetsBeyondTheLimitAreRefused) {
+  EXPECT_FALSE(makeTarget("dft", 16384).has_value());
+  EXPECT_FALSE(makeTarget("dft", 12).has_value());
+  ASSERT_TRUE(targetSizeProblem(16384).has_value());
+  EXPECT_EQ(*targetSizeProblem(16384),
+            "a 16384 x 16384 target would need 4.0 GiB; the learner takes n "
+            "from 2 to 8192, a power of two (a dense 8192 x 8192 target is "
+            "1.0 GiB)");
+  EXPECT_FALSE(targetSizeProblem(8192).has_value());
+}
+
 } // namespace
 } // namespace bfly

@@ -128,8 +128,11 @@ TEST(FactorizationTest, ValidateNamesTheProblem) {
 
   Factorization bad = model;
   bad.n = 6;
-  EXPECT_EQ(*bad.validate(),
-            "size must be a power of two of at least 2, got 6");
+  EXPECT_EQ(*bad.validate(), "size must be a power of two from 2 to 1048576 "
+                             "(BFLY_MAX_N), got 6");
+  bad.n = int64_t(1) << 21;
+  EXPECT_EQ(*bad.validate(), "size must be a power of two from 2 to 1048576 "
+                             "(BFLY_MAX_N), got 2097152");
 
   bad = model;
   std::get<Stage>(bad.factors[0]).stride = 3;

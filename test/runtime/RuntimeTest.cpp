@@ -95,6 +95,76 @@ TEST(RuntimeTest, RefusesWhatIsNotAKernelForThisRuntime) {
   EXPECT_NE(kernel.error().find("recompile"), std::string::npos);
 }
 
+void copyFloats(const void *in, void *out, int64_t batch, int64_t in_dist,
+                int64_t out_dist) {
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < 4; ++i)
+      static_cast<float *>(out)[b * out_dist + i] =
+          static_cast<const float *>(in)[b * in_dist + i];
+}
+
+/// The adopted descriptor's status and bfly_last_error().
+std::pair<bfly_status, std::string> adopt(const bfly_kernel_descriptor &d) {
+  bfly_kernel *kernel = nullptr;
+  bfly_status status =
+      bfly_kernel_adopt(&d, "memory", nullptr, nullptr, &kernel);
+  std::string error = bfly_last_error();
+  EXPECT_EQ(status == BFLY_OK, kernel != nullptr);
+  bfly_kernel_free(kernel);
+  return {status, error};
+}
+
+/// Every field the loader relies on is checked, and the refusal names it.
+TEST(RuntimeTest, TheDescriptorCheckNamesTheBadField) {
+  const bfly_kernel_descriptor good = {BFLY_KERNEL_ABI_VERSION,
+                                       sizeof(bfly_kernel_descriptor),
+                                       4,
+                                       BFLY_DTYPE_F32,
+                                       BFLY_DTYPE_F32,
+                                       "k",
+                                       "generic",
+                                       "",
+                                       0,
+                                       0,
+                                       "test",
+                                       copyFloats};
+  EXPECT_EQ(adopt(good).first, BFLY_OK);
+  struct Case {
+    const char *field;
+    void (*spoil)(bfly_kernel_descriptor &);
+  } cases[] = {
+      {"descriptor_size", [](auto &d) { d.descriptor_size = 8; }},
+      {"n is 6", [](auto &d) { d.n = 6; }},
+      {"n is 1099511627776", [](auto &d) { d.n = int64_t(1) << 40; }},
+      {"n is 4611686018427387904", [](auto &d) { d.n = int64_t(1) << 62; }},
+      {"n is 0", [](auto &d) { d.n = 0; }},
+      {"input_dtype", [](auto &d) { d.input_dtype = 9; }},
+      {"output_dtype", [](auto &d) { d.output_dtype = 0; }},
+      {"name is null", [](auto &d) { d.name = nullptr; }},
+      {"cpu is null", [](auto &d) { d.cpu = nullptr; }},
+      {"cpu_features is null", [](auto &d) { d.cpu_features = nullptr; }},
+      {"provenance is null", [](auto &d) { d.provenance = nullptr; }},
+      {"flops is negative", [](auto &d) { d.flops = -1; }},
+      {"nonzero_twiddles is negative",
+       [](auto &d) { d.nonzero_twiddles = -5; }},
+      {"apply is null", [](auto &d) { d.apply = nullptr; }},
+  };
+  for (const Case &c : cases) {
+    bfly_kernel_descriptor d = good;
+    c.spoil(d);
+    auto [status, error] = adopt(d);
+    EXPECT_EQ(status, BFLY_ERROR_NOT_A_KERNEL) << c.field;
+    EXPECT_NE(error.find(std::string("malformed descriptor: ") + c.field),
+              std::string::npos)
+        << error;
+  }
+  bfly_kernel_descriptor big = good;
+  big.n = int64_t(1) << 21;
+  EXPECT_NE(adopt(big).second.find("not a power of two from 2 to 1048576 "
+                                   "(BFLY_MAX_N)"),
+            std::string::npos);
+}
+
 TEST(RuntimeTest, RefusesBadArgumentsWithoutCrashing) {
   bfly_kernel *kernel = nullptr;
   EXPECT_EQ(bfly_kernel_load(nullptr, &kernel), BFLY_ERROR_INVALID_ARGUMENT);

@@ -2,6 +2,7 @@
 #include "bench/Benchmark.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Import/FactorizationIR.h"
+#include "compiler/Import/Npy.h"
 #include "compiler/Model/Targets.h"
 
 #include "mlir/Support/FileUtilities.h"
@@ -37,8 +38,13 @@ static cl::opt<std::string> modelPath(
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("The transform the kernel is meant to compute (a bfly-learn "
-             "target); default: the 'target' in its provenance or model's"),
+             "target; default: the 'target' in its provenance or model's"),
     cl::cat(toolCategory));
+static cl::opt<std::string> matrixPath(
+    "matrix",
+    cl::desc("Check the kernel against this matrix (.npy), zero-padded to "
+             "a square power of two as bfly-learn --matrix pads it"),
+    cl::value_desc("W.npy"), cl::cat(toolCategory));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
@@ -103,6 +109,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "bfly-bench: accuracy and speed of a kernel next to FFTW and Eigen\n");
+  for (const std::string &path : {csvPath.getValue(), plotPath.getValue()})
+    if (std::optional<std::string> problem =
+            bfly::tool::outputPathProblem(path))
+      return fail(*problem);
 
   bool modelGiven = sys::path::extension(kernelPath) == ".mlir";
   if (modelGiven && !modelPath.empty())
@@ -124,28 +134,57 @@ int main(int argc, char **argv) {
   if (model && (model->n != d.n))
     return fail("the model has n=" + Twine(model->n) +
                 " but the kernel n=" + Twine(d.n));
+  // The reference: the user's matrix, a named transform (given, or the
+  // one the kernel's provenance names), or the model's own matrix.
   std::string name = targetName;
-  if (name.empty())
-    name = provenanceValue(d.provenance, "target");
-  if (name.empty() && model && model->provenance.count("target"))
+  std::string provenanceTarget = provenanceValue(d.provenance, "target");
+  if (name.empty() && matrixPath.empty())
+    name = provenanceTarget;
+  if (name.empty() && matrixPath.empty() && model &&
+      model->provenance.count("target"))
     name = model->provenance.at("target");
+  if (StringRef(name).starts_with("matrix:")) {
+    if (!model)
+      return fail("the kernel was learned from a matrix (" + name +
+                  "): pass --matrix " + StringRef(name).drop_front(7) +
+                  " (or --model) to check it");
+    name.clear(); // its model is the reference
+  }
+  if (!name.empty() && model &&
+      llvm::find(bfly::targetNames(), name) == bfly::targetNames().end())
+    name.clear(); // a name bfly does not know: the model is the reference
   // Seeded targets (convolution, randn) are rebuilt with the model's seed.
   uint64_t seed = 0;
   StringRef(provenanceValue(d.provenance, "seed")).getAsInteger(10, seed);
   Eigen::MatrixXcd reference;
-  if (!name.empty()) {
-    std::optional<bfly::Target> target = bfly::makeTarget(name, d.n, seed);
-    if (!target)
+  if (!matrixPath.empty()) {
+    if (!targetName.empty())
+      return fail("give either --matrix or --target, not both");
+    Expected<bfly::NpyMatrix> matrix = bfly::readNpy(matrixPath);
+    if (!matrix)
+      return fail(toString(matrix.takeError()));
+    bfly::Target target = bfly::targetFromMatrix(*matrix, "matrix");
+    if (target.size() != d.n)
+      return fail("the " + Twine(matrix->values.rows()) + " x " +
+                  Twine(matrix->values.cols()) + " matrix pads to n=" +
+                  Twine(target.size()) + ", but the kernel's n=" + Twine(d.n));
+    name = "matrix";
+    reference = std::move(target.matrix);
+  } else if (!name.empty()) {
+    if (llvm::find(bfly::targetNames(), name) == bfly::targetNames().end())
       return fail("unknown target '" + name + "': expected one of " +
                   join(bfly::targetNames(), ", "));
-    reference = std::move(target->matrix);
+    if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n))
+      return fail("no dense reference for n=" + Twine(d.n) + ": " + *problem);
+    reference = std::move(bfly::makeTarget(name, d.n, seed)->matrix);
   } else if (model) {
-    // No named transform: the kernel must compute its own model's matrix.
+    if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n))
+      return fail("no dense reference for n=" + Twine(d.n) + ": " + *problem);
     name = "model";
     reference = model->toDense();
   } else {
-    return fail("the kernel's provenance names no target: pass --target or "
-                "--model");
+    return fail("the kernel's provenance names no target: pass --target, "
+                "--matrix or --model");
   }
 
   bool single = d.input_dtype == BFLY_DTYPE_F32 ||
@@ -154,7 +193,8 @@ int main(int argc, char **argv) {
   bfly::Accuracy accuracy = bfly::measureAccuracy(kernel, reference, 16, 1);
   bool accurate = accuracy.relativeError <= accepted;
   if (model && name != "model") {
-    // The butterfly-loop baseline times the model: it must be the kernel's.
+    // The butterfly-loop baseline times the model: it must be the kernel's
+    // (checked against the model itself, whatever the reference).
     bfly::Accuracy same =
         bfly::measureAccuracy(kernel, model->toDense(), 16, 2);
     if (!(same.relativeError <= accepted))
@@ -171,7 +211,10 @@ int main(int argc, char **argv) {
               static_cast<long long>(d.flops));
   std::printf("  accuracy  vs %s %s on %lld random vectors: max |error| "
               "%.2e, relative %.2e (accepted %.0e): %s\n",
-              name == "model" ? "its" : "textbook", name.c_str(),
+              name == "model"    ? "its"
+              : name == "matrix" ? "the user's"
+                                 : "textbook",
+              name == "matrix" ? matrixPath.c_str() : name.c_str(),
               static_cast<long long>(accuracy.vectors), accuracy.maxAbsError,
               accuracy.relativeError, accepted, accurate ? "ok" : "FAILED");
 

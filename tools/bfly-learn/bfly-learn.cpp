@@ -120,8 +120,21 @@ static cl::opt<double>
                         "in f32, 1e-10 in f64)"),
                cl::init(0.0), cl::cat(toolCategory));
 
+static cl::opt<bool> requireRecovery(
+    "require-recovery",
+    cl::desc("Make a fit that misses --target-rmse an error: exit status 2 "
+             "and no model file"),
+    cl::cat(toolCategory));
+
+/// bfly-learn's exit statuses (in --help too).
+enum ExitStatus {
+  kWritten = 0,      ///< a model was written (recovered, or with a warning)
+  kError = 1,        ///< bad input, or a file that cannot be read or written
+  kNotRecovered = 2, ///< --require-recovery, and the fit missed
+};
+
 static int fail(const Twine &message) {
-  return bfly::tool::fail("bfly-learn", message);
+  return bfly::tool::fail("bfly-learn", message, kError);
 }
 
 // The compression experiment (target "fashion-mnist").
@@ -174,6 +187,11 @@ static int runExperiment(const std::string &commandLine) {
       testLimit < 0)
     return fail("--epochs, --search-epochs and --seeds must be positive, "
                 "the limits not negative");
+  for (const std::string &path :
+       {outputPath.getValue(), csvPath.getValue(), plotPath.getValue()})
+    if (std::optional<std::string> problem =
+            bfly::tool::outputPathProblem(path))
+      return fail(*problem);
   bfly::CompressionOptions options;
   options.dataDir = dataDir;
   if (!layers.empty())
@@ -219,13 +237,19 @@ int main(int argc, char **argv) {
       "targets: " +
           join(bfly::targetNames(), ", ") +
           "\n\nbfly-learn fashion-mnist trains the paper's classifier "
-          "(docs/method.md) with "
-          "each hidden layer,\ncompiles the butterfly one and serves it "
-          "(see its options below)\n");
+          "(docs/method.md) with each\nhidden layer, compiles the "
+          "butterfly one and serves it (see its options below)\n\n"
+          "exit status: 0 a model was written (a fit that misses "
+          "--target-rmse says so in a\nwarning), 1 an error (bad input, a "
+          "file that cannot be read or written),\n2 the fit missed and "
+          "--require-recovery was given (no model is written)\n");
 
   if (targetName == "fashion-mnist")
     return runExperiment(bfly::tool::commandLine("bfly-learn", argc, argv));
 
+  if (std::optional<std::string> problem =
+          bfly::tool::outputPathProblem(outputPath))
+    return fail(*problem);
   std::optional<bfly::Target> target;
   if (!matrixPath.empty()) {
     if (!targetName.empty() || length != 0)
@@ -239,9 +263,8 @@ int main(int argc, char **argv) {
     if (targetName.empty())
       return fail("give a target (" + join(bfly::targetNames(), ", ") +
                   ") and -n, or --matrix W.npy");
-    if (length < 2 || !bfly::isPowerOfTwo(length))
-      return fail("-n must be a power of two of at least 2, got " +
-                  Twine(length.getValue()));
+    if (std::optional<std::string> problem = bfly::targetSizeProblem(length))
+      return fail("-n " + Twine(length.getValue()) + ": " + *problem);
     target = bfly::makeTarget(targetName, length, seed);
     if (!target)
       return fail("unknown target '" + targetName + "': expected one of " +
@@ -307,6 +330,27 @@ int main(int argc, char **argv) {
     errs() << "\r\033[K";
   if (!result.failure.empty())
     return fail(result.method + " found no model: " + result.failure);
+  for (const std::string &note : result.notes)
+    WithColor::note(errs(), "bfly-learn") << note << "\n";
+  bool recovered = result.rmse <= options.targetRmse;
+  if (!recovered) {
+    double relative =
+        bfly::relativeError(result.model.toDense(), *target) * 100;
+    std::string why =
+        "not recovered: rmse " + bfly::formatRmse(result.rmse) +
+        " is above --target-rmse " + bfly::formatRmse(options.targetRmse) +
+        " (the target's rms is " + bfly::formatRmse(bfly::rms(*target)) +
+        "); the model's matrix is off by " + bfly::formatRmse(relative) +
+        "% of the target's (||M - T||_F / ||T||_F)" +
+        (result.timedOut ? ", and the fit stopped at --time-limit=" +
+                               bfly::formatRmse(timeLimit) + " s"
+                         : "");
+    if (requireRecovery)
+      return bfly::tool::fail("bfly-learn",
+                              why + "; no model written (--require-recovery)",
+                              kNotRecovered);
+    WithColor::warning(errs(), "bfly-learn") << why << "\n";
+  }
 
   std::string rmseText = bfly::formatRmse(result.rmse);
   char secondsText[32];
@@ -329,7 +373,6 @@ int main(int argc, char **argv) {
   if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
     return fail(toString(std::move(error)));
 
-  bool recovered = result.rmse <= options.targetRmse;
   std::string rms = bfly::formatRmse(bfly::rms(*target));
   errs() << "bfly-learn: " << target->name << " n=" << length << " "
          << modelClass << " by " << result.method << ": rmse " << rmseText

@@ -7,6 +7,7 @@
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Model/Factorization.h"
 
+#include "common/Limits.h"
 #include "tools/ToolSupport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -62,8 +63,8 @@ int main(int argc, char **argv) {
       "bfly-model: write the exact model of a named transform, or a random "
       "butterfly\n");
 
-  if (length < 2 || !bfly::isPowerOfTwo(length))
-    return fail("-n must be a power of two of at least 2, got " +
+  if (!bfly::isValidLength(length))
+    return fail("-n must be " + bfly::validLengthText() + ", got " +
                 Twine(length.getValue()));
   std::optional<bfly::ElementType> type = bfly::ElementType::parse(elementType);
   if (!type)

@@ -59,15 +59,19 @@ int main(int argc, char **argv) {
     if (!bfly::makeTarget(name, 8))
       return fail("unknown target '" + name + "'");
   for (int64_t n : options.sizes)
-    if (n < 2 || !bfly::isPowerOfTwo(n))
-      return fail("sizes must be powers of two, got " + Twine(n));
+    if (std::optional<std::string> problem = bfly::targetSizeProblem(n))
+      return fail("--sizes " + Twine(n) + ": " + *problem);
   options.gradientMaxSize = gradientMaxSize;
   options.gradientSeconds = gradientSeconds;
   options.gradientRestarts = std::max(1, restarts.getValue());
   options.jobs = std::max(1, jobs.getValue());
   options.progress = [](const std::string &line) { errs() << line << "\n"; };
+  // Before any fit: a folder that cannot be written is known at once.
   if (std::error_code error = sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + error.message());
+  if (std::optional<std::string> problem =
+          bfly::tool::outputPathProblem(outputDir + "/recovery.md"))
+    return fail(*problem);
 
   std::vector<bfly::RecoveryCell> cells = bfly::runRecoveryTable(options);
   std::ostringstream markdown, csv;

@@ -24,6 +24,12 @@ extern "C" {
 #define BFLY_KERNEL_ABI_VERSION 1
 #define BFLY_KERNEL_QUERY_SYMBOL "bfly_kernel_query"
 
+/* The largest vector length n of a model, a kernel or a plan: 2^20. The
+ * dialect's verifier, the model importer and this runtime's loader all
+ * refuse larger ones (the learner, which works on dense n x n matrices,
+ * stops earlier). */
+#define BFLY_MAX_N (INT64_C(1) << 20)
+
 /* The x86 features a kernel may record as required, comma-separated. The code
  * generator records the ones its target enables; the loader checks each of
  * them against the running CPU. */

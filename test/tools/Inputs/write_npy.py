@@ -6,6 +6,9 @@ usage: write_npy.py KIND PATH
   rect-f4         a 3 x 5 float32 matrix of ones
   truncated       a header declaring 4x4 float32 with 3 values of data
   nan             a 2 x 2 float32 matrix with a NaN
+  vector-f4       a 1-D float32 array of 4 values (not a matrix)
+  wide-f4         a 1 x 65536 float32 matrix (pads to 65536 x 65536)
+  random32-f8     a 32 x 32 float64 matrix of pseudo-random numbers
 """
 import cmath
 import math
@@ -35,5 +38,15 @@ elif kind == "truncated":
     write(path, "<f4", False, (4, 4), struct.pack("<3f", 1, 2, 3))
 elif kind == "nan":
     write(path, "<f4", False, (2, 2), struct.pack("<4f", 1, float("nan"), 3, 4))
+elif kind == "vector-f4":
+    write(path, "<f4", False, (4,), struct.pack("<4f", 1, 2, 3, 4))
+elif kind == "wide-f4":
+    write(path, "<f4", False, (1, 65536), bytes(4 * 65536))
+elif kind == "random32-f8":
+    state, values = 12345, []
+    for _ in range(32 * 32):  # a linear congruential generator: no numpy
+        state = (state * 6364136223846793005 + 1442695040888963407) % 2**64
+        values.append((state >> 11) / 2**53 - 0.5)
+    write(path, "<f8", False, (32, 32), struct.pack("<1024d", *values))
 else:
     sys.exit("unknown kind " + kind)
