@@ -13,15 +13,20 @@ target_include_directories(bfly_jit PUBLIC
 
 # Installed binaries find libbfly_* next to them and libMLIR/libLLVM where
 # Debian keeps them (not on the loader's default path).
-set_target_properties(bfly_jit PROPERTIES
+set_target_properties(bfly_jit bfly_compiler PROPERTIES
   INSTALL_RPATH "$ORIGIN;${LLVM_LIBRARY_DIR}")
+set_target_properties(bfly_model PROPERTIES INSTALL_RPATH "$ORIGIN")
 set(BFLY_INSTALLED_TOOLS bfly-opt bfly-compile bfly-model bfly-learn
   bfly-bench bfly-runtime-bench bfly-recovery-table bfly-import)
 set_target_properties(${BFLY_INSTALLED_TOOLS} PROPERTIES
   INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR};${LLVM_LIBRARY_DIR}")
 
-install(TARGETS bfly_runtime bfly_jit EXPORT BflyTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+# The compiler and model libraries are exported only as what libbfly_jit
+# loads (Bfly::compiler, Bfly::model): no headers, no API.
+set_target_properties(bfly_compiler PROPERTIES EXPORT_NAME compiler)
+set_target_properties(bfly_model PROPERTIES EXPORT_NAME model)
+install(TARGETS bfly_runtime bfly_jit bfly_compiler bfly_model
+  EXPORT BflyTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 # bfly-bench's native baselines: a library of the tools, not of the package.
 install(TARGETS bfly_dense_baseline LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS ${BFLY_INSTALLED_TOOLS}
