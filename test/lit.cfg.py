@@ -8,7 +8,8 @@ config.test_format = lit.formats.ShTest(execute_external=True)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.bfly_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "fuzz"]  # seed corpora and crash regressions, replayed by ctest
 
 config.environment["PATH"] = os.pathsep.join(
     [config.bfly_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])]

@@ -40,7 +40,13 @@ llvm::Expected<NpyArray> readNpyArray(const std::string &path,
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
     return npyError(path, "cannot read: " + buffer.getError().message());
-  llvm::StringRef bytes = (*buffer)->getBuffer();
+  return readNpyArray((*buffer)->getMemBufferRef(), check);
+}
+
+llvm::Expected<NpyArray> readNpyArray(llvm::MemoryBufferRef buffer,
+                                      const NpyShapeCheck &check) {
+  std::string path = buffer.getBufferIdentifier().str();
+  llvm::StringRef bytes = buffer.getBuffer();
   llvm::StringRef magic("\x93NUMPY");
   if (!bytes.starts_with(magic) && !magic.starts_with(bytes))
     return npyError(path, "not a .npy file (no \\x93NUMPY magic)");
@@ -161,6 +167,13 @@ int64_t paddedSize(int64_t rows, int64_t cols) {
 }
 
 llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buffer)
+    return npyError(path, "cannot read: " + buffer.getError().message());
+  return readNpy((*buffer)->getMemBufferRef());
+}
+
+llvm::Expected<NpyMatrix> readNpy(llvm::MemoryBufferRef buffer) {
   auto asMatrix =
       [](const std::vector<int64_t> &shape) -> std::optional<std::string> {
     std::string text;
@@ -179,7 +192,7 @@ llvm::Expected<NpyMatrix> readNpy(const std::string &path) {
              std::to_string(n) + " x " + std::to_string(n) + ": " + *problem;
     return std::nullopt;
   };
-  llvm::Expected<NpyArray> array = readNpyArray(path, asMatrix);
+  llvm::Expected<NpyArray> array = readNpyArray(buffer, asMatrix);
   if (!array)
     return array.takeError();
   int64_t rows = array->shape[0], cols = array->shape[1];

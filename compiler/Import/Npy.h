@@ -12,6 +12,7 @@
 #include "compiler/Model/Targets.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
 
 #include <Eigen/Dense>
 
@@ -38,6 +39,9 @@ using NpyShapeCheck =
 /// wrong with it.
 llvm::Expected<NpyArray> readNpyArray(const std::string &path,
                                       const NpyShapeCheck &check = {});
+/// The same from bytes in memory; errors name the buffer's identifier.
+llvm::Expected<NpyArray> readNpyArray(llvm::MemoryBufferRef buffer,
+                                      const NpyShapeCheck &check = {});
 
 struct NpyMatrix {
   Eigen::MatrixXcd values;
@@ -48,6 +52,7 @@ struct NpyMatrix {
 /// Reads a matrix (a 2-D array) from `path` for the learner: refused before
 /// its data is read when its padded size exceeds kMaxTargetLength.
 llvm::Expected<NpyMatrix> readNpy(const std::string &path);
+llvm::Expected<NpyMatrix> readNpy(llvm::MemoryBufferRef buffer);
 
 /// The side of the square power-of-two matrix that `rows` x `cols` is
 /// zero-padded to (at least 2).

@@ -27,7 +27,14 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 } // namespace
 
 llvm::Expected<TwiddleTensor> readTwiddlesNpy(const std::string &path) {
-  llvm::Expected<NpyArray> array = readNpyArray(path);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buffer)
+    return importError(path, "cannot read: " + buffer.getError().message());
+  return readTwiddlesNpy((*buffer)->getMemBufferRef());
+}
+
+llvm::Expected<TwiddleTensor> readTwiddlesNpy(llvm::MemoryBufferRef buffer) {
+  llvm::Expected<NpyArray> array = readNpyArray(buffer);
   if (!array)
     return array.takeError();
   TwiddleTensor tensor;
@@ -45,7 +52,13 @@ llvm::Expected<TwiddleTensor> readTwiddlesSafetensors(const std::string &path,
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
   if (!buffer)
     return importError(path, "cannot read: " + buffer.getError().message());
-  llvm::StringRef bytes = (*buffer)->getBuffer();
+  return readTwiddlesSafetensors((*buffer)->getMemBufferRef(), name);
+}
+
+llvm::Expected<TwiddleTensor>
+readTwiddlesSafetensors(llvm::MemoryBufferRef buffer, const std::string &name) {
+  std::string path = buffer.getBufferIdentifier().str();
+  llvm::StringRef bytes = buffer.getBuffer();
   if (bytes.size() < 8)
     return importError(path, "not a safetensors file (shorter than its "
                              "8-byte header size)");

@@ -16,6 +16,7 @@
 #include "compiler/Model/Factorization.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
 
 #include <string>
 #include <vector>
@@ -30,14 +31,17 @@ struct TwiddleTensor {
   Precision precision = Precision::F32;
 };
 
-/// The twiddle tensor of a .npy file.
+/// The twiddle tensor of a .npy file (or of its bytes in memory).
 llvm::Expected<TwiddleTensor> readTwiddlesNpy(const std::string &path);
+llvm::Expected<TwiddleTensor> readTwiddlesNpy(llvm::MemoryBufferRef buffer);
 
 /// Tensor `name` of a safetensors file (F32, F64 or C64); with an empty
 /// name, the one tensor whose name ends in "twiddle". Every offset and
 /// shape in the header is checked against the file before any read.
 llvm::Expected<TwiddleTensor> readTwiddlesSafetensors(const std::string &path,
                                                       const std::string &name);
+llvm::Expected<TwiddleTensor>
+readTwiddlesSafetensors(llvm::MemoryBufferRef buffer, const std::string &name);
 
 /// The butterfly of stack `stack` as a model: its blocks' stages in the
 /// order torch_butterfly applies them, in `tensor`'s precision (complex

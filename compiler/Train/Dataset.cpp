@@ -4,11 +4,97 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <random>
 
 namespace bfly {
+
+namespace {
+/// Reads the next bytes into `buffer` (at most `capacity`): the count, 0 at
+/// the end, or -1 with `error` set.
+using ReadChunk =
+    std::function<long(uint8_t *buffer, size_t capacity, std::string &error)>;
+
+uint32_t bigEndian32(const uint8_t *p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 |
+         uint32_t(p[3]);
+}
+
+/// Streams an IDX array from `read`; `name` names it in errors. The header
+/// fixes how many bytes may follow, so the reader stops one byte past that
+/// (or refuses a header beyond kMaxIdxBytes) instead of inflating a
+/// compressed file to its end.
+bool streamIdx(const ReadChunk &read, const std::string &name, IdxArray &array,
+               std::string &error) {
+  std::vector<uint8_t> bytes;
+  size_t header = 0;    // bytes of header, once its rank is known
+  uint64_t expected = 0; // header + data bytes, once the header is read
+  uint8_t chunk[1 << 16];
+  for (;;) {
+    size_t want = sizeof chunk;
+    if (expected)
+      want = std::min<uint64_t>(want, expected + 1 - bytes.size());
+    long count = read(chunk, want, error);
+    if (count < 0)
+      return false;
+    if (count == 0)
+      break;
+    bytes.insert(bytes.end(), chunk, chunk + count);
+    if (bytes.size() >= 4 && !header) {
+      if (bytes[0] != 0 || bytes[1] != 0) {
+        error = "'" + name + "' is not an IDX file (wrong magic number)";
+        return false;
+      }
+      if (bytes[2] != 0x08) {
+        error = "'" + name + "' holds IDX type " + std::to_string(bytes[2]) +
+                ", expected unsigned bytes (8)";
+        return false;
+      }
+      if (bytes[3] == 0) {
+        error = "'" + name + "' has an empty IDX header (rank 0)";
+        return false;
+      }
+      header = 4 + 4 * size_t(bytes[3]);
+    }
+    if (header && !expected && bytes.size() >= header) {
+      array.dims.clear();
+      uint64_t elements = 1;
+      for (size_t d = 0; d < bytes[3]; ++d) {
+        array.dims.push_back(bigEndian32(&bytes[4 + 4 * d]));
+        elements *= array.dims.back();
+        if (elements > kMaxIdxBytes) { // also guards the product's overflow
+          error = "'" + name + "' declares more than " +
+                  std::to_string(kMaxIdxBytes) +
+                  " bytes of data, more than an IDX file bfly reads";
+          return false;
+        }
+      }
+      expected = header + elements;
+    }
+    if (expected && bytes.size() > expected) {
+      error = "'" + name + "' holds more data bytes than its header's " +
+              std::to_string(expected - header);
+      return false;
+    }
+  }
+  if (!header || bytes.size() < header) {
+    error = bytes.size() >= 2 && (bytes[0] != 0 || bytes[1] != 0)
+                ? "'" + name + "' is not an IDX file (wrong magic number)"
+                : "'" + name + "' has a truncated IDX header";
+    return false;
+  }
+  if (bytes.size() < expected) {
+    error = "'" + name + "' has " + std::to_string(bytes.size() - header) +
+            " data bytes, its header says " +
+            std::to_string(expected - header) + " (truncated)";
+    return false;
+  }
+  array.data.assign(bytes.begin() + header, bytes.end());
+  return true;
+}
+} // namespace
 
 bool readIdx(const std::string &path, IdxArray &array, std::string &error) {
   // gzread reads plain files as they are, so one path serves both.
@@ -18,55 +104,62 @@ bool readIdx(const std::string &path, IdxArray &array, std::string &error) {
     error = "cannot open '" + path + "'";
     return false;
   }
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  for (;;) {
-    int count = gzread(file.get(), chunk, sizeof chunk);
-    if (count < 0) {
-      int code = 0;
-      error = "cannot read '" + path + "': " + gzerror(file.get(), &code);
-      return false;
-    }
-    if (count == 0)
-      break;
-    bytes.insert(bytes.end(), chunk, chunk + count);
+  return streamIdx(
+      [&](uint8_t *buffer, size_t capacity, std::string &error) -> long {
+        int count = gzread(file.get(), buffer, unsigned(capacity));
+        if (count < 0) {
+          int code = 0;
+          error = "cannot read '" + path + "': " + gzerror(file.get(), &code);
+        }
+        return count;
+      },
+      path, array, error);
+}
+
+bool readIdx(const uint8_t *data, size_t size, const std::string &name,
+             IdxArray &array, std::string &error) {
+  bool gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+  if (!gzip) {
+    size_t offset = 0;
+    return streamIdx(
+        [&](uint8_t *buffer, size_t capacity, std::string &) -> long {
+          size_t count = std::min(capacity, size - offset);
+          std::copy(data + offset, data + offset + count, buffer);
+          offset += count;
+          return long(count);
+        },
+        name, array, error);
   }
-  if (bytes.size() < 4 || bytes[0] != 0 || bytes[1] != 0) {
-    error = "'" + path + "' is not an IDX file (wrong magic number)";
+  z_stream stream{};
+  // 16 + MAX_WBITS: a gzip header, as gzopen reads.
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
+    error = "cannot decompress '" + name + "'";
     return false;
   }
-  if (bytes[2] != 0x08) {
-    error = "'" + path + "' holds IDX type " + std::to_string(bytes[2]) +
-            ", expected unsigned bytes (8)";
-    return false;
-  }
-  int rank = bytes[3];
-  if (rank < 1 || bytes.size() < size_t(4 + 4 * rank)) {
-    error = "'" + path + "' has a truncated or empty IDX header";
-    return false;
-  }
-  array.dims.clear();
-  uint64_t elements = 1;
-  for (int d = 0; d < rank; ++d) {
-    const uint8_t *p = &bytes[4 + 4 * d];
-    uint32_t dim = uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 |
-                   uint32_t(p[2]) << 8 | uint32_t(p[3]);
-    array.dims.push_back(dim);
-    elements *= dim;
-    if (elements > bytes.size()) // also guards the product's overflow
-      break;
-  }
-  size_t header = 4 + 4 * size_t(rank);
-  if (elements != bytes.size() - header) {
-    error = "'" + path + "' has " + std::to_string(bytes.size() - header) +
-            " data bytes, its header says " +
-            (elements > bytes.size() ? std::string("more")
-                                     : std::to_string(elements)) +
-            (elements > bytes.size() - header ? " (truncated)" : "");
-    return false;
-  }
-  array.data.assign(bytes.begin() + header, bytes.end());
-  return true;
+  std::unique_ptr<z_stream, int (*)(z_stream *)> closer(&stream, inflateEnd);
+  stream.next_in = const_cast<uint8_t *>(data);
+  stream.avail_in = uInt(std::min<size_t>(size, UINT32_MAX));
+  bool ended = false;
+  return streamIdx(
+      [&](uint8_t *buffer, size_t capacity, std::string &error) -> long {
+        if (ended)
+          return 0;
+        stream.next_out = buffer;
+        stream.avail_out = uInt(capacity);
+        while (stream.avail_out == capacity) {
+          int status = inflate(&stream, Z_NO_FLUSH);
+          if (status == Z_STREAM_END) {
+            ended = true;
+            break;
+          }
+          if (status != Z_OK) {
+            error = "cannot read '" + name + "': not a complete gzip stream";
+            return -1;
+          }
+        }
+        return long(capacity - stream.avail_out);
+      },
+      name, array, error);
 }
 
 Dataset Dataset::subset(const std::vector<int64_t> &indices) const {

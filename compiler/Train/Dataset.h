@@ -23,10 +23,20 @@ struct IdxArray {
   std::vector<uint8_t> data; ///< row-major, product(dims) bytes
 };
 
+/// The most data bytes an IDX header may declare: 1 GiB (the Fashion-MNIST
+/// training images are 47 MiB). Reading stops one byte past what the header
+/// declares, so a small compressed file never inflates beyond it.
+inline constexpr uint64_t kMaxIdxBytes = uint64_t(1) << 30;
+
 /// Reads `path` (gzip or plain). False with `error` for a missing file, a
-/// wrong magic word, an element type other than unsigned byte, or fewer or
-/// more bytes than the dimensions say.
+/// wrong magic word, an element type other than unsigned byte, fewer or
+/// more bytes than the dimensions say, or dimensions beyond kMaxIdxBytes.
 bool readIdx(const std::string &path, IdxArray &array, std::string &error);
+
+/// The same from `size` bytes in memory (gzip or plain); errors name the
+/// data `name`.
+bool readIdx(const uint8_t *data, size_t size, const std::string &name,
+             IdxArray &array, std::string &error);
 
 struct Dataset {
   Eigen::MatrixXf images; ///< one column per example, values in [0, 1]

@@ -119,5 +119,59 @@ TEST(DatasetTest, RefusesBadFilesWithAReason) {
   EXPECT_NE(error.find("do not fit"), std::string::npos) << error;
 }
 
+/// The bytes of a file the test wrote.
+std::vector<uint8_t> contents(const std::string &path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), {}};
+}
+
+/// From memory, gzip or plain, with the same checks as from a file.
+TEST(DatasetTest, ReadsIdxFromMemory) {
+  std::string bytes = idx({2, 3}, {1, 2, 3, 4, 5, 6});
+  for (bool gzip : {false, true}) {
+    std::vector<uint8_t> data = contents(write("memory", bytes, gzip));
+    IdxArray array;
+    std::string error;
+    ASSERT_TRUE(readIdx(data.data(), data.size(), "memory", array, error))
+        << error;
+    EXPECT_EQ(array.dims, (std::vector<uint32_t>{2, 3}));
+    EXPECT_EQ(array.data, (std::vector<uint8_t>{1, 2, 3, 4, 5, 6}));
+    // Cut short, the stream (gzip) or the data (plain) is incomplete.
+    EXPECT_FALSE(readIdx(data.data(), data.size() - 3, "memory", array, error));
+    EXPECT_NE(error.find("'memory'"), std::string::npos) << error;
+  }
+}
+
+/// A small gzip file is never inflated beyond what its header declares: a
+/// header beyond kMaxIdxBytes is refused before any data is read, and
+/// endless data after a small header is refused one byte past it.
+TEST(DatasetTest, RefusesFilesThatInflateBeyondTheirHeader) {
+  struct Case {
+    std::vector<uint32_t> dims;
+    const char *message;
+  };
+  for (const Case &c :
+       {Case{{65536, 65536}, "declares more than 1073741824 bytes of data"},
+        Case{{2, 3}, "holds more data bytes than its header's 6"}}) {
+    std::string path = tempPath("bomb.gz");
+    gzFile file = gzopen(path.c_str(), "wb9");
+    std::string header = idx(c.dims, {});
+    gzwrite(file, header.data(), unsigned(header.size()));
+    std::vector<char> zeros(1 << 20, 0);
+    for (int mebibyte = 0; mebibyte < 16; ++mebibyte) // 16 KiB compressed
+      gzwrite(file, zeros.data(), unsigned(zeros.size()));
+    gzclose(file);
+    IdxArray array;
+    std::string error;
+    EXPECT_FALSE(readIdx(path, array, error));
+    EXPECT_NE(error.find(c.message), std::string::npos) << error;
+    std::vector<uint8_t> data = contents(path);
+    EXPECT_FALSE(readIdx(data.data(), data.size(), "bomb", array, error));
+    EXPECT_NE(error.find(c.message), std::string::npos) << error;
+    EXPECT_NE(error.find("'bomb'"), std::string::npos) << error;
+    std::remove(path.c_str());
+  }
+}
+
 } // namespace
 } // namespace bfly

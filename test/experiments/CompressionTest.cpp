@@ -23,7 +23,7 @@ TEST(CompressionTest, ServedPredictionsEqualTheTrainedNetworks) {
       x(i, b) = i < 784 ? pixel(rng) : 0.0f; // padded like the images
     labels[b] = int(b % 10);
   }
-  for (const std::string &kind :
+  for (const char *kind :
        {"butterfly", "butterfly-complex", "butterfly-tied", "bpbp",
         "butterfly-learned"}) {
     Network<float> network = *makeClassifier(kind, n, 10, 1);

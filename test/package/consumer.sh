@@ -11,8 +11,11 @@ log="$work/log"
 trap 'echo "consumer.sh: failed; the log:"; cat "$log"' ERR
 
 cmake --install "$build" --prefix "$work/prefix" >"$log" 2>&1
+# BFLY_CONSUMER_FLAGS: extra compiler flags, as the sanitizer build needs.
+flags=${BFLY_CONSUMER_FLAGS:-}
 cmake -S "$source/examples/consumer" -B "$work/consumer" -G Ninja \
-  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >>"$log" 2>&1
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_FLAGS="$flags" >>"$log" 2>&1
 cmake --build "$work/consumer" >>"$log" 2>&1
 
 "$work/prefix/bin/bfly-model" dft -n 64 -o "$work/dft64.mlir"
@@ -24,7 +27,8 @@ grep -q "by the JIT (cache hit)" "$work/second"
 
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046 # pkg-config prints several flags
-cc -std=c99 -o "$work/dft-check" "$source/examples/c-api/dft_check.c" \
+# shellcheck disable=SC2086 # the flags are several words
+cc -std=c99 $flags -o "$work/dft-check" "$source/examples/c-api/dft_check.c" \
   $(pkg-config --cflags --libs bfly-runtime) -lm >>"$log" 2>&1
 "$work/dft-check" "$work/libdft64.so"
 pkg-config --exists --print-errors bfly-jit
