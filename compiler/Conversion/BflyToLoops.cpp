@@ -41,12 +41,6 @@ public:
                 int64_t n)
       : b(b), symbols(symbols), scalar(scalar), n(n) {}
 
-  /// A buffer with room for any chain value (2n scalars).
-  Buffer scratch() {
-    auto type = MemRefType::get({2 * n}, scalar);
-    return {memref::AllocaOp::create(b, type, b.getI64IntegerAttr(64)), false};
-  }
-
   void lowerStage(StageOp op, Buffer src, Buffer dst) {
     int64_t h = static_cast<int64_t>(op.getStride());
     bool tied = op.isTied();
@@ -176,6 +170,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   KernelBuilder builder(b, symbols, signature.scalar, signature.n);
   Buffer in{kernel.getArgument(0), signature.complexIn};
   Buffer out{kernel.getArgument(1), signature.complexOut};
+  KernelScratch scratchBuffers(signature.scalar, signature.n);
   Buffer scratch[2] = {{Value(), false}, {Value(), false}};
   Buffer src = in;
   for (auto [i, op] : llvm::enumerate(chain)) {
@@ -189,7 +184,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     } else {
       Buffer &slot = scratch[src.memref == scratch[0].memref ? 1 : 0];
       if (!slot.memref)
-        slot = builder.scratch();
+        slot = {scratchBuffers.allocate(b), false};
       dst = {slot.memref, complex};
     }
     if (auto stage = dyn_cast<StageOp>(op))
@@ -205,6 +200,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   }
   if (src.memref != out.memref)
     builder.copy(src, out);
+  scratchBuffers.release(b);
   func::ReturnOp::create(b);
   finishKernel(b, symbols, transform, kernel);
 }

@@ -76,12 +76,6 @@ public:
                                              arith::FastMathFlags::contract);
   }
 
-  /// A planar buffer with room for any chain value (2n scalars).
-  Value scratch() {
-    auto type = MemRefType::get({2 * n}, scalar);
-    return memref::AllocaOp::create(b, type, b.getI64IntegerAttr(64));
-  }
-
   /// Interleaved complex `in` (2n scalars) -> planar `dst`.
   void deinterleave(Value in, Buffer dst) {
     SmallVector<int64_t> evens, odds;
@@ -571,7 +565,8 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   Value in = kernel.getArgument(0), out = kernel.getArgument(1);
   // Ping-pong between two planar scratch buffers; `in` is read once (a real
   // input directly), `out` written once, so they may alias.
-  Value scratch[2] = {builder.scratch(), builder.scratch()};
+  KernelScratch scratchBuffers(signature.scalar, n);
+  Value scratch[2] = {scratchBuffers.allocate(b), scratchBuffers.allocate(b)};
   int next = 0;
   Buffer src{in, false};
   if (signature.complexIn) {
@@ -605,6 +600,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     builder.interleave(src, out);
   else
     builder.copy(src, out);
+  scratchBuffers.release(b);
   func::ReturnOp::create(b);
   finishKernel(b, symbols, transform, kernel);
 }

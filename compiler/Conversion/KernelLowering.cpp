@@ -3,6 +3,9 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "dialect/IR/BflyOps.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+
+#include "runtime/include/bfly/kernel_abi.h"
 
 #include <complex>
 #include <cstdio>
@@ -26,6 +29,35 @@ SmallVector<APFloat> mlir::bfly::flatten(DenseElementsAttr attr) {
       flat.push_back(v);
   }
   return flat;
+}
+
+KernelScratch::KernelScratch(Type scalar, int64_t n)
+    : type(MemRefType::get({2 * n}, scalar)) {
+  int64_t bytes = 2 * (2 * n) * int64_t(scalar.getIntOrFloatBitWidth() / 8);
+  heap = bytes > BFLY_KERNEL_MAX_STACK_BYTES;
+}
+
+Value KernelScratch::allocate(ImplicitLocOpBuilder &b) {
+  IntegerAttr alignment = b.getI64IntegerAttr(64);
+  if (!heap)
+    return memref::AllocaOp::create(b, type, alignment);
+  Value buffer = memref::AllocOp::create(b, type, alignment);
+  // The apply function cannot return a status: out of memory aborts with a
+  // message rather than writing through a null pointer.
+  Value address = memref::ExtractAlignedPointerAsIndexOp::create(b, buffer);
+  Value null = arith::ConstantIndexOp::create(b, 0);
+  Value allocatedOk =
+      arith::CmpIOp::create(b, arith::CmpIPredicate::ne, address, null);
+  cf::AssertOp::create(b, allocatedOk,
+                       "bfly kernel: out of memory for its scratch buffers");
+  allocated.push_back(buffer);
+  return buffer;
+}
+
+void KernelScratch::release(ImplicitLocOpBuilder &b) {
+  for (Value buffer : allocated)
+    memref::DeallocOp::create(b, buffer);
+  allocated.clear();
 }
 
 Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,

@@ -59,6 +59,26 @@ func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                   TransformOp transform, func::FuncOp kernel);
 
+/// The two buffers of 2n scalars a kernel computes its chain in: on the
+/// caller's stack while together they fit in BFLY_KERNEL_MAX_STACK_BYTES,
+/// beyond that on the heap (checked, and freed by release()), so a kernel
+/// for n = 2^18 in f64 (16 MiB of scratch) does not overflow an 8 MiB stack.
+class KernelScratch {
+public:
+  KernelScratch(Type scalar, int64_t n);
+
+  /// A new buffer at the builder's insertion point (the kernel's body).
+  Value allocate(ImplicitLocOpBuilder &b);
+  /// Frees the heap buffers; call before the kernel returns.
+  void release(ImplicitLocOpBuilder &b);
+  bool onHeap() const { return heap; }
+
+private:
+  MemRefType type;
+  bool heap;
+  SmallVector<Value, 2> allocated;
+};
+
 /// The elements of the pairs a stage of stride `h` mixes, in IR: `top` of
 /// pair `pair` and `top + h` (common/Butterfly.h's stagePair, as shifts).
 std::pair<Value, Value> emitStagePair(ImplicitLocOpBuilder &b, Value pair,

@@ -24,6 +24,7 @@ def ConvertBflyToLoops : Pass<"convert-bfly-to-loops", "ModuleOp"> {
     in order, in the model's precision; no reassociation.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
@@ -64,6 +65,7 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     rounding instead of two, `fastmath<contract>`); nothing is reassociated.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",

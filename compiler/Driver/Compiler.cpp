@@ -56,9 +56,16 @@ void registerCompilerDialects(DialectRegistry &registry) {
 namespace {
 /// A target machine for `cpu` on this host's triple, and the features from
 /// BFLY_KERNEL_CPU_FEATURES that its code may use.
+///
+/// On x86 the code may use only the instruction sets the runtime's loader
+/// can check: the machine is the x86-64 baseline plus those of `cpu`'s
+/// extensions that BFLY_KERNEL_CPU_FEATURES names, tuned for `cpu`. An
+/// extension the loader cannot check (APX, AVX10, AMX ...) is never used, so
+/// a kernel for a newer CPU runs on an older one or is refused by the loader,
+/// never dies of SIGILL.
 struct Target {
   std::unique_ptr<llvm::TargetMachine> machine;
-  std::string cpu;
+  std::string cpu; ///< the CPU the code is tuned for (the descriptor's cpu)
   std::string requiredFeatures;
 };
 
@@ -76,35 +83,41 @@ llvm::Expected<Target> createTarget(const CompileOptions &options) {
     return llvm::createStringError("no LLVM target for %s: %s",
                                    triple.str().c_str(), error.c_str());
   Target result;
-  std::string features;
+  std::string cpuFeatures; // what `cpu` has, for "native" the host's
   if (options.cpu == "native") {
     result.cpu = llvm::sys::getHostCPUName().str();
     std::vector<std::string> enabled;
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
       enabled.push_back((feature.second ? "+" : "-") + feature.first().str());
-    features = llvm::join(enabled, ",");
+    cpuFeatures = llvm::join(enabled, ",");
   } else {
     result.cpu = options.cpu;
   }
   std::unique_ptr<llvm::MCSubtargetInfo> probe(
-      target->createMCSubtargetInfo(triple, result.cpu, features));
+      target->createMCSubtargetInfo(triple, result.cpu, cpuFeatures));
   if (!probe || !probe->isCPUStringValid(result.cpu))
     return llvm::createStringError("unknown CPU '%s' for %s",
                                    result.cpu.c_str(), triple.str().c_str());
+  std::string machineCpu = result.cpu, machineFeatures = cpuFeatures;
+  if (triple.isX86()) {
+    SmallVector<StringRef> known;
+    StringRef(BFLY_KERNEL_CPU_FEATURES).split(known, ',');
+    std::vector<std::string> required, enabled;
+    for (StringRef feature : known)
+      if (probe->checkFeatures(("+" + feature).str())) {
+        required.push_back(feature.str());
+        enabled.push_back(("+" + feature).str());
+      }
+    result.requiredFeatures = llvm::join(required, ",");
+    machineCpu = "x86-64";
+    machineFeatures = llvm::join(enabled, ",");
+  }
   result.machine.reset(target->createTargetMachine(
-      triple, result.cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, machineCpu, machineFeatures, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   if (!result.machine)
     return llvm::createStringError("cannot create a target machine for %s",
                                    result.cpu.c_str());
-  const llvm::MCSubtargetInfo *subtarget = result.machine->getMCSubtargetInfo();
-  SmallVector<StringRef> known;
-  StringRef(BFLY_KERNEL_CPU_FEATURES).split(known, ',');
-  std::vector<std::string> required;
-  for (StringRef feature : known)
-    if (subtarget->checkFeatures(("+" + feature).str()))
-      required.push_back(feature.str());
-  result.requiredFeatures = llvm::join(required, ",");
   return result;
 }
 
@@ -186,10 +199,12 @@ llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
   return llvm::Error::success();
 }
 
-/// The LLVM IR of a lowered `model`, for `machine`'s CPU and features.
+/// The LLVM IR of a lowered `model`, for `target`'s machine (CPU and
+/// features), tuned for its CPU.
 std::unique_ptr<llvm::Module> translateForTarget(ModuleOp model,
                                                  llvm::LLVMContext &context,
-                                                 llvm::TargetMachine &machine) {
+                                                 const Target &target) {
+  llvm::TargetMachine &machine = *target.machine;
   std::unique_ptr<llvm::Module> module =
       translateModuleToLLVMIR(model, context);
   if (!module)
@@ -199,6 +214,7 @@ std::unique_ptr<llvm::Module> translateForTarget(ModuleOp model,
   for (llvm::Function &function : *module) {
     function.addFnAttr("target-cpu", machine.getTargetCPU());
     function.addFnAttr("target-features", machine.getTargetFeatureString());
+    function.addFnAttr("tune-cpu", target.cpu);
   }
   return module;
 }
@@ -237,7 +253,7 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
   llvm::LLVMContext llvmContext;
   llvm::TargetMachine &machine = *target->machine;
   std::unique_ptr<llvm::Module> module =
-      translateForTarget(model, llvmContext, machine);
+      translateForTarget(model, llvmContext, *target);
   if (!module)
     return diagnosticsError("translating to LLVM IR");
   auto optimize = makeOptimizingTransformer(options.optLevel, 0, &machine);
@@ -278,7 +294,7 @@ llvm::Expected<JitKernel> jitCompileModel(ModuleOp model,
   ExecutionEngineOptions engineOptions;
   // function_ref members: the callables must outlive create().
   auto translate = [&](Operation *op, llvm::LLVMContext &context) {
-    return translateForTarget(cast<ModuleOp>(op), context, machine);
+    return translateForTarget(cast<ModuleOp>(op), context, *target);
   };
   engineOptions.llvmModuleBuilder = translate;
   engineOptions.transformer = optimize;

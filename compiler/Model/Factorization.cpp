@@ -97,15 +97,23 @@ struct FactorValidator {
   }
 };
 
-template <typename Fn> void forEachConstant(Factorization &model, Fn fn) {
-  for (Factor &factor : model.factors) {
-    if (auto *stage = std::get_if<Stage>(&factor))
-      for (Complex &v : stage->twiddles)
-        fn(v);
-    if (auto *diag = std::get_if<Diagonal>(&factor))
-      for (Complex &v : diag->values)
-        fn(v);
+/// `values` in `field` and `precision`: imaginary parts of real numbers
+/// dropped, single-precision ones rounded to float. Built as a new vector:
+/// GCC 12 at -O2 drops the float rounding when the parts are stored back
+/// into the same std::complex in place (it sees a store of the value that
+/// is already there), so constants would depend on the build type.
+std::vector<Complex> rounded(const std::vector<Complex> &values, Field field,
+                             Precision precision) {
+  std::vector<Complex> result;
+  result.reserve(values.size());
+  for (const Complex &v : values) {
+    double re = v.real(), im = field == Field::Real ? 0.0 : v.imag();
+    if (precision == Precision::F32)
+      result.emplace_back(double(float(re)), double(float(im)));
+    else
+      result.emplace_back(re, im);
   }
+  return result;
 }
 } // namespace
 
@@ -124,16 +132,12 @@ std::optional<std::string> Factorization::validate() const {
 }
 
 void Factorization::roundToPrecision() {
-  Field field = type.field;
-  bool single = type.precision == Precision::F32;
-  forEachConstant(*this, [&](Complex &v) {
-    double re = v.real(), im = field == Field::Real ? 0.0 : v.imag();
-    if (single) {
-      re = static_cast<float>(re);
-      im = static_cast<float>(im);
-    }
-    v = Complex(re, im);
-  });
+  for (Factor &factor : factors) {
+    if (auto *stage = std::get_if<Stage>(&factor))
+      stage->twiddles = rounded(stage->twiddles, type.field, type.precision);
+    if (auto *diag = std::get_if<Diagonal>(&factor))
+      diag->values = rounded(diag->values, type.field, type.precision);
+  }
 }
 
 //===----------------------------------------------------------------------===//

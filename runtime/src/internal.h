@@ -18,4 +18,10 @@ bfly_status bfly_fail(bfly_status status, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 void bfly_clear_error(void);
 
+/* BFLY_OK if `d`'s kernel may run on `layout` from `in` to `out` (both
+ * non-null); otherwise a status and a message that starts with `caller`. */
+bfly_status bfly_check_layout(const bfly_kernel_descriptor *d, const void *in,
+                              const void *out, const bfly_layout *layout,
+                              const char *caller);
+
 #endif /* BFLY_RUNTIME_INTERNAL_H */

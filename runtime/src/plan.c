@@ -164,14 +164,25 @@ bfly_status bfly_plan_create(const bfly_kernel *kernel, int threads,
   pthread_cond_init(&result->wake, NULL);
   pthread_cond_init(&result->finished, NULL);
   const bfly_kernel_descriptor *d = kernel->descriptor;
-  size_t vectorBytes = (size_t)d->n * (bfly_dtype_size(d->input_dtype) +
-                                       bfly_dtype_size(d->output_dtype));
+  /* The loader keeps n within BFLY_MAX_N; checked anyway, a wrapped size
+   * would be a buffer too small for what run_vectors copies into it. */
+  size_t vectorBytes, groupBytes;
+  if (__builtin_mul_overflow((size_t)d->n,
+                             bfly_dtype_size(d->input_dtype) +
+                                 bfly_dtype_size(d->output_dtype),
+                             &vectorBytes) ||
+      __builtin_mul_overflow(vectorBytes, (size_t)GATHER_GROUP, &groupBytes)) {
+    bfly_plan_free(result);
+    return bfly_fail(BFLY_ERROR_RESOURCES,
+                     "bfly_plan_create: scratch for n = %lld overflows",
+                     (long long)d->n);
+  }
   result->scratch = calloc((size_t)threads, sizeof(char *));
   result->workers = calloc((size_t)threads, sizeof(pthread_t));
   result->worker_args = calloc((size_t)threads, sizeof(struct worker));
   int ok = result->scratch && result->workers && result->worker_args;
   for (int i = 0; ok && i < threads; ++i)
-    ok = (result->scratch[i] = malloc(GATHER_GROUP * vectorBytes)) != NULL;
+    ok = (result->scratch[i] = malloc(groupBytes)) != NULL;
   if (!ok) {
     bfly_plan_free(result);
     return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory creating a plan");
@@ -195,81 +206,6 @@ int bfly_plan_threads(const bfly_plan *plan) {
   return plan ? plan->threads : 0;
 }
 
-/* Bytes from the first element the vectors reach to one past the last, or
- * -1 when that does not fit in 63 bits. */
-static int64_t span_bytes(int64_t n, int64_t batch, int64_t dist,
-                          int64_t stride, size_t size) {
-  int64_t a, b, last, bytes;
-  if (__builtin_mul_overflow(batch - 1, dist, &a) ||
-      __builtin_mul_overflow(n - 1, stride, &b) ||
-      __builtin_add_overflow(a, b, &last) ||
-      __builtin_add_overflow(last, 1, &last) ||
-      __builtin_mul_overflow(last, (int64_t)size, &bytes))
-    return -1;
-  return bytes;
-}
-
-/* Whether no two vectors share an element: each vector's elements lie
- * between two consecutive vector starts (rows), or the vectors interleave
- * within every stride (columns). The layout's span did not overflow, so
- * neither do these products. */
-static int vectors_disjoint(int64_t n, int64_t batch, int64_t dist,
-                            int64_t stride) {
-  if (batch == 1)
-    return 1;
-  return dist >= 1 && (dist > (n - 1) * stride || stride > (batch - 1) * dist);
-}
-
-static bfly_status check_call(const bfly_plan *plan, const void *in,
-                              const void *out, const bfly_layout *l) {
-  if (!plan || !in || !out || !l)
-    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
-                     "bfly_plan_execute: null plan, buffer or layout");
-  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
-  if (l->batch < 1)
-    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
-                     "bfly_plan_execute: batch must be at least 1, got %lld",
-                     (long long)l->batch);
-  if (l->in_stride < 1 || l->out_stride < 1 || l->in_dist < 0 ||
-      l->out_dist < 0)
-    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
-                     "bfly_plan_execute: element strides must be positive "
-                     "and distances non-negative, got in %lld/%lld, out "
-                     "%lld/%lld (distance/stride)",
-                     (long long)l->in_dist, (long long)l->in_stride,
-                     (long long)l->out_dist, (long long)l->out_stride);
-  int64_t in_bytes = span_bytes(d->n, l->batch, l->in_dist, l->in_stride,
-                                bfly_dtype_size(d->input_dtype));
-  int64_t out_bytes = span_bytes(d->n, l->batch, l->out_dist, l->out_stride,
-                                 bfly_dtype_size(d->output_dtype));
-  if (in_bytes < 0 || out_bytes < 0)
-    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
-                     "bfly_plan_execute: the layout reaches beyond 2^63 "
-                     "bytes");
-  if (!vectors_disjoint(d->n, l->batch, l->out_dist, l->out_stride))
-    return bfly_fail(BFLY_ERROR_OVERLAP,
-                     "bfly_plan_execute: output vectors overlap (distance "
-                     "%lld, stride %lld, %lld vectors of length %lld)",
-                     (long long)l->out_dist, (long long)l->out_stride,
-                     (long long)l->batch, (long long)d->n);
-  if (in == out) {
-    if (d->input_dtype != d->output_dtype || l->in_dist != l->out_dist ||
-        l->in_stride != l->out_stride)
-      return bfly_fail(BFLY_ERROR_OVERLAP,
-                       "bfly_plan_execute: in place (out == in) needs equal "
-                       "input and output types and layouts");
-    return BFLY_OK;
-  }
-  uintptr_t in_begin = (uintptr_t)in, out_begin = (uintptr_t)out;
-  if (in_begin < out_begin + (uint64_t)out_bytes &&
-      out_begin < in_begin + (uint64_t)in_bytes)
-    return bfly_fail(BFLY_ERROR_OVERLAP,
-                     "bfly_plan_execute: the output overlaps the input in an "
-                     "out-of-place call (use out == in with equal layouts "
-                     "for in place)");
-  return BFLY_OK;
-}
-
 /* Whether the call has enough work to wake the workers for. */
 static int worth_splitting(const bfly_plan *plan, int64_t batch) {
   int64_t flops;
@@ -282,7 +218,11 @@ static int worth_splitting(const bfly_plan *plan, int64_t batch) {
 
 bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
                               const bfly_layout *layout) {
-  bfly_status status = check_call(plan, in, out, layout);
+  if (!plan || !in || !out || !layout)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_plan_execute: null plan, buffer or layout");
+  bfly_status status = bfly_check_layout(plan->kernel->descriptor, in, out,
+                                         layout, "bfly_plan_execute");
   if (status != BFLY_OK)
     return status;
   const bfly_kernel_descriptor *d = plan->kernel->descriptor;

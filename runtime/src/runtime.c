@@ -245,17 +245,12 @@ bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
   if (!kernel || !in || !out)
     return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
                      "bfly_kernel_apply: null kernel or buffer");
-  if (batch < 1)
-    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
-                     "bfly_kernel_apply: batch must be at least 1, got %lld",
-                     (long long)batch);
+  bfly_layout layout = {batch, in_dist, 1, out_dist, 1};
+  bfly_status status = bfly_check_layout(kernel->descriptor, in, out, &layout,
+                                         "bfly_kernel_apply");
+  if (status != BFLY_OK)
+    return status;
   const bfly_kernel_descriptor *d = kernel->descriptor;
-  if (batch > 1 && (in_dist < d->n || out_dist < d->n))
-    return bfly_fail(
-        BFLY_ERROR_INVALID_ARGUMENT,
-        "bfly_kernel_apply: distances %lld and %lld overlap vectors of "
-        "length %lld",
-        (long long)in_dist, (long long)out_dist, (long long)d->n);
   d->apply(in, out, batch, in_dist, out_dist);
   return BFLY_OK;
 }

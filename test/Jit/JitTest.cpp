@@ -12,12 +12,16 @@
 #include "compiler/Model/Factorization.h"
 #include "compiler/Model/Targets.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SHA256.h"
 #include "llvm/Support/Path.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -158,11 +162,32 @@ TEST(JitTest, DamagedOrForeignCacheEntriesAreRebuiltNeverTrusted) {
   ASSERT_FALSE(llvm::sys::fs::rename(entry32 + ".new", entry32));
   ASSERT_FALSE(
       llvm::sys::fs::copy_file(entry16 + ".sha256", entry32 + ".sha256"));
-  Kernel again = jitCompile(jit, hadamard(32));
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again.size(), 32);
-  EXPECT_EQ(jit.stats().rebuilt, 2);
-  EXPECT_EQ(cache.files().size(), 4u);
+  {
+    Kernel again = jitCompile(jit, hadamard(32));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again.size(), 32);
+    EXPECT_EQ(jit.stats().rebuilt, 2);
+    EXPECT_EQ(cache.files().size(), 4u);
+  } // unloaded: dlopen would hand back a loaded path as it is
+
+  // A kernel without provenance and a matching checksum: the loader refuses
+  // it, so it is rebuilt (reading its provenance once aborted the process).
+  std::string fixture =
+      std::string(std::getenv("BFLY_TEST_FIXTURES")) + "/null_provenance.so";
+  ASSERT_FALSE(llvm::sys::fs::copy_file(fixture, entry32 + ".new"));
+  ASSERT_FALSE(llvm::sys::fs::rename(entry32 + ".new", entry32));
+  auto bytes = llvm::MemoryBuffer::getFile(entry32, /*IsText=*/false);
+  ASSERT_TRUE(bool(bytes));
+  {
+    std::ofstream sum(entry32 + ".sha256", std::ios::trunc);
+    sum << llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
+                           (*bytes)->getBuffer())),
+                       /*LowerCase=*/true);
+  }
+  Kernel third = jitCompile(jit, hadamard(32));
+  ASSERT_TRUE(third) << third.error();
+  EXPECT_LE(relativeError(third, hadamardMatrix(32)), 1e-6);
+  EXPECT_EQ(jit.stats().rebuilt, 3);
 }
 
 TEST(JitTest, BadInputGetsAStatusAndAMessageAndNoCacheEntry) {

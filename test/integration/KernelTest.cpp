@@ -14,12 +14,15 @@
 #include "compiler/Model/Targets.h"
 #include "test/Model/RandomButterfly.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <pthread.h>
 #include <random>
 
 namespace bfly {
@@ -228,6 +231,120 @@ TEST(GeneralKernelTest, Avx512KernelsRunWhereTheCpuHasAvx512) {
             std::string::npos);
   EXPECT_LE(relativeError(kernel, dftMatrix(1024, false), 5),
             tolerance(Precision::F32, 1024));
+}
+
+/// A kernel compiled for a newer CPU uses only the extensions the loader
+/// can check (BFLY_KERNEL_CPU_FEATURES), so here it either runs and is
+/// right or is refused with BFLY_ERROR_CPU; never SIGILL. (A DFT-1024 for
+/// diamondrapids once used APX registers and died on an AVX-512 EPYC.)
+TEST(GeneralKernelTest, KernelsForNewerCpusRunHereOrAreRefused) {
+  KernelDir dir;
+  Factorization dft =
+      Factorization::dft(1024, false, Normalization::Unitary, Precision::F32);
+  std::vector<std::string> known;
+  for (llvm::StringRef feature :
+       llvm::split(llvm::StringRef(BFLY_KERNEL_CPU_FEATURES), ','))
+    known.push_back(feature.str());
+  for (const char *cpu : {"diamondrapids", "graniterapids", "sapphirerapids",
+                          "znver5", "arrowlake", "x86-64-v4", "x86-64-v2"}) {
+    SCOPED_TRACE(cpu);
+    CompileOptions options;
+    options.cpu = cpu;
+    std::string path = dir.path(std::string(cpu) + ".so");
+    ASSERT_FALSE(
+        bool(compileFactorization(dft, options, EmitKind::Shared, path)));
+    bfly_kernel *raw = nullptr;
+    bfly_status status = bfly_kernel_load(path.c_str(), &raw);
+    if (status != BFLY_OK) {
+      EXPECT_EQ(status, BFLY_ERROR_CPU) << bfly_last_error();
+      continue;
+    }
+    const bfly_kernel_descriptor *d = bfly_kernel_describe(raw);
+    EXPECT_STREQ(d->cpu, cpu);
+    for (llvm::StringRef feature :
+         llvm::split(llvm::StringRef(d->cpu_features), ','))
+      EXPECT_TRUE(llvm::is_contained(known, feature.str())) << feature.str();
+    bfly_kernel_free(raw);
+    Kernel kernel = Kernel::load(path);
+    ASSERT_TRUE(kernel) << kernel.error();
+    EXPECT_LE(relativeError(kernel, dftMatrix(1024, false), 3),
+              tolerance(Precision::F32, 1024));
+  }
+}
+
+/// The fast Walsh-Hadamard transform, unitary, written here as the
+/// reference for sizes too large for a dense matrix.
+std::vector<double> walshHadamard(std::vector<double> x) {
+  for (size_t h = 1; h < x.size(); h *= 2)
+    for (size_t i = 0; i < x.size(); i += 2 * h)
+      for (size_t j = i; j < i + h; ++j) {
+        double a = x[j], b = x[j + h];
+        x[j] = (a + b) / std::sqrt(2.0);
+        x[j + h] = (a - b) / std::sqrt(2.0);
+      }
+  return x;
+}
+
+/// Kernels whose scratch exceeds BFLY_KERNEL_MAX_STACK_BYTES keep it on the
+/// heap: Hadamard f64 at n = 2^18 and f32 at 2^19 (16 and 8 MiB of scratch)
+/// run on a thread with a 1 MiB stack and are right. (They once died of
+/// SIGSEGV under the default 8 MiB stack.)
+TEST(GeneralKernelTest, LargeKernelsKeepTheirScratchOffTheStack) {
+  KernelDir dir;
+  struct Case {
+    Precision precision;
+    int64_t n;
+  };
+  for (Case c : {Case{Precision::F64, int64_t(1) << 18},
+                 Case{Precision::F32, int64_t(1) << 19}}) {
+    SCOPED_TRACE(c.n);
+    Factorization model =
+        Factorization::hadamard(c.n, ElementType{Field::Real, c.precision});
+    std::string path = dir.path("hadamard.so");
+    ASSERT_FALSE(
+        bool(compileFactorization(model, CompileOptions(), EmitKind::Shared,
+                                  path)));
+    Kernel kernel = Kernel::load(path);
+    ASSERT_TRUE(kernel) << kernel.error();
+    std::mt19937 rng(3);
+    std::normal_distribution<double> normal;
+    std::vector<double> x(size_t(c.n));
+    for (double &v : x)
+      v = normal(rng);
+    std::vector<double> y64(x.size());
+    std::vector<float> x32(x.begin(), x.end()), y32(x.size());
+    bool f64 = c.precision == Precision::F64;
+    bfly_status status = BFLY_ERROR_INVALID_ARGUMENT;
+    auto apply = [&] {
+      status = f64 ? kernel.apply(x.data(), y64.data())
+                   : kernel.apply(x32.data(), y32.data());
+    };
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 1 << 20);
+    pthread_t thread;
+    ASSERT_EQ(pthread_create(
+                  &thread, &attributes,
+                  [](void *call) -> void * {
+                    (*static_cast<decltype(apply) *>(call))();
+                    return nullptr;
+                  },
+                  &apply),
+              0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attributes);
+    ASSERT_EQ(status, BFLY_OK);
+    if (!f64)
+      y64.assign(y32.begin(), y32.end());
+    std::vector<double> reference =
+        walshHadamard(f64 ? x : std::vector<double>(x32.begin(), x32.end()));
+    double error = 0, norm = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      error += (y64[i] - reference[i]) * (y64[i] - reference[i]);
+      norm += reference[i] * reference[i];
+    }
+    EXPECT_LE(std::sqrt(error / norm), tolerance(c.precision, c.n));
+  }
 }
 
 /// A plan computes the transform for a column-major batch (element i of

@@ -177,13 +177,58 @@ TEST(RuntimeTest, RefusesBadArgumentsWithoutCrashing) {
   EXPECT_EQ(bfly_kernel_apply(kernel, nullptr, data, 1),
             BFLY_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(bfly_kernel_apply_strided(kernel, data, 2, data, 4, 2),
-            BFLY_ERROR_INVALID_ARGUMENT);
+            BFLY_ERROR_OVERLAP);
   EXPECT_EQ(bfly_kernel_apply(kernel, data, data, 0),
             BFLY_ERROR_INVALID_ARGUMENT);
   EXPECT_STREQ(bfly_last_error(),
                "bfly_kernel_apply: batch must be at least 1, got 0");
   bfly_kernel_free(kernel);
   bfly_kernel_free(nullptr);
+}
+
+/// The direct strided call checks its layout as plans do: a distance whose
+/// addresses overflow (which once read vector 0 again, or wrote in front of
+/// `out`), overlapping output vectors and a partly overlapping output are
+/// refused, and nothing is written.
+TEST(RuntimeTest, StridedApplyRefusesDistancesThatOverflowOrOverlap) {
+  bfly_kernel *kernel = nullptr;
+  ASSERT_EQ(bfly_kernel_load(fixture("copy_kernel").c_str(), &kernel), BFLY_OK);
+  std::vector<float> in(16), out(20, -1.0f);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = float(i);
+  float *guarded = out.data() + 4; // out[0..3] must stay untouched
+  struct Case {
+    int64_t inDist, outDist;
+    bfly_status status;
+    const char *message;
+  };
+  for (const Case &c : {
+           Case{int64_t(1) << 62, 4, BFLY_ERROR_INVALID_ARGUMENT,
+                "reaches beyond 2^63 bytes"},
+           Case{4, INT64_MAX, BFLY_ERROR_INVALID_ARGUMENT,
+                "reaches beyond 2^63 bytes"},
+           Case{-4, 4, BFLY_ERROR_INVALID_ARGUMENT, "distances non-negative"},
+           Case{4, 2, BFLY_ERROR_OVERLAP, "output vectors overlap"},
+       }) {
+    EXPECT_EQ(bfly_kernel_apply_strided(kernel, in.data(), c.inDist, guarded,
+                                        c.outDist, 2),
+              c.status)
+        << c.inDist << " " << c.outDist;
+    EXPECT_NE(std::string(bfly_last_error()).find(c.message),
+              std::string::npos)
+        << bfly_last_error();
+    EXPECT_EQ(out, std::vector<float>(20, -1.0f));
+  }
+  // Out of place but overlapping the input: refused.
+  EXPECT_EQ(bfly_kernel_apply_strided(kernel, in.data(), 4, in.data() + 2, 4,
+                                      2),
+            BFLY_ERROR_OVERLAP);
+  // Distance 0 reads one input vector for every output: allowed.
+  ASSERT_EQ(bfly_kernel_apply_strided(kernel, in.data(), 0, guarded, 4, 2),
+            BFLY_OK);
+  EXPECT_EQ(std::vector<float>(out.begin() + 4, out.begin() + 12),
+            (std::vector<float>{0, 1, 2, 3, 0, 1, 2, 3}));
+  bfly_kernel_free(kernel);
 }
 
 /// The copy kernel (n = 4) through plans: what lands where is the layout's

@@ -30,6 +30,12 @@ extern "C" {
  * stops earlier). */
 #define BFLY_MAX_N (INT64_C(1) << 20)
 
+/* A kernel keeps at most this many bytes of scratch on its caller's stack
+ * (two buffers of 2n scalars: enough for n = 8192 in f64); a larger kernel
+ * allocates its scratch on the heap for each call, so no kernel needs more
+ * than a thread's usual stack. */
+#define BFLY_KERNEL_MAX_STACK_BYTES (INT64_C(256) * 1024)
+
 /* The x86 features a kernel may record as required, comma-separated. The code
  * generator records the ones its target enables; the loader checks each of
  * them against the running CPU. */

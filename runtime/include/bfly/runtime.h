@@ -62,7 +62,10 @@ BFLY_RUNTIME_API bfly_status bfly_kernel_apply(const bfly_kernel *kernel,
                                                const void *in, void *out,
                                                int64_t batch);
 
-/* Same, vector b at in + b * in_dist and out + b * out_dist elements. */
+/* Same, vector b at in + b * in_dist and out + b * out_dist elements. The
+ * layout is checked as bfly_plan_execute checks one: distances
+ * non-negative, addresses within 2^63 bytes, output vectors apart, and the
+ * output either the input itself (in place) or apart from it. */
 BFLY_RUNTIME_API bfly_status bfly_kernel_apply_strided(
     const bfly_kernel *kernel, const void *in, int64_t in_dist, void *out,
     int64_t out_dist, int64_t batch);
