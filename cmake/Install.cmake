@@ -33,6 +33,8 @@ install(TARGETS ${BFLY_INSTALLED_TOOLS}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES
   runtime/include/bfly/kernel_abi.h
+  runtime/include/bfly/gpu_kernel_abi.h
+  runtime/include/bfly/gpu.h
   runtime/include/bfly/runtime.h
   runtime/include/bfly/runtime.hpp
   compiler/Jit/include/bfly/jit.hpp

@@ -142,8 +142,7 @@ static std::string provenanceString(TransformOp transform) {
   return text;
 }
 
-void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                              TransformOp transform, func::FuncOp kernel) {
+DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform) {
   int64_t n = transform.getLength(), flops = 0, nonzeroTwiddles = 0;
   for (Operation *op : transform.getFactors()) {
     bool complex = isComplexVector(op->getResult(0).getType());
@@ -166,7 +165,12 @@ void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
       b.getNamedAttr("nonzero_twiddles", b.getI64IntegerAttr(nonzeroTwiddles)),
       b.getNamedAttr("provenance",
                      b.getStringAttr(provenanceString(transform)))};
-  kernel->setAttr(BflyDialect::kKernelAttr, b.getDictionaryAttr(info));
+  return b.getDictionaryAttr(info);
+}
+
+void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                              TransformOp transform, func::FuncOp kernel) {
+  kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform));
 
   // With the transform gone its name is free: the rename cannot fail.
   StringAttr name = transform.getSymNameAttr();

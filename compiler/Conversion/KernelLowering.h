@@ -53,6 +53,10 @@ func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                           TransformOp transform,
                           const KernelSignature &signature);
 
+/// The `bfly.kernel` dictionary of `transform`'s kernel: name, n, element
+/// types, flops and nonzero twiddles as the model states them, provenance.
+DictionaryAttr kernelRecord(OpBuilder &b, TransformOp transform);
+
 /// Attaches the `bfly.kernel` dictionary (counting the chain's flops and
 /// nonzero twiddles as the model states them), erases `transform` and
 /// gives the kernel its name.

@@ -86,6 +86,44 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
   ];
 }
 
+def ConvertBflyToGpu : Pass<"convert-bfly-to-gpu", "ModuleOp"> {
+  let summary = "Lower a bfly transform to a CUDA kernel in the gpu dialect";
+  let description = [{
+    **Input**: a module holding bfly transforms (model files).
+
+    **Output**: the module becomes a `gpu.container_module`; each transform
+    becomes a `gpu.func` kernel of `gpu.module @bfly_gpu`, named like it,
+    with the parameters `(ptr in, ptr out, i64 batch, i64 in_dist,
+    i64 out_dist)` (distances in elements; complex data interleaved as on
+    CPU). A block of `block-threads` threads (default: one per pair, 32 to
+    1024) computes one vector at a time, blocks striding over the batch:
+    one read of the vector into shared memory (planar: real parts, then
+    imaginary ones), every factor in place with a barrier after it, one
+    write. Constants are `memref.global`s of the gpu.module. The kernel
+    carries the `bfly.kernel` record and a `bfly.gpu_launch` record
+    (`block_threads`, `shared_bytes`).
+
+    **Refusals**: a vector that needs more than 48 KiB of shared memory
+    (complex<f64> beyond n = 2048).
+
+    **Guarantee**: each output is the factors' arithmetic in order, in the
+    model's precision; no reassociation.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"blockThreads", "block-threads", "unsigned", /*default=*/"0",
+           "Threads per block, a power of two from 32 to 1024 (0: one per "
+           "pair of the vector, clamped to that range)">
+  ];
+  let statistics = [
+    Statistic<"numFactors", "factors", "Number of bfly factors lowered">
+  ];
+}
+
 def BflyExportKernel : Pass<"bfly-export-kernel", "ModuleOp"> {
   let summary = "Add the kernel ABI: descriptor, query symbol, batched apply";
   let description = [{

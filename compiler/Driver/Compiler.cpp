@@ -1,14 +1,20 @@
 //===- Compiler.cpp - model file -> LLVM IR -> object -> .so --------------===//
 #include "compiler/Driver/Compiler.h"
+#include "compiler/Driver/Output.h"
 
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Pipelines/CpuPipeline.h"
 #include "dialect/IR/BflyDialect.h"
 #include "runtime/include/bfly/kernel_abi.h"
 
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -17,7 +23,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
@@ -48,9 +57,18 @@ namespace bfly {
 void registerCompilerDialects(DialectRegistry &registry) {
   registry.insert<mlir::bfly::BflyDialect, func::FuncDialect,
                   arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
-                  cf::ControlFlowDialect, LLVM::LLVMDialect>();
+                  cf::ControlFlowDialect, LLVM::LLVMDialect, gpu::GPUDialect,
+                  NVVM::NVVMDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  // The GPU path: convert-gpu-to-nvvm lowers the kernels' arith, memref
+  // and cf ops through these interfaces; #nvvm.target serializes to PTX.
+  arith::registerConvertArithToLLVMInterface(registry);
+  cf::registerConvertControlFlowToLLVMInterface(registry);
+  registerConvertMemRefToLLVMInterface(registry);
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerGPUDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
 }
 
 namespace {
@@ -126,53 +144,6 @@ llvm::Error diagnosticsError(StringRef what) {
                                  what.str().c_str());
 }
 
-/// Writes `bytes` to `path` atomically ("-": stdout).
-llvm::Error writeOutput(StringRef path, StringRef bytes) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-    os << bytes;
-    return llvm::Error::success();
-  });
-}
-
-/// Links `object` into the shared object `outputPath`, through a temporary
-/// file in the same folder so the rename is atomic.
-llvm::Error linkShared(StringRef object, StringRef outputPath) {
-  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
-  if (!cc)
-    return llvm::createStringError("no 'cc' on PATH to link the kernel");
-  SmallString<128> objectPath, tempPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("bfly-kernel", "o", objectPath))
-    return llvm::createStringError(ec, "cannot create a temporary object");
-  llvm::scope_exit cleanup([&] {
-    llvm::sys::fs::remove(objectPath);
-    if (!tempPath.empty())
-      llvm::sys::fs::remove(tempPath);
-  });
-  if (llvm::Error error = writeOutput(objectPath, object))
-    return error;
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          outputPath + ".tmp-%%%%%%", fd, tempPath))
-    return llvm::createStringError(ec, "cannot write next to '%s'",
-                                   outputPath.str().c_str());
-  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,noexecstack",
-                                 "-o", tempPath,  objectPath};
-  std::string message;
-  int status =
-      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
-  if (status != 0)
-    return llvm::createStringError("linking with %s failed%s%s", cc->c_str(),
-                                   message.empty() ? "" : ": ",
-                                   message.c_str());
-  if (std::error_code ec = llvm::sys::fs::rename(tempPath, outputPath))
-    return llvm::createStringError(ec, "cannot write '%s'",
-                                   outputPath.str().c_str());
-  tempPath.clear();
-  return llvm::Error::success();
-}
-
 /// Runs the CPU pipeline for `target` on `model`, in place.
 llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
                            const Target &target) {
@@ -220,6 +191,70 @@ std::unique_ptr<llvm::Module> translateForTarget(ModuleOp model,
 }
 } // namespace
 
+llvm::Error writeOutput(StringRef path, StringRef bytes) {
+  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    os << bytes;
+    return llvm::Error::success();
+  });
+}
+
+llvm::Error linkShared(StringRef object, StringRef outputPath) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return llvm::createStringError("no 'cc' on PATH to link the kernel");
+  SmallString<128> objectPath, tempPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("bfly-kernel", "o", objectPath))
+    return llvm::createStringError(ec, "cannot create a temporary object");
+  llvm::scope_exit cleanup([&] {
+    llvm::sys::fs::remove(objectPath);
+    if (!tempPath.empty())
+      llvm::sys::fs::remove(tempPath);
+  });
+  if (llvm::Error error = writeOutput(objectPath, object))
+    return error;
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          outputPath + ".tmp-%%%%%%", fd, tempPath))
+    return llvm::createStringError(ec, "cannot write next to '%s'",
+                                   outputPath.str().c_str());
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,noexecstack",
+                                 "-o", tempPath,  objectPath};
+  std::string message;
+  int status =
+      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
+  if (status != 0)
+    return llvm::createStringError("linking with %s failed%s%s", cc->c_str(),
+                                   message.empty() ? "" : ": ",
+                                   message.c_str());
+  if (std::error_code ec = llvm::sys::fs::rename(tempPath, outputPath))
+    return llvm::createStringError(ec, "cannot write '%s'",
+                                   outputPath.str().c_str());
+  tempPath.clear();
+  return llvm::Error::success();
+}
+
+
+llvm::Expected<SmallString<0>> emitHostObject(llvm::Module &module) {
+  CompileOptions portable;
+  portable.cpu = "x86-64";
+  llvm::Expected<Target> target = createTarget(portable);
+  if (!target)
+    return target.takeError();
+  llvm::TargetMachine &machine = *target->machine;
+  module.setDataLayout(machine.createDataLayout());
+  module.setTargetTriple(machine.getTargetTriple());
+  SmallString<0> object;
+  llvm::raw_svector_ostream os(object);
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, os, nullptr,
+                                  llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError("the target cannot emit object files");
+  codegen.run(module);
+  return object;
+}
+
 llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
                              EmitKind emit, StringRef outputPath,
                              llvm::raw_ostream &diagnostics) {
@@ -237,6 +272,11 @@ llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
 
 llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
                          EmitKind emit, StringRef outputPath) {
+  if (!options.gpuArch.empty())
+    return compileModelForGpu(model, options, emit, outputPath);
+  if (emit == EmitKind::Ptx)
+    return llvm::createStringError(
+        "--emit=ptx is a GPU output: give --target=cuda");
   llvm::Expected<Target> target = createTarget(options);
   if (!target)
     return target.takeError();

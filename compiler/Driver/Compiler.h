@@ -28,7 +28,8 @@ enum class EmitKind {
   Mlir,   ///< the lowered module, LLVM dialect
   LLVMIR, ///< optimized LLVM IR text
   Object, ///< a relocatable object file
-  Shared, ///< a shared object with the kernel ABI
+  Shared, ///< a shared object with the kernel ABI (CPU or GPU)
+  Ptx,    ///< the GPU kernel's PTX text
 };
 
 struct CompileOptions {
@@ -47,6 +48,11 @@ struct CompileOptions {
   unsigned maxRadix = 8;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
+  /// A GPU kernel for this NVIDIA architecture ("sm_90") instead of CPU
+  /// code; empty: CPU.
+  std::string gpuArch;
+  /// GPU threads per block (0: one per pair, 32 to 1024).
+  unsigned gpuBlockThreads = 0;
 };
 
 /// The dialects that model files and the lowering use.
@@ -64,6 +70,13 @@ llvm::Error compileModelFile(llvm::StringRef inputPath,
 /// `outputPath` ("-" is stdout for text outputs).
 llvm::Error compileModel(mlir::ModuleOp model, const CompileOptions &options,
                          EmitKind emit, llvm::StringRef outputPath);
+
+/// Compiles `model` (consumed) for options.gpuArch: `emit` Mlir (the gpu
+/// dialect kernel), Ptx, or Shared (a .so with the PTX and a
+/// bfly_gpu_kernel_descriptor, gpu_kernel_abi.h).
+llvm::Error compileModelForGpu(mlir::ModuleOp model,
+                               const CompileOptions &options, EmitKind emit,
+                               llvm::StringRef outputPath);
 
 /// A kernel compiled in process: the engine holds its code and data, the
 /// descriptor (from its bfly_kernel_query) points into them.

@@ -59,5 +59,16 @@ LogicalResult BflyDialect::verifyOperationAttribute(Operation *op,
   }
   if (attr.getName() == kKernelAttr)
     return verifyKernelRecord(op, attr.getValue());
+  if (attr.getName() == kGpuLaunchAttr) {
+    auto record = dyn_cast<DictionaryAttr>(attr.getValue());
+    for (StringRef key : {"block_threads", "shared_bytes"}) {
+      auto number =
+          record ? dyn_cast_or_null<IntegerAttr>(record.get(key)) : nullptr;
+      if (!number || !number.getType().isInteger(64) || number.getInt() < 1)
+        return op->emitOpError() << kGpuLaunchAttr
+                                 << " needs a positive i64 '" << key << "'";
+    }
+    return success();
+  }
   return success();
 }

@@ -30,6 +30,9 @@ def Bfly_Dialect : Dialect {
     /// into the descriptor: name, n, input and output element types, flops,
     /// nonzero_twiddles and provenance.
     static constexpr ::llvm::StringLiteral kKernelAttr = "bfly.kernel";
+    /// On a GPU kernel (convert-bfly-to-gpu), how it is launched: i64
+    /// block_threads and shared_bytes (static shared memory per block).
+    static constexpr ::llvm::StringLiteral kGpuLaunchAttr = "bfly.gpu_launch";
   }];
 }
 

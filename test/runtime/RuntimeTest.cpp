@@ -1,4 +1,5 @@
 //===- RuntimeTest.cpp - loading, checking and applying kernels -----------===//
+#include "bfly/gpu.h"
 #include "bfly/runtime.hpp"
 
 #include <gtest/gtest.h>
@@ -229,6 +230,67 @@ TEST(RuntimeTest, StridedApplyRefusesDistancesThatOverflowOrOverlap) {
   EXPECT_EQ(std::vector<float>(out.begin() + 4, out.begin() + 12),
             (std::vector<float>{0, 1, 2, 3, 0, 1, 2, 3}));
   bfly_kernel_free(kernel);
+}
+
+/// The GPU descriptor check (no driver needed) names the field it refuses.
+TEST(RuntimeTest, TheGpuDescriptorCheckNamesTheBadField) {
+  static const char ptx[] = ".version 8.0\n.target sm_90\n";
+  const bfly_gpu_kernel_descriptor good = {
+      BFLY_GPU_KERNEL_ABI_VERSION, sizeof(bfly_gpu_kernel_descriptor), 64,
+      BFLY_DTYPE_COMPLEX_F32, BFLY_DTYPE_COMPLEX_F32, "dft", "ptx", "sm_90",
+      "transform", ptx, int64_t(sizeof ptx - 1), 32, 512, 100, 10,
+      "fixture"};
+  EXPECT_EQ(bfly_gpu_descriptor_check(&good, "good"), BFLY_OK)
+      << bfly_last_error();
+  auto refusal = [](bfly_gpu_kernel_descriptor d) {
+    bfly_status status = bfly_gpu_descriptor_check(&d, "bad");
+    return std::make_pair(status, std::string(bfly_last_error()));
+  };
+  struct Case {
+    void (*damage)(bfly_gpu_kernel_descriptor &);
+    const char *field;
+  };
+  for (const Case &c : {
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.n = 6; }, "n "},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.n = int64_t(1) << 40; },
+                "n "},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.input_dtype = 9; },
+                "input_dtype"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.entry = nullptr; },
+                "entry is null"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.provenance = nullptr; },
+                "provenance is null"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.isa = "cubin"; }, "isa"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.arch = "gfx90a"; },
+                "arch"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.image_size = 1000; },
+                "image_size"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.block_threads = 0; },
+                "block_threads"},
+       }) {
+    auto [status, message] = refusal([&] {
+      bfly_gpu_kernel_descriptor d = good;
+      c.damage(d);
+      return d;
+    }());
+    EXPECT_EQ(status, BFLY_ERROR_NOT_A_KERNEL) << c.field;
+    EXPECT_NE(message.find(std::string("malformed GPU descriptor: ") + c.field),
+              std::string::npos)
+        << message;
+  }
+  bfly_gpu_kernel_descriptor old = good;
+  old.abi_version = 7;
+  EXPECT_EQ(bfly_gpu_descriptor_check(&old, "old"), BFLY_ERROR_ABI_VERSION);
+  EXPECT_EQ(bfly_gpu_descriptor_check(nullptr, "none"),
+            BFLY_ERROR_NOT_A_KERNEL);
+  bfly_gpu_kernel *kernel = nullptr;
+  EXPECT_EQ(bfly_gpu_kernel_load(nullptr, 0, &kernel),
+            BFLY_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(bfly_gpu_kernel_load("/nonexistent/libk.so", 0, &kernel),
+            BFLY_ERROR_OPEN);
+  EXPECT_EQ(bfly_gpu_kernel_load(fixture("copy_kernel").c_str(), 0, &kernel),
+            BFLY_ERROR_NOT_A_KERNEL); // a CPU kernel, no GPU descriptor
+  EXPECT_EQ(kernel, nullptr);
 }
 
 /// The copy kernel (n = 4) through plans: what lands where is the layout's

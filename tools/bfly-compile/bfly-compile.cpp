@@ -26,13 +26,25 @@ static cl::opt<bfly::EmitKind> emitKind(
                clEnumValN(bfly::EmitKind::LLVMIR, "llvm", "LLVM IR text"),
                clEnumValN(bfly::EmitKind::Object, "obj", "an object file"),
                clEnumValN(bfly::EmitKind::Shared, "so",
-                          "a kernel shared object (default)")),
+                          "a kernel shared object (default)"),
+               clEnumValN(bfly::EmitKind::Ptx, "ptx",
+                          "the GPU kernel's PTX (--target=cuda)")),
     cl::cat(toolCategory));
 static cl::opt<std::string>
     cpu("cpu",
         cl::desc("Target CPU: 'native' (this machine, default) or an LLVM "
                  "CPU name such as 'x86-64-v3' for portable kernels"),
         cl::init("native"), cl::cat(toolCategory));
+static cl::opt<std::string>
+    target("target",
+           cl::desc("What the kernel runs on: 'cpu' (default) or "
+                    "'cuda[:sm_XX]', an NVIDIA GPU (default sm_90)"),
+           cl::init("cpu"), cl::cat(toolCategory));
+static cl::opt<unsigned>
+    blockThreads("block-threads",
+                 cl::desc("GPU threads per block, a power of two from 32 to "
+                          "1024 (default: one per pair)"),
+                 cl::init(0), cl::cat(toolCategory));
 static cl::opt<bfly::Lowering> lowering(
     "lowering", cl::desc("How the factors become code"),
     cl::init(bfly::Lowering::Vector),
@@ -65,8 +77,9 @@ static std::string defaultOutput() {
   if (emitKind == bfly::EmitKind::Mlir || emitKind == bfly::EmitKind::LLVMIR)
     return "-";
   SmallString<128> path(sys::path::filename(inputPath));
-  sys::path::replace_extension(path,
-                               emitKind == bfly::EmitKind::Object ? "o" : "so");
+  sys::path::replace_extension(path, emitKind == bfly::EmitKind::Object ? "o"
+                                     : emitKind == bfly::EmitKind::Ptx ? "ptx"
+                                                                       : "so");
   return std::string(path);
 }
 
@@ -99,6 +112,24 @@ int main(int argc, char **argv) {
   options.pruneThreshold = prune;
   options.vectorBits = vectorBits;
   options.generator = commandLine;
+  StringRef targetName = target;
+  if (targetName.consume_front("cuda")) {
+    options.gpuArch = "sm_90";
+    if (targetName.consume_front(":"))
+      options.gpuArch = targetName.str();
+    else if (!targetName.empty())
+      return bfly::tool::fail("bfly-compile",
+                              "--target must be 'cpu' or 'cuda[:sm_XX]', got '" +
+                                  target + "'");
+    options.gpuBlockThreads = blockThreads;
+  } else if (targetName != "cpu") {
+    return bfly::tool::fail("bfly-compile",
+                            "--target must be 'cpu' or 'cuda[:sm_XX]', got '" +
+                                target + "'");
+  } else if (blockThreads != 0) {
+    return bfly::tool::fail("bfly-compile",
+                            "--block-threads is for --target=cuda");
+  }
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
   if (Error error = bfly::compileModelFile(inputPath, options, emitKind, output,
                                            errs())) {

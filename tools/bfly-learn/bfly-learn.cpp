@@ -64,8 +64,10 @@ static cl::opt<int> jobs("jobs",
 static cl::alias jobsShort("j", cl::desc("Alias for --jobs"),
                            cl::aliasopt(jobs), cl::cat(toolCategory));
 static cl::opt<double> timeLimit("time-limit",
-                                 cl::desc("Gradient: seconds at most "
-                                          "(default 120)"),
+                                 cl::desc("Wall-clock seconds for the whole "
+                                          "fit, every method and polish "
+                                          "(default 120); the best model so "
+                                          "far is kept"),
                                  cl::init(120.0), cl::cat(toolCategory));
 static cl::opt<int> steps("steps",
                           cl::desc("Gradient: Adam steps per restart "

@@ -7,6 +7,7 @@
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Pipelines/CpuPipeline.h"
+#include "compiler/Pipelines/GpuPipeline.h"
 #include "dialect/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
   mlir::bfly::registerBflyConversionPasses();
   mlir::bfly::registerBflyTransformsPasses();
   bfly::registerCpuPipeline();
+  bfly::registerGpuPipeline();
   // The upstream passes the CPU pipeline is made of, to replay it by hand.
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();

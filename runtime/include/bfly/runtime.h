@@ -38,7 +38,11 @@ typedef enum bfly_status {
   BFLY_ERROR_OVERLAP = 7,   /* output memory overlaps the input or itself */
   BFLY_ERROR_RESOURCES = 8, /* out of memory or threads */
   BFLY_ERROR_COMPILE = 9,   /* the JIT could not compile the model */
-  BFLY_ERROR_CACHE = 10     /* the JIT's cache folder cannot be written */
+  BFLY_ERROR_CACHE = 10,    /* the JIT's cache folder cannot be written */
+  BFLY_ERROR_NO_DRIVER = 11, /* no NVIDIA driver (libcuda.so.1) to load */
+  BFLY_ERROR_NO_DEVICE = 12, /* the driver has no such GPU */
+  BFLY_ERROR_GPU_ARCH = 13,  /* the GPU cannot run the kernel's architecture */
+  BFLY_ERROR_GPU = 14        /* the driver refused (message and JIT log) */
 } bfly_status;
 
 typedef struct bfly_kernel bfly_kernel;

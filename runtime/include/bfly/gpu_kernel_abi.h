@@ -1,0 +1,56 @@
+/*===- gpu_kernel_abi.h - the binary interface of a bfly GPU kernel -------===*
+ *
+ * A GPU kernel shared object made by bfly-compile --target=cuda exports one
+ * symbol, BFLY_GPU_KERNEL_QUERY_SYMBOL, returning a constant descriptor: what
+ * the kernel computes, the device code (PTX text) with its entry point, and
+ * how to launch it. It sits next to, not in place of, the CPU ABI
+ * (kernel_abi.h): the same element types and batch layout, other code.
+ *
+ * The entry's parameters, in order: const void *in, void *out (device
+ * pointers), int64_t batch, int64_t in_dist, int64_t out_dist (distances in
+ * elements, as bfly_apply_fn's). Launch with block_threads threads per block
+ * in x and any number of blocks (they stride over the batch); the kernel's
+ * shared memory is static (shared_bytes, for information).
+ *
+ * Versioning: a loader refuses a descriptor whose abi_version differs from
+ * BFLY_GPU_KERNEL_ABI_VERSION.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef BFLY_GPU_KERNEL_ABI_H
+#define BFLY_GPU_KERNEL_ABI_H
+
+#include "kernel_abi.h" /* next to this header, in the tree and installed */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BFLY_GPU_KERNEL_ABI_VERSION 1
+#define BFLY_GPU_KERNEL_QUERY_SYMBOL "bfly_gpu_kernel_query"
+
+typedef struct bfly_gpu_kernel_descriptor {
+  uint32_t abi_version;     /* BFLY_GPU_KERNEL_ABI_VERSION of the generator */
+  uint32_t descriptor_size; /* sizeof(bfly_gpu_kernel_descriptor) there */
+  int64_t n;                /* vector length of input and output */
+  int32_t input_dtype;      /* a bfly_dtype */
+  int32_t output_dtype;     /* a bfly_dtype */
+  const char *name;         /* the transform function's name in the model */
+  const char *isa;          /* the image's kind: "ptx" */
+  const char *arch;         /* the architecture it targets: "sm_90" */
+  const char *entry;        /* the kernel's name in the image */
+  const char *image;        /* the device code, NUL-terminated PTX text */
+  int64_t image_size;       /* its bytes, without the NUL */
+  int32_t block_threads;    /* threads per block (x) */
+  int32_t shared_bytes;     /* static shared memory per block */
+  int64_t flops;            /* real arithmetic operations per transform */
+  int64_t nonzero_twiddles; /* nonzero stage constants */
+  const char *provenance;   /* "key=value; ..." from the model and compiler */
+} bfly_gpu_kernel_descriptor;
+
+typedef const bfly_gpu_kernel_descriptor *(*bfly_gpu_kernel_query_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BFLY_GPU_KERNEL_ABI_H */

@@ -1,0 +1,419 @@
+/*===- gpu.c - load and run bfly GPU kernels through the CUDA driver API ---===*
+ *
+ * libcuda.so.1 is opened with dlopen on first use and its entry points are
+ * looked up by name (the _v2 ones where the driver has two), so the runtime
+ * builds and runs without CUDA and reports BFLY_ERROR_NO_DRIVER. Each kernel
+ * keeps the device's primary context retained and pushes it around every
+ * driver call, so callers need not manage contexts.
+ *
+ *===----------------------------------------------------------------------===*/
+#define _GNU_SOURCE
+#include "bfly/gpu.h"
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The driver API's types and constants this file uses (cuda.h). */
+typedef int CUresult;
+typedef int CUdevice;
+typedef void *CUcontext;
+typedef void *CUmodule;
+typedef void *CUfunction;
+typedef void *CUstream;
+typedef unsigned long long CUdeviceptr;
+enum {
+  CUDA_SUCCESS = 0,
+  CUDA_ERROR_NO_DEVICE = 100,
+  CUDA_ERROR_INVALID_DEVICE = 101,
+  CUDA_ERROR_STUB_LIBRARY = 34,
+  CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16,
+  CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75,
+  CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76,
+  CU_JIT_ERROR_LOG_BUFFER = 5,
+  CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6
+};
+
+static struct {
+  CUresult (*init)(unsigned);
+  CUresult (*deviceGetCount)(int *);
+  CUresult (*deviceGet)(CUdevice *, int);
+  CUresult (*deviceGetAttribute)(int *, int, CUdevice);
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*primaryCtxRelease)(CUdevice);
+  CUresult (*ctxPush)(CUcontext);
+  CUresult (*ctxPop)(CUcontext *);
+  CUresult (*ctxSynchronize)(void);
+  CUresult (*moduleLoadDataEx)(CUmodule *, const void *, unsigned, int *,
+                               void **);
+  CUresult (*moduleUnload)(CUmodule);
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                           unsigned, unsigned, unsigned, CUstream, void **,
+                           void **);
+  CUresult (*memAlloc)(CUdeviceptr *, size_t);
+  CUresult (*memFree)(CUdeviceptr);
+  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t);
+  CUresult (*getErrorString)(CUresult, const char **);
+} cu;
+
+static pthread_once_t driver_once = PTHREAD_ONCE_INIT;
+static bfly_status driver_status;
+static char driver_error[512];
+
+static void load_driver(void) {
+  void *library = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    driver_status = BFLY_ERROR_NO_DRIVER;
+    snprintf(driver_error, sizeof driver_error,
+             "no NVIDIA driver: libcuda.so.1 cannot be loaded (%s)",
+             dlerror());
+    return;
+  }
+  struct {
+    void **slot;
+    const char *name;
+  } entries[] = {
+      {(void **)&cu.init, "cuInit"},
+      {(void **)&cu.deviceGetCount, "cuDeviceGetCount"},
+      {(void **)&cu.deviceGet, "cuDeviceGet"},
+      {(void **)&cu.deviceGetAttribute, "cuDeviceGetAttribute"},
+      {(void **)&cu.primaryCtxRetain, "cuDevicePrimaryCtxRetain"},
+      {(void **)&cu.primaryCtxRelease, "cuDevicePrimaryCtxRelease_v2"},
+      {(void **)&cu.ctxPush, "cuCtxPushCurrent_v2"},
+      {(void **)&cu.ctxPop, "cuCtxPopCurrent_v2"},
+      {(void **)&cu.ctxSynchronize, "cuCtxSynchronize"},
+      {(void **)&cu.moduleLoadDataEx, "cuModuleLoadDataEx"},
+      {(void **)&cu.moduleUnload, "cuModuleUnload"},
+      {(void **)&cu.moduleGetFunction, "cuModuleGetFunction"},
+      {(void **)&cu.launchKernel, "cuLaunchKernel"},
+      {(void **)&cu.memAlloc, "cuMemAlloc_v2"},
+      {(void **)&cu.memFree, "cuMemFree_v2"},
+      {(void **)&cu.memcpyHtoD, "cuMemcpyHtoD_v2"},
+      {(void **)&cu.memcpyDtoH, "cuMemcpyDtoH_v2"},
+      {(void **)&cu.getErrorString, "cuGetErrorString"},
+  };
+  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i) {
+    *entries[i].slot = dlsym(library, entries[i].name);
+    if (!*entries[i].slot) {
+      driver_status = BFLY_ERROR_NO_DRIVER;
+      snprintf(driver_error, sizeof driver_error,
+               "the NVIDIA driver's libcuda.so.1 has no '%s': too old",
+               entries[i].name);
+      return;
+    }
+  }
+  CUresult result = cu.init(0);
+  if (result == CUDA_ERROR_STUB_LIBRARY) {
+    driver_status = BFLY_ERROR_NO_DRIVER;
+    snprintf(driver_error, sizeof driver_error,
+             "no NVIDIA driver: libcuda.so.1 is the CUDA toolkit's stub");
+    return;
+  }
+  if (result == CUDA_ERROR_NO_DEVICE) {
+    driver_status = BFLY_ERROR_NO_DEVICE;
+    snprintf(driver_error, sizeof driver_error,
+             "the NVIDIA driver finds no GPU");
+    return;
+  }
+  if (result != CUDA_SUCCESS) {
+    driver_status = BFLY_ERROR_GPU;
+    snprintf(driver_error, sizeof driver_error,
+             "the NVIDIA driver does not start: cuInit returned %d", result);
+    return;
+  }
+  driver_status = BFLY_OK;
+}
+
+/* BFLY_OK once the driver is loaded and initialized. */
+static bfly_status driver(void) {
+  pthread_once(&driver_once, load_driver);
+  if (driver_status != BFLY_OK)
+    return bfly_fail(driver_status, "%s", driver_error);
+  return BFLY_OK;
+}
+
+static const char *error_text(CUresult result) {
+  const char *text = NULL;
+  if (cu.getErrorString && cu.getErrorString(result, &text) == CUDA_SUCCESS &&
+      text)
+    return text;
+  return "unknown CUDA error";
+}
+
+struct bfly_gpu_kernel {
+  void *library;
+  const bfly_gpu_kernel_descriptor *descriptor;
+  CUdevice device;
+  CUcontext context;
+  CUmodule module;
+  CUfunction function;
+  unsigned blocks; /* the grid: enough blocks to fill the GPU */
+};
+
+static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+static bfly_status malformed(const char *origin, const char *field,
+                             const char *why) {
+  return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                   "'%s' has a malformed GPU descriptor: %s %s", origin, field,
+                   why);
+}
+
+bfly_status bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *d,
+                                      const char *origin) {
+  if (!origin)
+    origin = "(unnamed)";
+  if (!d)
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                     "'%s' returned no GPU kernel descriptor", origin);
+  if (d->abi_version != BFLY_GPU_KERNEL_ABI_VERSION)
+    return bfly_fail(BFLY_ERROR_ABI_VERSION,
+                     "'%s' was built for bfly GPU kernel ABI version %u, this "
+                     "runtime reads version %d: recompile it with this bfly",
+                     origin, d->abi_version, BFLY_GPU_KERNEL_ABI_VERSION);
+  if (d->descriptor_size < sizeof(bfly_gpu_kernel_descriptor))
+    return malformed(origin, "descriptor_size",
+                     "is smaller than this ABI version's descriptor");
+  if (!is_power_of_two(d->n) || d->n < 2 || d->n > BFLY_MAX_N)
+    return malformed(origin, "n", "is not a power of two from 2 to BFLY_MAX_N");
+  if (bfly_dtype_size(d->input_dtype) == 0)
+    return malformed(origin, "input_dtype", "is not a bfly_dtype");
+  if (bfly_dtype_size(d->output_dtype) == 0)
+    return malformed(origin, "output_dtype", "is not a bfly_dtype");
+  const char *strings[] = {d->name, d->isa, d->arch, d->entry, d->image,
+                           d->provenance};
+  const char *names[] = {"name", "isa", "arch", "entry", "image", "provenance"};
+  for (int i = 0; i < 6; ++i)
+    if (!strings[i])
+      return malformed(origin, names[i], "is null");
+  if (strcmp(d->isa, "ptx") != 0)
+    return malformed(origin, "isa", "is not \"ptx\"");
+  unsigned arch = 0;
+  if (sscanf(d->arch, "sm_%u", &arch) != 1 || arch < 50)
+    return malformed(origin, "arch", "is not an architecture sm_XX");
+  if (d->image_size < 0 || strlen(d->image) != (size_t)d->image_size)
+    return malformed(origin, "image_size", "is not the PTX text's length");
+  if (d->block_threads < 1 || d->block_threads > 1024)
+    return malformed(origin, "block_threads", "is not from 1 to 1024");
+  if (d->shared_bytes < 0)
+    return malformed(origin, "shared_bytes", "is negative");
+  if (d->flops < 0 || d->nonzero_twiddles < 0)
+    return malformed(origin, "flops", "or nonzero_twiddles is negative");
+  return BFLY_OK;
+}
+
+/* Loads the PTX into `kernel->context`, with the JIT's log on failure. */
+static bfly_status load_module(const char *path, bfly_gpu_kernel *kernel) {
+  const bfly_gpu_kernel_descriptor *d = kernel->descriptor;
+  char log[4096] = "";
+  int options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+  void *values[] = {log, (void *)(size_t)sizeof log};
+  CUresult result =
+      cu.moduleLoadDataEx(&kernel->module, d->image, 2, options, values);
+  if (result != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU,
+                     "the driver cannot load the PTX of '%s' (%s): %s", path,
+                     error_text(result), log[0] ? log : "no JIT log");
+  result = cu.moduleGetFunction(&kernel->function, kernel->module, d->entry);
+  if (result != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU, "'%s' has no kernel '%s' in its PTX (%s)",
+                     path, d->entry, error_text(result));
+  return BFLY_OK;
+}
+
+void bfly_gpu_kernel_free(bfly_gpu_kernel *kernel) {
+  if (!kernel)
+    return;
+  if (kernel->context) {
+    if (kernel->module && cu.ctxPush(kernel->context) == CUDA_SUCCESS) {
+      cu.moduleUnload(kernel->module);
+      CUcontext popped;
+      cu.ctxPop(&popped);
+    }
+    cu.primaryCtxRelease(kernel->device);
+  }
+  if (kernel->library)
+    dlclose(kernel->library);
+  free(kernel);
+}
+
+bfly_status bfly_gpu_kernel_load(const char *path, int device,
+                                 bfly_gpu_kernel **kernel) {
+  if (!path || !kernel)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_load: null argument");
+  *kernel = NULL;
+  bfly_gpu_kernel *result = calloc(1, sizeof *result);
+  if (!result)
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory loading '%s'", path);
+  char relative[4096];
+  /* Like bfly_kernel_load: a bare name is a file in the working folder. */
+  snprintf(relative, sizeof relative, "%s%s", strchr(path, '/') ? "" : "./",
+           path);
+  result->library = dlopen(relative, RTLD_NOW | RTLD_LOCAL);
+  if (!result->library) {
+    bfly_status status =
+        bfly_fail(BFLY_ERROR_OPEN, "cannot load '%s': %s", path, dlerror());
+    bfly_gpu_kernel_free(result);
+    return status;
+  }
+  bfly_gpu_kernel_query_fn query;
+  *(void **)&query = dlsym(result->library, BFLY_GPU_KERNEL_QUERY_SYMBOL);
+  if (!query) {
+    bfly_gpu_kernel_free(result);
+    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                     "'%s' is not a bfly GPU kernel: it has no '%s' symbol",
+                     path, BFLY_GPU_KERNEL_QUERY_SYMBOL);
+  }
+  result->descriptor = query();
+  bfly_status status = bfly_gpu_descriptor_check(result->descriptor, path);
+  if (status == BFLY_OK)
+    status = driver();
+  int count = 0;
+  if (status == BFLY_OK && (cu.deviceGetCount(&count) != CUDA_SUCCESS ||
+                            device < 0 || device >= count))
+    status = bfly_fail(BFLY_ERROR_NO_DEVICE,
+                       "there is no GPU %d (the driver finds %d)", device,
+                       count);
+  int major = 0, minor = 0, units = 1;
+  if (status == BFLY_OK) {
+    cu.deviceGet(&result->device, device);
+    cu.deviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                          result->device);
+    cu.deviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                          result->device);
+    cu.deviceGetAttribute(&units, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
+                          result->device);
+    unsigned arch = 0;
+    sscanf(result->descriptor->arch, "sm_%u", &arch);
+    if ((unsigned)(major * 10 + minor) < arch)
+      status = bfly_fail(BFLY_ERROR_GPU_ARCH,
+                         "'%s' is for %s; GPU %d is sm_%d%d: recompile it "
+                         "with --target=cuda:sm_%d%d",
+                         path, result->descriptor->arch, device, major, minor,
+                         major, minor);
+  }
+  if (status == BFLY_OK) {
+    CUresult retained = cu.primaryCtxRetain(&result->context, result->device);
+    if (retained != CUDA_SUCCESS) {
+      result->context = NULL;
+      status = bfly_fail(BFLY_ERROR_GPU, "cannot use GPU %d: %s", device,
+                         error_text(retained));
+    }
+  }
+  if (status == BFLY_OK) {
+    cu.ctxPush(result->context);
+    status = load_module(path, result);
+    CUcontext popped;
+    cu.ctxPop(&popped);
+  }
+  if (status != BFLY_OK) {
+    bfly_gpu_kernel_free(result);
+    return status;
+  }
+  /* Enough resident blocks to fill every multiprocessor a few times over;
+   * the kernel strides over the rest of the batch. */
+  result->blocks = (unsigned)(units > 0 ? units : 1) * 16u;
+  *kernel = result;
+  bfly_clear_error();
+  return BFLY_OK;
+}
+
+const bfly_gpu_kernel_descriptor *
+bfly_gpu_kernel_describe(const bfly_gpu_kernel *kernel) {
+  return kernel ? kernel->descriptor : NULL;
+}
+
+bfly_status bfly_gpu_kernel_apply(const bfly_gpu_kernel *kernel, uint64_t in,
+                                  int64_t in_dist, uint64_t out,
+                                  int64_t out_dist, int64_t batch,
+                                  void *stream) {
+  if (!kernel || !in || !out)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_apply: null kernel or buffer");
+  const bfly_gpu_kernel_descriptor *d = kernel->descriptor;
+  /* The layout check of the CPU path, on a descriptor of the same shape. */
+  bfly_kernel_descriptor shape = {0};
+  shape.n = d->n;
+  shape.input_dtype = d->input_dtype;
+  shape.output_dtype = d->output_dtype;
+  bfly_layout layout = {batch, in_dist, 1, out_dist, 1};
+  bfly_status status =
+      bfly_check_layout(&shape, (const void *)(uintptr_t)in,
+                        (const void *)(uintptr_t)out, &layout,
+                        "bfly_gpu_kernel_apply");
+  if (status != BFLY_OK)
+    return status;
+  unsigned blocks =
+      batch < (int64_t)kernel->blocks ? (unsigned)batch : kernel->blocks;
+  CUdeviceptr in_ptr = in, out_ptr = out;
+  void *arguments[] = {&in_ptr, &out_ptr, &batch, &in_dist, &out_dist};
+  if (cu.ctxPush(kernel->context) != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU, "bfly_gpu_kernel_apply: no context");
+  CUresult result = cu.launchKernel(
+      kernel->function, blocks, 1, 1, (unsigned)d->block_threads, 1, 1, 0,
+      (CUstream)stream, arguments, NULL);
+  CUcontext popped;
+  cu.ctxPop(&popped);
+  if (result != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU, "launching '%s' failed: %s", d->name,
+                     error_text(result));
+  return BFLY_OK;
+}
+
+bfly_status bfly_gpu_kernel_apply_host(const bfly_gpu_kernel *kernel,
+                                       const void *in, void *out,
+                                       int64_t batch) {
+  if (!kernel || !in || !out)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_apply_host: null kernel or buffer");
+  if (batch < 1)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_apply_host: batch must be at least 1, "
+                     "got %lld",
+                     (long long)batch);
+  const bfly_gpu_kernel_descriptor *d = kernel->descriptor;
+  size_t in_bytes, out_bytes;
+  if (__builtin_mul_overflow((size_t)batch,
+                             (size_t)d->n * bfly_dtype_size(d->input_dtype),
+                             &in_bytes) ||
+      __builtin_mul_overflow((size_t)batch,
+                             (size_t)d->n * bfly_dtype_size(d->output_dtype),
+                             &out_bytes))
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_apply_host: the batch overflows");
+  if (cu.ctxPush(kernel->context) != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU, "bfly_gpu_kernel_apply_host: no context");
+  CUdeviceptr device_in = 0, device_out = 0;
+  CUresult result = cu.memAlloc(&device_in, in_bytes);
+  if (result == CUDA_SUCCESS)
+    result = cu.memAlloc(&device_out, out_bytes);
+  if (result == CUDA_SUCCESS)
+    result = cu.memcpyHtoD(device_in, in, in_bytes);
+  bfly_status status = BFLY_OK;
+  if (result == CUDA_SUCCESS) {
+    status = bfly_gpu_kernel_apply(kernel, device_in, d->n, device_out, d->n,
+                                   batch, NULL);
+    if (status == BFLY_OK)
+      result = cu.ctxSynchronize();
+    if (status == BFLY_OK && result == CUDA_SUCCESS)
+      result = cu.memcpyDtoH(out, device_out, out_bytes);
+  }
+  if (device_in)
+    cu.memFree(device_in);
+  if (device_out)
+    cu.memFree(device_out);
+  CUcontext popped;
+  cu.ctxPop(&popped);
+  if (status != BFLY_OK)
+    return status;
+  if (result != CUDA_SUCCESS)
+    return bfly_fail(BFLY_ERROR_GPU, "bfly_gpu_kernel_apply_host: %s",
+                     error_text(result));
+  return BFLY_OK;
+}
