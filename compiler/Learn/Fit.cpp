@@ -103,4 +103,78 @@ FitResult fitAuto(const Target &target, const FitOptions &options) {
   return best;
 }
 
+std::optional<FitMethod> parseFitMethod(const std::string &name) {
+  if (name == "auto")
+    return FitMethod::Auto;
+  if (name == "hierarchical")
+    return FitMethod::Hierarchical;
+  if (name == "spectral")
+    return FitMethod::Spectral;
+  if (name == "gradient")
+    return FitMethod::Gradient;
+  return std::nullopt;
+}
+
+std::optional<std::string> fitRequestProblem(FitMethod method,
+                                             const FitOptions &options) {
+  if (modelBlocks(options.modelClass) == 0)
+    return "unsupported model class '" + options.modelClass +
+           "': expected bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 times";
+  if (method == FitMethod::Spectral && options.modelClass != "bpbp")
+    return std::string("the spectral method fits bpbp models only");
+  if (method == FitMethod::Spectral && options.decreasingStride)
+    return std::string("the spectral method fits increasing strides only");
+  return std::nullopt;
+}
+
+FitResult fit(FitMethod method, const Target &target,
+              const FitOptions &options) {
+  switch (method) {
+  case FitMethod::Hierarchical:
+    return fitHierarchical(target, options);
+  case FitMethod::Spectral:
+    return fitSpectral(target, options);
+  case FitMethod::Gradient:
+    return fitGradient(target, options);
+  case FitMethod::Auto:
+    break;
+  }
+  return fitAuto(target, options);
+}
+
+std::map<std::string, std::string> fitProvenance(const FitResult &result,
+                                                 const FitOptions &options,
+                                                 const std::string &target,
+                                                 int64_t n,
+                                                 const std::string &tool) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", result.seconds);
+  return {{"target", target},
+          {"n", std::to_string(n)},
+          {"model", options.modelClass},
+          {"method", result.method},
+          {"permutation", result.permutation},
+          {"precision", options.precision == Precision::F32 ? "f32" : "f64"},
+          {"rmse", formatRmse(result.rmse)},
+          {"seed", std::to_string(options.seed)},
+          {"seconds", seconds},
+          {"stride", options.decreasingStride ? "decreasing" : "increasing"},
+          {"tool", tool}};
+}
+
+std::string notRecoveredReason(const FitResult &result, const Target &target,
+                               const FitOptions &options,
+                               const FitKnobNames &knobs) {
+  double relative = relativeError(result.model.toDense(), target) * 100;
+  std::string limit;
+  if (result.timedOut)
+    limit = ", and the fit stopped at " + knobs.timeLimit + "=" +
+            formatRmse(options.timeLimitSeconds) + " s";
+  return "not recovered: rmse " + formatRmse(result.rmse) + " is above " +
+         knobs.targetRmse + " " + formatRmse(options.targetRmse) +
+         " (the target's rms is " + formatRmse(rms(target)) +
+         "); the model's matrix is off by " + formatRmse(relative) +
+         "% of the target's (||M - T||_F / ||T||_F)" + limit;
+}
+
 } // namespace bfly

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,6 +142,43 @@ FitResult fitGradient(const Target &target, const FitOptions &options);
 /// allowed. The best result is kept; its time is that of every route
 /// tried, and all of them share one deadline.
 FitResult fitAuto(const Target &target, const FitOptions &options);
+
+/// The methods a caller asks for by name: fitAuto and the three above.
+enum class FitMethod { Auto, Hierarchical, Spectral, Gradient };
+
+/// "auto", "hierarchical", "spectral" or "gradient".
+std::optional<FitMethod> parseFitMethod(const std::string &name);
+
+/// Why `method` cannot fit with `options` (an unknown model class, the
+/// spectral method asked for something but increasing-stride bpbp), or
+/// nullopt. bfly-learn and the Python package ask this before fitting.
+std::optional<std::string> fitRequestProblem(FitMethod method,
+                                             const FitOptions &options);
+
+/// Runs `method`.
+FitResult fit(FitMethod method, const Target &target,
+              const FitOptions &options);
+
+/// A learned model's provenance: `target` as the caller names it, the size,
+/// model class, method, permutation, precision, RMSE, seed, time, stride
+/// order and `tool`.
+std::map<std::string, std::string> fitProvenance(const FitResult &result,
+                                                 const FitOptions &options,
+                                                 const std::string &target,
+                                                 int64_t n,
+                                                 const std::string &tool);
+
+/// How the caller names the two knobs a missed fit is explained with.
+struct FitKnobNames {
+  std::string targetRmse, timeLimit;
+};
+
+/// "not recovered: rmse ... is above <targetRmse> ...": what a fit that
+/// missed options.targetRmse tells the user (the target's RMS, the
+/// relative error, and whether the time limit stopped it).
+std::string notRecoveredReason(const FitResult &result, const Target &target,
+                               const FitOptions &options,
+                               const FitKnobNames &knobs);
 
 } // namespace bfly
 

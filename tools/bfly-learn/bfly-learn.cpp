@@ -38,7 +38,7 @@ static cl::opt<std::string>
                cl::desc("Model class: bp (default), bpp, bpbp, or (bp)^k "
                         "written as bp k times"),
                cl::init("bp"), cl::cat(toolCategory));
-enum class Method { Auto, Hierarchical, Spectral, Gradient };
+using Method = bfly::FitMethod;
 static cl::opt<Method> method(
     "method", cl::desc("Fitting method"), cl::init(Method::Auto),
     cl::values(
@@ -272,12 +272,6 @@ int main(int argc, char **argv) {
       return fail("unknown target '" + targetName + "': expected one of " +
                   join(bfly::targetNames(), ", "));
   }
-  if (bfly::modelBlocks(modelClass) == 0)
-    return fail("unsupported model class '" + modelClass +
-                "': expected bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 "
-                "times");
-  if (method == Method::Spectral && modelClass != "bpbp")
-    return fail("--method=spectral fits --model=bpbp");
   if (restarts < 1 || steps < 1 || jobs < 0 || timeLimit <= 0)
     return fail("--restarts, --steps and --time-limit must be positive");
   bool learned = permutation == FixedPermutation::Learned;
@@ -289,8 +283,6 @@ int main(int argc, char **argv) {
        !learned))
     return fail("--logits applies to --method=gradient with a learned "
                 "permutation");
-  if (decreasingStride && method == Method::Spectral)
-    return fail("--method=spectral fits --stride=increasing only");
 
   bfly::FitOptions options;
   options.modelClass = modelClass;
@@ -323,11 +315,11 @@ int main(int argc, char **argv) {
     options.permutation =
         bfly::PermutationChoices::shared(length, {true, false, false});
 
-  bfly::FitResult result =
-      method == Method::Hierarchical ? bfly::fitHierarchical(*target, options)
-      : method == Method::Spectral   ? bfly::fitSpectral(*target, options)
-      : method == Method::Gradient   ? bfly::fitGradient(*target, options)
-                                     : bfly::fitAuto(*target, options);
+  if (std::optional<std::string> problem =
+          bfly::fitRequestProblem(method, options))
+    return fail(*problem);
+
+  bfly::FitResult result = bfly::fit(method, *target, options);
   if (terminal)
     errs() << "\r\033[K";
   if (!result.failure.empty())
@@ -336,17 +328,8 @@ int main(int argc, char **argv) {
     WithColor::note(errs(), "bfly-learn") << note << "\n";
   bool recovered = result.rmse <= options.targetRmse;
   if (!recovered) {
-    double relative =
-        bfly::relativeError(result.model.toDense(), *target) * 100;
-    std::string why =
-        "not recovered: rmse " + bfly::formatRmse(result.rmse) +
-        " is above --target-rmse " + bfly::formatRmse(options.targetRmse) +
-        " (the target's rms is " + bfly::formatRmse(bfly::rms(*target)) +
-        "); the model's matrix is off by " + bfly::formatRmse(relative) +
-        "% of the target's (||M - T||_F / ||T||_F)" +
-        (result.timedOut ? ", and the fit stopped at --time-limit=" +
-                               bfly::formatRmse(timeLimit) + " s"
-                         : "");
+    std::string why = bfly::notRecoveredReason(
+        result, *target, options, {"--target-rmse", "--time-limit"});
     if (requireRecovery)
       return bfly::tool::fail("bfly-learn",
                               why + "; no model written (--require-recovery)",
@@ -354,33 +337,23 @@ int main(int argc, char **argv) {
     WithColor::warning(errs(), "bfly-learn") << why << "\n";
   }
 
-  std::string rmseText = bfly::formatRmse(result.rmse);
-  char secondsText[32];
-  std::snprintf(secondsText, sizeof secondsText, "%.3f", result.seconds);
   bfly::Factorization &model = result.model;
-  model.provenance = {
-      {"target", matrixPath.empty() ? targetName.getValue()
-                                    : "matrix:" + matrixPath.getValue()},
-      {"n", std::to_string(length)},
-      {"model", modelClass},
-      {"method", result.method},
-      {"permutation", result.permutation},
-      {"precision", precision == bfly::Precision::F32 ? "f32" : "f64"},
-      {"rmse", rmseText},
-      {"seed", std::to_string(seed)},
-      {"seconds", secondsText},
-      {"stride", decreasingStride ? "decreasing" : "increasing"},
-      {"tool", "bfly-learn " BFLY_VERSION}};
+  model.provenance = bfly::fitProvenance(
+      result, options,
+      matrixPath.empty() ? targetName.getValue()
+                         : "matrix:" + matrixPath.getValue(),
+      length, "bfly-learn " BFLY_VERSION);
   std::string commandLine = bfly::tool::commandLine("bfly-learn", argc, argv);
   if (Error error = bfly::writeModelFile(model, outputPath, commandLine))
     return fail(toString(std::move(error)));
 
   std::string rms = bfly::formatRmse(bfly::rms(*target));
+  const std::string &rmseText = model.provenance["rmse"];
   errs() << "bfly-learn: " << target->name << " n=" << length << " "
          << modelClass << " by " << result.method << ": rmse " << rmseText
          << (recovered ? " (recovered)"
                        : " (not recovered; the target's rms is ")
          << (recovered ? "" : rms) << (recovered ? "" : ")") << " in "
-         << secondsText << " s, permutation " << result.permutation << "\n";
+         << model.provenance["seconds"] << " s, permutation " << result.permutation << "\n";
   return 0;
 }
