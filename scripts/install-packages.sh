@@ -7,6 +7,10 @@ packages=(
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libeigen3-dev libfftw3-dev libgtest-dev gnuplot-nox zlib1g-dev
   dataset-fashion-mnist
+  # The Python package: Debian's interpreter and its numpy, torch, scipy,
+  # pytest and pybind11; OpenBLAS so torch's nn.Linear baseline is fast.
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-torch
+  python3-scipy python3-pytest libopenblas0-pthread
   "$@"
 )
 missing=()

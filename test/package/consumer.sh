@@ -32,4 +32,19 @@ cc -std=c99 $flags -o "$work/dft-check" "$source/examples/c-api/dft_check.c" \
   $(pkg-config --cflags --libs bfly-runtime) -lm >>"$log" 2>&1
 "$work/dft-check" "$work/libdft64.so"
 pkg-config --exists --print-errors bfly-jit
+
+# BFLY_CONSUMER_PYTHON: the interpreter the Python package was built for;
+# the installed package must import from the prefix alone.
+if [[ -n "${BFLY_CONSUMER_PYTHON:-}" ]]; then
+  site=$(echo "$work"/prefix/lib/python3.*/dist-packages)
+  PYTHONPATH="$site" "$BFLY_CONSUMER_PYTHON" -c '
+import numpy as np, bfly, sys
+assert bfly.__file__.startswith(sys.argv[1]), bfly.__file__
+kernel = bfly.learn(np.fft.fft(np.eye(16), norm="ortho"),
+                    require_recovery=True).compile()
+x = np.arange(16, dtype=np.complex64)
+assert np.allclose(kernel(x), np.fft.fft(x, norm="ortho"), atol=1e-5)
+print("consumer.sh: the installed Python package runs from", sys.argv[1])
+' "$site"
+fi
 echo "consumer.sh: ok"
