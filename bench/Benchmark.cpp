@@ -12,7 +12,10 @@
 #include <sstream>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <chrono>
+#include <cmath>
 #include <complex>
 #include <cstdio>
 #include <functional>
@@ -35,6 +38,27 @@ Accuracy measureAccuracy(const Kernel &kernel,
   Eigen::MatrixXcd expected = reference * x;
   if (!isComplexDtype(d.output_dtype))
     expected = expected.real().cast<std::complex<double>>();
+  Eigen::MatrixXcd error =
+      unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
+  return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
+}
+
+Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse,
+                            int64_t vectors, unsigned seed) {
+  const bfly_kernel_descriptor &d = kernel.descriptor();
+  Eigen::MatrixXcd x = randomColumns(d.n, vectors, true, seed);
+  std::vector<char> in = packColumns(x, d.input_dtype);
+  std::vector<char> out(d.n * vectors * bfly_dtype_size(d.output_dtype));
+  kernel.apply(in.data(), out.data(), vectors);
+  Eigen::MatrixXcd expected(d.n, vectors);
+  int n = int(d.n);
+  fftw_plan plan = fftw_plan_many_dft(
+      1, &n, int(vectors), reinterpret_cast<fftw_complex *>(x.data()), nullptr,
+      1, n, reinterpret_cast<fftw_complex *>(expected.data()), nullptr, 1, n,
+      inverse ? FFTW_BACKWARD : FFTW_FORWARD, FFTW_ESTIMATE);
+  fftw_execute(plan);
+  fftw_destroy_plan(plan);
+  expected /= std::sqrt(double(d.n));
   Eigen::MatrixXcd error =
       unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
   return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
@@ -75,6 +99,7 @@ template <> struct FftwApi<float> {
   static constexpr auto execute = fftwf_execute;
   static constexpr auto destroy = fftwf_destroy_plan;
   static constexpr auto release = fftwf_free;
+  static constexpr auto describe = fftwf_sprint_plan;
 };
 template <> struct FftwApi<double> {
   using Complex = fftw_complex;
@@ -86,18 +111,34 @@ template <> struct FftwApi<double> {
   static constexpr auto execute = fftw_execute;
   static constexpr auto destroy = fftw_destroy_plan;
   static constexpr auto release = fftw_free;
+  static constexpr auto describe = fftw_sprint_plan;
 };
 
-/// FFTW's batched complex DFT, planned with MEASURE.
+/// FFTW's plan in one line: its solver tree with the spaces squeezed.
+template <typename Real>
+std::string describePlan(typename FftwApi<Real>::Plan plan) {
+  char *text = FftwApi<Real>::describe(plan);
+  std::string line;
+  for (const char *c = text; *c; ++c)
+    if (!std::isspace(static_cast<unsigned char>(*c)) ||
+        (!line.empty() && line.back() != ' '))
+      line += std::isspace(static_cast<unsigned char>(*c)) ? ' ' : *c;
+  free(text);
+  return line;
+}
+
+/// FFTW's batched complex DFT, planned with `flags` (FFTW_MEASURE or
+/// FFTW_PATIENT).
 template <typename Real> class FftwBatch {
   using Api = FftwApi<Real>;
 
 public:
-  FftwBatch(int n, int batch, int sign) : size_(size_t(n) * batch) {
+  FftwBatch(int n, int batch, int sign, unsigned flags)
+      : size_(size_t(n) * batch) {
     in_ = Api::allocate(size_);
     out_ = Api::allocate(size_);
     plan_ = Api::planMany(1, &n, batch, in_, nullptr, 1, n, out_, nullptr, 1, n,
-                          sign, FFTW_MEASURE);
+                          sign, flags);
     std::fill_n(&in_[0][0], 2 * size_, Real(0.5));
   }
   ~FftwBatch() {
@@ -108,6 +149,7 @@ public:
   FftwBatch(const FftwBatch &) = delete;
   FftwBatch &operator=(const FftwBatch &) = delete;
   void run() { Api::execute(plan_); }
+  std::string plan() const { return describePlan<Real>(plan_); }
 
 private:
   size_t size_;
@@ -116,17 +158,17 @@ private:
 };
 
 /// FFTW's batched real-to-real transform of `kind` (REDFT10 is the DCT-II,
-/// RODFT10 the DST-II, DHT the Hartley transform), planned with MEASURE.
+/// RODFT10 the DST-II, DHT the Hartley transform), planned with `flags`.
 template <typename Real> class FftwR2rBatch {
   using Api = FftwApi<Real>;
 
 public:
-  FftwR2rBatch(int n, int batch, fftw_r2r_kind kind)
+  FftwR2rBatch(int n, int batch, fftw_r2r_kind kind, unsigned flags)
       : size_(size_t(n) * batch) {
     in_ = Api::allocateReal(size_);
     out_ = Api::allocateReal(size_);
     plan_ = Api::planManyR2r(1, &n, batch, in_, nullptr, 1, n, out_, nullptr, 1,
-                             n, &kind, FFTW_MEASURE);
+                             n, &kind, flags);
     std::fill_n(in_, size_, Real(0.5));
   }
   ~FftwR2rBatch() {
@@ -137,6 +179,7 @@ public:
   FftwR2rBatch(const FftwR2rBatch &) = delete;
   FftwR2rBatch &operator=(const FftwR2rBatch &) = delete;
   void run() { Api::execute(plan_); }
+  std::string plan() const { return describePlan<Real>(plan_); }
 
 private:
   size_t size_;
@@ -144,21 +187,22 @@ private:
   typename Api::Plan plan_;
 };
 
-template <typename Real>
-double timeFftwR2r(int64_t n, int64_t batch, fftw_r2r_kind kind,
-                   const BenchOptions &options) {
-  FftwR2rBatch<Real> fftw(int(n), int(batch), kind);
-  return medianSecondsPerCall([&] { fftw.run(); }, options);
-}
-
-template <typename Real>
-double timeFftw(int64_t n, int64_t batch, int sign,
-                const BenchOptions &options) {
-  FftwBatch<Real> fftw(int(n), int(batch), sign);
-  return medianSecondsPerCall([&] { fftw.run(); }, options);
+/// Times a planned FFTW batch: a Timing named fftw-<planner> with its plan.
+template <typename Batch>
+Timing timeFftwBatch(Batch &fftw, const std::string &planner, int64_t batch,
+                     const BenchOptions &options) {
+  double seconds = medianSecondsPerCall([&] { fftw.run(); }, options);
+  return {"fftw-" + planner, batch, seconds / double(batch), fftw.plan()};
 }
 
 } // namespace
+
+/// The FFTW planners bfly-bench knows: name and flags.
+const std::vector<std::pair<std::string, unsigned>> &fftwPlanners() {
+  static const std::vector<std::pair<std::string, unsigned>> planners = {
+      {"measure", FFTW_MEASURE}, {"patient", FFTW_PATIENT}};
+  return planners;
+}
 
 std::vector<LoopFactor> loopFactors(const Factorization &model) {
   auto reIm = [](const std::vector<Complex> &values) {
@@ -215,13 +259,6 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
     double perBatch = medianSecondsPerCall(
         [&] { kernel.apply(in.data(), out.data(), batch); }, options);
     timings.push_back({"bfly", batch, perBatch / double(batch)});
-    if (complexDft) {
-      int sign = target == "dft" ? FFTW_FORWARD : FFTW_BACKWARD;
-      double fftw = isSingleDtype(d.input_dtype)
-                        ? timeFftw<float>(d.n, batch, sign, options)
-                        : timeFftw<double>(d.n, batch, sign, options);
-      timings.push_back({"fftw-measure", batch, fftw / double(batch)});
-    }
     // The real transforms FFTW computes directly (bfly's targets are the
     // same up to the 1/sqrt(n) scaling, which the timing ignores).
     bool realInOut =
@@ -233,12 +270,33 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
       r2r = FFTW_RODFT10;
     else if (target == "hartley")
       r2r = FFTW_DHT;
-    if (realInOut && r2r) {
-      double fftw = isSingleDtype(d.input_dtype)
-                        ? timeFftwR2r<float>(d.n, batch, *r2r, options)
-                        : timeFftwR2r<double>(d.n, batch, *r2r, options);
-      timings.push_back({"fftw-measure", batch, fftw / double(batch)});
+    bool single = isSingleDtype(d.input_dtype);
+    for (const auto &[planner, flags] : fftwPlanners()) {
+      if (std::find(options.fftwPlanners.begin(), options.fftwPlanners.end(),
+                    planner) == options.fftwPlanners.end())
+        continue;
+      int n = int(d.n), count = int(batch);
+      if (complexDft) {
+        int sign = target == "dft" ? FFTW_FORWARD : FFTW_BACKWARD;
+        if (single) {
+          FftwBatch<float> fftw(n, count, sign, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        } else {
+          FftwBatch<double> fftw(n, count, sign, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        }
+      } else if (realInOut && r2r) {
+        if (single) {
+          FftwR2rBatch<float> fftw(n, count, *r2r, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        } else {
+          FftwR2rBatch<double> fftw(n, count, *r2r, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        }
+      }
     }
+    if (!options.slowBaselines)
+      continue;
     Radix2Loop loop(target, d.n, d.input_dtype, batch);
     if (loop.valid() && d.input_dtype == d.output_dtype) {
       double plain = medianSecondsPerCall([&] { loop.run(); }, options);
@@ -276,6 +334,21 @@ void printTimings(std::ostream &os, const std::vector<Timing> &timings) {
                   t.secondsPerTransform / bflyTime(timings, t.batch));
     os << line;
   }
+  // Which FFTW won at each batch, and with which plan.
+  std::vector<const Timing *> fastest;
+  for (const Timing &t : timings) {
+    if (t.implementation.rfind("fftw-", 0) != 0)
+      continue;
+    auto same = std::find_if(fastest.begin(), fastest.end(),
+                             [&](const Timing *f) { return f->batch == t.batch; });
+    if (same == fastest.end())
+      fastest.push_back(&t);
+    else if (t.secondsPerTransform < (*same)->secondsPerTransform)
+      *same = &t;
+  }
+  for (const Timing *t : fastest)
+    os << "  fastest FFTW at batch " << t->batch << ": " << t->implementation
+       << ", plan " << t->detail << "\n";
 }
 
 void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings) {
@@ -321,6 +394,59 @@ bool plotTimings(const std::vector<Timing> &timings, const std::string &title,
          << "plot for [c=2:" << batches.size() + 1
          << "] data using c:xtic(1) title columnheader(c)\n";
   return drawPng(pngPath, 800, 480, data.str(), script.str(), message);
+}
+
+/// bfly's time at the same size and batch, for ratios.
+static double bflyTime(const std::vector<SizedTiming> &rows, int64_t n,
+                       int64_t batch) {
+  for (const SizedTiming &row : rows)
+    if (row.n == n && row.timing.implementation == "bfly" &&
+        row.timing.batch == batch)
+      return row.timing.secondsPerTransform;
+  return 0.0;
+}
+
+void writeSizeSweepCsv(std::ostream &os, const std::vector<SizedTiming> &rows) {
+  os << "n,implementation,batch,seconds_per_transform,ratio_to_bfly\n";
+  for (const SizedTiming &row : rows)
+    os << row.n << ',' << row.timing.implementation << ',' << row.timing.batch
+       << ',' << std::setprecision(6) << row.timing.secondsPerTransform << ','
+       << row.timing.secondsPerTransform /
+              bflyTime(rows, row.n, row.timing.batch)
+       << '\n';
+}
+
+bool plotSizeSweep(const std::vector<SizedTiming> &rows,
+                   const std::string &title, const std::string &pngPath,
+                   std::string &message) {
+  // One gnuplot data block per implementation and batch: "n micros" lines.
+  std::vector<std::string> series;
+  std::ostringstream data;
+  for (const SizedTiming &row : rows) {
+    std::string name = row.timing.implementation + " batch " +
+                       std::to_string(row.timing.batch);
+    if (std::find(series.begin(), series.end(), name) == series.end())
+      series.push_back(name);
+  }
+  for (const std::string &name : series) {
+    data << "# " << name << "\n";
+    for (const SizedTiming &row : rows)
+      if (row.timing.implementation + " batch " +
+              std::to_string(row.timing.batch) ==
+          name)
+        data << row.n << ' ' << row.timing.secondsPerTransform * 1e6 << "\n";
+    data << "\n\n";
+  }
+  std::ostringstream script;
+  script << "set title '" << title << "'\nset logscale xy 2\n"
+         << "set format y '%g'\nset xlabel 'n'\n"
+         << "set ylabel 'microseconds per transform'\nset key top left\n"
+         << "plot ";
+  for (size_t i = 0; i < series.size(); ++i)
+    script << (i ? ", " : "") << "data index " << i
+           << " using 1:2 with linespoints title '" << series[i] << "'";
+  script << "\n";
+  return drawPng(pngPath, 900, 540, data.str(), script.str(), message);
 }
 
 } // namespace bfly

@@ -3,7 +3,8 @@
 //
 // What bfly-bench measures, as a library: a loaded kernel's accuracy against
 // a dense reference matrix, and its time per transform next to FFTW
-// (FFTW_MEASURE plans, same transform and precision) and Eigen's dense
+// (FFTW_MEASURE and FFTW_PATIENT plans, same transform and precision) and
+// Eigen's dense
 // product, all in one process, single-threaded, as medians of repeated
 // samples.
 //
@@ -18,6 +19,7 @@
 #include <Eigen/Dense>
 
 #include <array>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -39,14 +41,25 @@ struct BenchOptions {
   std::vector<int64_t> batches = {1, 64};
   int samples = 15;               ///< the median of this many
   double minSampleSeconds = 2e-3; ///< each sample repeats the call this long
+  /// The FFTW planners to time, of "measure" and "patient".
+  std::vector<std::string> fftwPlanners = {"measure", "patient"};
+  /// Also the plain loops and Eigen's dense product (off for large n: the
+  /// dense product is O(n^2)).
+  bool slowBaselines = true;
 };
 
 struct Timing {
-  /// "bfly", "fftw-measure", "radix2-loop", "butterfly-loop", "eigen-dense"
+  /// "bfly", "fftw-measure", "fftw-patient", "radix2-loop",
+  /// "butterfly-loop", "eigen-dense"
   std::string implementation;
   int64_t batch = 1;
   double secondsPerTransform = 0;
+  /// FFTW's plan (fftw_sprint_plan, on one line); empty for the others.
+  std::string detail;
 };
+
+/// The FFTW planners bench can time ("measure", "patient") and their flags.
+const std::vector<std::pair<std::string, unsigned>> &fftwPlanners();
 
 /// The model's factors as the plain data ButterflyLoop takes.
 std::vector<LoopFactor> loopFactors(const Factorization &model);
@@ -65,6 +78,12 @@ timeKernelAndBaselines(const Kernel &kernel, const std::string &target,
                        const BenchOptions &options,
                        const Factorization *model = nullptr);
 
+/// A DFT kernel (unitary, complex in and out) on `vectors` random inputs
+/// against FFTW's double-precision DFT of them, scaled by 1/sqrt(n): the
+/// reference for sizes whose dense matrix is too large.
+Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse,
+                            int64_t vectors, unsigned seed);
+
 /// The median time of one call of `call`.
 double medianSecondsPerCall(const std::function<void()> &call,
                             const BenchOptions &options);
@@ -80,6 +99,21 @@ void writeTimingsCsv(std::ostream &os, const std::vector<Timing> &timings);
 /// when that fails.
 bool plotTimings(const std::vector<Timing> &timings, const std::string &title,
                  const std::string &pngPath, std::string &message);
+
+/// One timing of a sweep over sizes.
+struct SizedTiming {
+  int64_t n = 0;
+  Timing timing;
+};
+
+/// A sweep as CSV: n,implementation,batch,seconds_per_transform,ratio_to_bfly.
+void writeSizeSweepCsv(std::ostream &os, const std::vector<SizedTiming> &rows);
+
+/// Microseconds per transform against n (both log scale), one line per
+/// implementation and batch.
+bool plotSizeSweep(const std::vector<SizedTiming> &rows,
+                   const std::string &title, const std::string &pngPath,
+                   std::string &message);
 
 } // namespace bfly
 

@@ -3,6 +3,7 @@
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Import/Npy.h"
+#include "common/Permutation.h"
 #include "compiler/Model/Targets.h"
 
 #include "mlir/Support/FileUtilities.h"
@@ -16,7 +17,9 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
+#include <functional>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -27,7 +30,20 @@ static cl::OptionCategory toolCategory("bfly-bench options");
 
 static cl::opt<std::string> kernelPath(cl::Positional,
                                        cl::desc("<kernel.so | model.mlir>"),
-                                       cl::Required, cl::cat(toolCategory));
+                                       cl::cat(toolCategory));
+static cl::opt<std::string> sizes(
+    "sizes",
+    cl::desc("Instead of one kernel: compile the exact DFT (--target=dft or "
+             "idft, --precision) at every power of two from A to B, check "
+             "each against FFTW in double precision and time it next to "
+             "FFTW (one table, --csv, --plot)"),
+    cl::value_desc("A:B"), cl::cat(toolCategory));
+static cl::opt<bfly::Precision> sweepPrecision(
+    "precision", cl::desc("--sizes: the kernels' precision"),
+    cl::init(bfly::Precision::F32),
+    cl::values(clEnumValN(bfly::Precision::F32, "f32", "complex<f32> (default)"),
+               clEnumValN(bfly::Precision::F64, "f64", "complex<f64>")),
+    cl::cat(toolCategory));
 static cl::opt<std::string> modelPath(
     "model",
     cl::desc("The model the kernel was compiled from: the reference when "
@@ -47,6 +63,11 @@ static cl::opt<std::string> matrixPath(
     cl::value_desc("W.npy"), cl::cat(toolCategory));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated, cl::cat(toolCategory));
+static cl::list<std::string>
+    fftwPlanners("fftw",
+                 cl::desc("FFTW planners to time: measure, patient (default "
+                          "both; PATIENT plans take seconds to minutes)"),
+                 cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
                             cl::init(15), cl::cat(toolCategory));
 static cl::opt<std::string>
@@ -103,6 +124,113 @@ static bfly::Kernel compileAndLoad(const bfly::Factorization &model,
   return kernel;
 }
 
+/// Writes `text` to `path` through a temporary file, so a failure leaves
+/// no half-written file.
+static bool writeAtomically(const std::string &path,
+                            const std::function<void(std::ostream &)> &write) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary);
+    write(file);
+    if (!file) {
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
+/// bfly-bench --sizes=A:B: the exact DFT compiled at every size, checked
+/// against FFTW and timed next to it.
+static int runSizeSweep(const bfly::BenchOptions &options) {
+  auto [low, high] = StringRef(sizes).split(':');
+  int64_t first = 0, last = 0;
+  if (low.getAsInteger(10, first) || high.getAsInteger(10, last) ||
+      !bfly::isPowerOfTwo(first) || !bfly::isPowerOfTwo(last) || first < 2 ||
+      first > last || last > BFLY_MAX_N)
+    return fail("--sizes=A:B takes powers of two 2 <= A <= B <= 2^20");
+  std::string target = targetName.empty() ? "dft" : targetName.getValue();
+  if (target != "dft" && target != "idft")
+    return fail("--sizes sweeps --target=dft or idft");
+  if (!matrixPath.empty() || !modelPath.empty())
+    return fail("--sizes compiles its own kernels: no --matrix or --model");
+  bool inverse = target == "idft";
+  double accepted = tolerance > 0
+                        ? double(tolerance)
+                        : (sweepPrecision == bfly::Precision::F32 ? 1e-5
+                                                                  : 1e-12);
+  std::printf("bfly-bench --sizes=%s: exact %s, %s, one thread, median of "
+              "%d samples\n\n",
+              sizes.c_str(), target.c_str(),
+              sweepPrecision == bfly::Precision::F32 ? "complex<f32>"
+                                                     : "complex<f64>",
+              options.samples);
+  std::printf("  %8s %6s %10s %9s %5s  %-14s %12s %10s\n", "n", "batch",
+              "compile s", ".so KiB", "error", "implementation",
+              "us/transform", "/ bfly");
+  std::vector<bfly::SizedTiming> all;
+  bool accurate = true;
+  for (int64_t n = first; n <= last; n *= 2) {
+    bfly::Factorization model = bfly::Factorization::dft(
+        n, inverse, bfly::Normalization::Unitary, sweepPrecision);
+    SmallString<128> path;
+    if (std::error_code ec =
+            sys::fs::createTemporaryFile("bfly-bench", "so", path))
+      return fail("cannot create a temporary kernel: " + ec.message());
+    bfly::CompileOptions compile;
+    compile.generator = "bfly-bench";
+    auto start = std::chrono::steady_clock::now();
+    Error error = bfly::compileFactorization(model, compile,
+                                             bfly::EmitKind::Shared, path);
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    uint64_t bytes = 0;
+    sys::fs::file_size(path, bytes);
+    bfly::Kernel kernel = error ? bfly::Kernel() : bfly::Kernel::load(
+                                                       std::string(path));
+    sys::fs::remove(path);
+    if (error)
+      return fail("n=" + Twine(n) + ": " + toString(std::move(error)));
+    if (!kernel)
+      return fail("n=" + Twine(n) + ": " + kernel.error());
+    bfly::Accuracy accuracy = bfly::measureDftAccuracy(kernel, inverse, 4, 1);
+    accurate = accurate && accuracy.relativeError <= accepted;
+    bfly::BenchOptions sized = options;
+    sized.slowBaselines = false;
+    std::vector<bfly::Timing> timings =
+        bfly::timeKernelAndBaselines(kernel, target, Eigen::MatrixXcd(),
+                                     sized);
+    double bflyTime = 0;
+    for (const bfly::Timing &t : timings) {
+      if (t.implementation == "bfly")
+        bflyTime = t.secondsPerTransform;
+      std::printf("  %8lld %6lld %10.2f %9.0f %5.0e  %-14s %12.3f %9.2fx\n",
+                  static_cast<long long>(n), static_cast<long long>(t.batch),
+                  seconds, bytes / 1024.0, accuracy.relativeError,
+                  t.implementation.c_str(), t.secondsPerTransform * 1e6,
+                  t.secondsPerTransform / bflyTime);
+      all.push_back({n, t});
+    }
+    std::fflush(stdout);
+  }
+  if (!csvPath.empty() &&
+      !writeAtomically(csvPath, [&](std::ostream &os) {
+        bfly::writeSizeSweepCsv(os, all);
+      }))
+    return fail("cannot write '" + csvPath + "'");
+  if (!plotPath.empty()) {
+    std::string message;
+    if (!bfly::plotSizeSweep(all, "bfly-bench --sizes=" + sizes, plotPath,
+                             message))
+      return fail(message);
+  }
+  if (!accurate)
+    return fail("a kernel is off by more than " + formatv("{0:e1}", accepted) +
+                " against FFTW");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   bfly::tool::initCommandLine("bfly-bench", {&toolCategory});
@@ -113,6 +241,30 @@ int main(int argc, char **argv) {
     if (std::optional<std::string> problem =
             bfly::tool::outputPathProblem(path))
       return fail(*problem);
+
+  bfly::BenchOptions options;
+  if (!batches.empty())
+    options.batches.assign(batches.begin(), batches.end());
+  for (int64_t batch : options.batches)
+    if (batch < 1)
+      return fail("--batch sizes must be positive");
+  options.samples = std::max(1, samples.getValue());
+  if (!fftwPlanners.empty())
+    options.fftwPlanners.assign(fftwPlanners.begin(), fftwPlanners.end());
+  for (const std::string &planner : options.fftwPlanners)
+    if (llvm::none_of(bfly::fftwPlanners(),
+                      [&](const auto &known) { return known.first == planner; }))
+      return fail("unknown FFTW planner '" + planner +
+                  "': expected measure or patient");
+  if (!sizes.empty()) {
+    if (!kernelPath.empty())
+      return fail("--sizes compiles its own kernels: give no kernel");
+    if (batches.empty())
+      options.batches = {1};
+    return runSizeSweep(options);
+  }
+  if (kernelPath.empty())
+    return fail("give a kernel (.so) or a model (.mlir), or --sizes=A:B");
 
   bool modelGiven = sys::path::extension(kernelPath) == ".mlir";
   if (modelGiven && !modelPath.empty())
@@ -174,9 +326,18 @@ int main(int argc, char **argv) {
     if (llvm::find(bfly::targetNames(), name) == bfly::targetNames().end())
       return fail("unknown target '" + name + "': expected one of " +
                   join(bfly::targetNames(), ", "));
-    if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n))
-      return fail("no dense reference for n=" + Twine(d.n) + ": " + *problem);
-    reference = std::move(bfly::makeTarget(name, d.n, seed)->matrix);
+    // A DFT too large for a dense matrix is checked against FFTW.
+    bool fftwChecked = (name == "dft" || name == "idft") &&
+                       (d.input_dtype == BFLY_DTYPE_COMPLEX_F32 ||
+                        d.input_dtype == BFLY_DTYPE_COMPLEX_F64) &&
+                       d.output_dtype == d.input_dtype;
+    if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n)) {
+      if (!fftwChecked)
+        return fail("no dense reference for n=" + Twine(d.n) + ": " +
+                    *problem);
+    } else {
+      reference = std::move(bfly::makeTarget(name, d.n, seed)->matrix);
+    }
   } else if (model) {
     if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n))
       return fail("no dense reference for n=" + Twine(d.n) + ": " + *problem);
@@ -190,9 +351,12 @@ int main(int argc, char **argv) {
   bool single = d.input_dtype == BFLY_DTYPE_F32 ||
                 d.input_dtype == BFLY_DTYPE_COMPLEX_F32;
   double accepted = tolerance > 0 ? tolerance : (single ? 1e-5 : 1e-12);
-  bfly::Accuracy accuracy = bfly::measureAccuracy(kernel, reference, 16, 1);
+  bool dense = reference.size() > 0;
+  bfly::Accuracy accuracy =
+      dense ? bfly::measureAccuracy(kernel, reference, 16, 1)
+            : bfly::measureDftAccuracy(kernel, name == "idft", 4, 1);
   bool accurate = accuracy.relativeError <= accepted;
-  if (model && name != "model") {
+  if (model && name != "model" && dense) {
     // The butterfly-loop baseline times the model: it must be the kernel's
     // (checked against the model itself, whatever the reference).
     bfly::Accuracy same =
@@ -213,36 +377,25 @@ int main(int argc, char **argv) {
               "%.2e, relative %.2e (accepted %.0e): %s\n",
               name == "model"    ? "its"
               : name == "matrix" ? "the user's"
-                                 : "textbook",
+              : dense            ? "textbook"
+                                 : "FFTW's (double precision)",
               name == "matrix" ? matrixPath.c_str() : name.c_str(),
               static_cast<long long>(accuracy.vectors), accuracy.maxAbsError,
               accuracy.relativeError, accepted, accurate ? "ok" : "FAILED");
 
-  bfly::BenchOptions options;
-  if (!batches.empty())
-    options.batches.assign(batches.begin(), batches.end());
-  for (int64_t batch : options.batches)
-    if (batch < 1)
-      return fail("--batch sizes must be positive");
-  options.samples = std::max(1, samples.getValue());
   std::printf("  speed     one thread, median of %d samples\n\n",
               options.samples);
+  options.slowBaselines = dense; // no O(n^2) product without a matrix
   std::fflush(stdout);
   std::vector<bfly::Timing> timings = bfly::timeKernelAndBaselines(
       kernel, name, reference, options, model ? &*model : nullptr);
   bfly::printTimings(std::cout, timings);
 
-  if (!csvPath.empty()) {
-    std::string temporary = csvPath + ".tmp";
-    {
-      std::ofstream csv(temporary);
-      bfly::writeTimingsCsv(csv, timings);
-      if (!csv)
-        return fail("cannot write '" + temporary + "'");
-    }
-    if (std::rename(temporary.c_str(), csvPath.c_str()) != 0)
-      return fail("cannot write '" + csvPath + "'");
-  }
+  if (!csvPath.empty() &&
+      !writeAtomically(csvPath, [&](std::ostream &os) {
+        bfly::writeTimingsCsv(os, timings);
+      }))
+    return fail("cannot write '" + csvPath + "'");
   if (!plotPath.empty()) {
     std::string message;
     std::string title = "bfly-bench: " + name + " n=" + std::to_string(d.n);
