@@ -59,7 +59,8 @@ struct Coefficient {
 
 /// Counts for the pass's statistics.
 struct Counts {
-  int64_t constantArrays = 0, skippedProducts = 0, sharedButterflies = 0;
+  int64_t constantArrays = 0, skippedProducts = 0, sharedButterflies = 0,
+          blockedPasses = 0;
 };
 
 /// A stage's twiddles: [entry][component] -> one value per 2x2 matrix (no
@@ -107,6 +108,17 @@ public:
   /// Consecutive stages with distinct strides, all below V or all at least
   /// V, in one pass over the data: each group of elements they mix is
   /// loaded once, mixed by every stage in registers, and stored once.
+  /// Lowers the next passes over the block of `size` elements at `base`
+  /// only (cache blocking); clearWindow() goes back to the whole vector.
+  void setWindow(Value base, int64_t size) {
+    windowBase = base;
+    extent = size;
+  }
+  void clearWindow() {
+    windowBase = Value();
+    extent = n;
+  }
+
   void lowerStages(MutableArrayRef<StageOp> group, Buffer src, Buffer dst) {
     std::vector<TwiddleArrays> twiddles;
     for (StageOp op : group)
@@ -149,7 +161,7 @@ public:
         off += ((j >> t) & 1) << bits[t];
       return off;
     };
-    forEach(n / count, lanes, [&](Value q) {
+    forEach(extent / count, lanes, [&](Value q) {
       // base: q with a zero bit inserted at every stride's bit.
       Value base = q;
       for (int bit : ascending) {
@@ -159,6 +171,7 @@ public:
             b, arith::ShRUIOp::create(b, base, index(bit)), index(bit + 1));
         base = arith::OrIOp::create(b, high, low);
       }
+      base = inWindow(base);
       SmallVector<Vec> x;
       SmallVector<Value> positions;
       for (int64_t j = 0; j < count; ++j) {
@@ -191,7 +204,8 @@ public:
   void lowerCloseStages(MutableArrayRef<StageOp> group,
                         ArrayRef<TwiddleArrays> twiddles, Buffer src,
                         Buffer dst) {
-    forEach(n, 2 * lanes, [&](Value base) {
+    forEach(extent, 2 * lanes, [&](Value local) {
+      Value base = inWindow(local);
       Vec a = load(src, base), c = load(src, add(base, lanes));
       Value pair = arith::ShRUIOp::create(b, base, index(1));
       for (auto [op, arrays] : llvm::zip(group, twiddles)) {
@@ -393,6 +407,12 @@ private:
     emitLoop(b, count, step, body);
   }
 
+  /// An element index of the current window as one of the whole vector.
+  Value inWindow(Value local) {
+    return windowBase ? Value(arith::AddIOp::create(b, windowBase, local))
+                      : local;
+  }
+
   Value splat(double value) {
     return arith::ConstantOp::create(
         b, DenseElementsAttr::get(vector,
@@ -527,6 +547,8 @@ private:
   VectorType vector;
   Counts &counts;
   arith::FastMathFlagsAttr contract;
+  Value windowBase;   ///< null: the whole vector
+  int64_t extent = n; ///< elements the passes cover
 };
 } // namespace
 
@@ -551,9 +573,30 @@ static SmallVector<StageOp> stageGroup(ArrayRef<Operation *> chain,
   return group;
 }
 
+/// The block of cache blocking: the largest power of two B whose elements
+/// in both scratch buffers fit in `blockBytes`, if it is below n and holds
+/// two vectors' worth of pairs; 0 otherwise.
+static int64_t blockElements(const KernelSignature &signature, int64_t lanes,
+                             bool complex, unsigned blockBytes) {
+  int64_t elementBytes =
+      int64_t(signature.scalar.getIntOrFloatBitWidth() / 8) * (complex ? 2 : 1);
+  int64_t block = 1;
+  while (2 * (2 * block) * elementBytes <= int64_t(blockBytes))
+    block *= 2;
+  return block < signature.n && block >= 2 * lanes ? block : 0;
+}
+
+/// Whether every stage of `group` mixes only elements within blocks of
+/// `block`.
+static bool staysInBlocks(ArrayRef<StageOp> group, int64_t block) {
+  return block > 0 && llvm::all_of(group, [&](StageOp stage) {
+           return 2 * int64_t(stage.getStride()) <= block;
+         });
+}
+
 static void lowerTransform(TransformOp transform, SymbolTable &symbols,
-                           unsigned vectorBits, Counts &counts,
-                           int64_t &numFactors) {
+                           unsigned vectorBits, unsigned blockBytes,
+                           Counts &counts, int64_t &numFactors) {
   SmallVector<Operation *> chain = transform.getFactors();
   KernelSignature signature = kernelSignature(transform);
   int64_t n = signature.n;
@@ -579,6 +622,45 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     Buffer dst{scratch[next], isComplexVector(op->getResult(0).getType())};
     next ^= 1;
     if (isa<StageOp>(op)) {
+      // The passes from here on that stay within blocks: run block by
+      // block when there are two or more (one pass gains nothing).
+      struct Pass {
+        SmallVector<StageOp> group;
+        Buffer src, dst;
+      };
+      SmallVector<Pass> passes;
+      size_t j = i;
+      Buffer from = src;
+      int parity = next ^ 1; // dst's buffer: `next` has moved on already
+      while (j < chain.size() && isa<StageOp>(chain[j])) {
+        SmallVector<StageOp> group = stageGroup(chain, j, lanes);
+        int64_t block = blockElements(signature, lanes, from.complex,
+                                      blockBytes);
+        if (!staysInBlocks(group, block))
+          break;
+        Buffer to{scratch[parity],
+                  isComplexVector(group.back()->getResult(0).getType())};
+        parity ^= 1;
+        passes.push_back({group, from, to});
+        from = to;
+        j += group.size();
+      }
+      if (passes.size() >= 2) {
+        int64_t block =
+            blockElements(signature, lanes, src.complex, blockBytes);
+        emitLoop(b, n, block, [&](Value base) {
+          builder.setWindow(base, block);
+          for (Pass &pass : passes)
+            builder.lowerStages(pass.group, pass.src, pass.dst);
+          builder.clearWindow();
+        });
+        numFactors += int64_t(j - i);
+        counts.blockedPasses += int64_t(passes.size());
+        i = j;
+        src = from;
+        next = parity;
+        continue;
+      }
       SmallVector<StageOp> group = stageGroup(chain, i, lanes);
       builder.lowerStages(group, src, dst);
       i += group.size();
@@ -624,11 +706,12 @@ struct ConvertBflyToVectorPass
     int64_t factors = 0;
     for (TransformOp transform :
          llvm::make_early_inc_range(module.getOps<TransformOp>()))
-      lowerTransform(transform, symbols, bits, counts, factors);
+      lowerTransform(transform, symbols, bits, blockBytes, counts, factors);
     numFactors += factors;
     numConstantArrays += counts.constantArrays;
     numSkippedProducts += counts.skippedProducts;
     numSharedButterflies += counts.sharedButterflies;
+    numBlockedPasses += counts.blockedPasses;
   }
 };
 } // namespace

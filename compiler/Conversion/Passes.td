@@ -59,6 +59,13 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     one entry negated (t2 = t0, t3 = -t1: every FFT butterfly) computes its
     two products once. Permutations are `vector.gather`s.
 
+    Large n: a stage of stride h mixes only elements within blocks of 2h,
+    so consecutive passes whose strides are all below B (the largest power
+    of two whose B elements of both scratch buffers fit in `block-bytes`)
+    run block by block (all of them on block 0, then on block 1, ...): one
+    sweep through memory instead of one per pass. Each element sees the
+    same arithmetic in the same order as unblocked.
+
     **Guarantee**: every output is the factors' arithmetic in order, in the
     model's precision, except that products by exact zeros and ones are
     skipped and a product may be fused with the sum that consumes it (one
@@ -73,7 +80,12 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "SIMD register width in bits (128 SSE/NEON, 256 AVX2, 512 "
-           "AVX-512)">
+           "AVX-512)">,
+    Option<"blockBytes", "block-bytes", "unsigned", /*default=*/"262144",
+           "Cache blocking: consecutive passes whose strides all stay "
+           "within blocks of B elements run block by block when the two "
+           "scratch buffers' share of a block fits in this many bytes "
+           "(0: never)">
   ];
   let statistics = [
     Statistic<"numFactors", "factors", "Number of bfly factors lowered">,
@@ -82,7 +94,9 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
     Statistic<"numSkippedProducts", "skipped-products",
               "Products by an exact 0 or +-1 not emitted">,
     Statistic<"numSharedButterflies", "shared-butterflies",
-              "Stages whose second row reuses the first row's products">
+              "Stages whose second row reuses the first row's products">,
+    Statistic<"numBlockedPasses", "blocked-passes",
+              "Passes run block by block (cache blocking)">
   ];
 }
 

@@ -157,6 +157,7 @@ llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
   pipeline.prune = options.pruneThreshold;
   pipeline.vectorBits = options.vectorBits;
   pipeline.maxRadix = options.maxRadix;
+  pipeline.blockBytes = options.blockBytes;
   if (options.vectorBits == 0) {
     const llvm::MCSubtargetInfo *cpu = target.machine->getMCSubtargetInfo();
     pipeline.vectorBits = cpu->checkFeatures("+avx512f") ? 512

@@ -46,6 +46,9 @@ struct CompileOptions {
   unsigned vectorBits = 0;
   /// Consecutive stages fused into one pass: up to log2(maxRadix).
   unsigned maxRadix = 8;
+  /// Cache blocking: passes that stay within blocks whose scratch fits in
+  /// this many bytes run block by block (0: never).
+  unsigned blockBytes = 262144;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
   /// A GPU kernel for this NVIDIA architecture ("sm_90") instead of CPU

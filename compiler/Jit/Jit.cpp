@@ -47,7 +47,8 @@ std::string cacheKey(llvm::StringRef canonicalModel,
   llvm::raw_string_ostream os(text);
   os << "bfly " BFLY_VERSION "\nkernel abi " << BFLY_KERNEL_ABI_VERSION
      << "\ncpu " << hostIdentity() << "\nvector-bits " << options.vectorBits
-     << "\nmax-radix " << options.maxRadix << "\n"
+     << "\nmax-radix " << options.maxRadix << "\nblock-bytes "
+     << CompileOptions().blockBytes << "\n"
      << canonicalModel;
   return sha256Hex(text);
 }

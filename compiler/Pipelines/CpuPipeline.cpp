@@ -42,6 +42,7 @@ void buildCpuPipeline(mlir::OpPassManager &pm,
         mlir::bfly::createBflyFuseStages(fuse));
     mlir::bfly::ConvertBflyToVectorOptions vector;
     vector.vectorBits = options.vectorBits;
+    vector.blockBytes = options.blockBytes;
     pm.addPass(mlir::bfly::createConvertBflyToVector(vector));
   }
   pm.addPass(mlir::createCanonicalizerPass());

@@ -55,6 +55,12 @@ struct CpuPipelineOptions
       llvm::cl::desc("Consecutive stages fused into one pass: up to "
                      "log2(max-radix) (2: none)"),
       llvm::cl::init(8)};
+  Option<unsigned> blockBytes{
+      *this, "block-bytes",
+      llvm::cl::desc("Cache blocking of the vector lowering: passes within "
+                     "blocks whose scratch fits in this many bytes run "
+                     "block by block (0: never)"),
+      llvm::cl::init(262144)};
   Option<std::string> generator{
       *this, "generator",
       llvm::cl::desc("How the kernel was made, recorded in its provenance"),

@@ -21,6 +21,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <pthread.h>
 #include <random>
@@ -52,6 +53,7 @@ struct LoweringChoice {
   Lowering kind = Lowering::Vector;
   unsigned vectorBits = 0;
   unsigned maxRadix = 8;
+  unsigned blockBytes = CompileOptions().blockBytes;
 };
 
 /// The default (SIMD as wide as this CPU has), and every other lowering
@@ -79,6 +81,7 @@ Kernel compile(const Factorization &model, const std::string &path,
   options.lowering = lowering.kind;
   options.vectorBits = lowering.vectorBits;
   options.maxRadix = lowering.maxRadix;
+  options.blockBytes = lowering.blockBytes;
   if (llvm::Error error =
           compileFactorization(model, options, EmitKind::Shared, path)) {
     ADD_FAILURE() << llvm::toString(std::move(error));
@@ -350,6 +353,53 @@ TEST(GeneralKernelTest, LargeKernelsKeepTheirScratchOffTheStack) {
 /// A plan computes the transform for a column-major batch (element i of
 /// vector b at b + i * batch) and gives the same bits on any number of
 /// threads.
+/// Cache blocking reorders the passes' loops, never an element's
+/// arithmetic: blocked kernels (blocks forced small, so that every size
+/// here has several) give the unblocked kernels' bits, for every factor
+/// kind and element type and both stride orders.
+TEST(GeneralKernelTest, CacheBlockingGivesTheSameBits) {
+  KernelDir dir;
+  unsigned seed = 40;
+  for (int64_t n : {256, 2048})
+    for (ElementType type : ElementType::all())
+      for (bool decreasing : {false, true}) {
+        Factorization model =
+            type.field == Field::Complex && !decreasing
+                ? Factorization::dft(n, false, Normalization::Unitary,
+                                     type.precision)
+                : randomModel(n, type, false, ++seed);
+        if (decreasing)
+          std::reverse(model.factors.begin(), model.factors.end());
+        ASSERT_FALSE(model.validate()) << *model.validate();
+        std::vector<char> bits[2];
+        Eigen::MatrixXcd x = randomColumns(n, 3, type.field == Field::Complex,
+                                           seed);
+        std::vector<char> in = packColumns(x, loopDtypes(model)[1]);
+        for (int blocked : {0, 1}) {
+          LoweringChoice lowering;
+          lowering.vectorBits = 256;
+          lowering.blockBytes = blocked ? 2048 : 0;
+          Kernel kernel = compile(
+              model, dir.path(std::to_string(seed) + "-" +
+                              std::to_string(blocked) + ".so"),
+              lowering);
+          ASSERT_TRUE(kernel);
+          bits[blocked].resize(in.size() / bfly_dtype_size(
+                                                kernel.descriptor().input_dtype) *
+                               bfly_dtype_size(kernel.descriptor().output_dtype));
+          ASSERT_EQ(kernel.apply(in.data(), bits[blocked].data(), 3), BFLY_OK);
+        }
+        EXPECT_EQ(bits[0], bits[1])
+            << type.str() << " n=" << n << " decreasing=" << decreasing;
+        Eigen::MatrixXcd y =
+            unpackColumns(bits[1], loopDtypes(model)[2], n, 3);
+        Eigen::MatrixXcd want = model.toDense() * x;
+        EXPECT_LE((y - want).norm() / want.norm(),
+                  8 * tolerance(type.precision, n))
+            << type.str() << " n=" << n << " decreasing=" << decreasing;
+      }
+}
+
 TEST(GeneralKernelTest, PlansGiveTheSameBitsOnAnyNumberOfThreads) {
   KernelDir dir;
   int64_t n = 1024, batch = 131; // enough work for plans to split it

@@ -68,6 +68,12 @@ static cl::opt<unsigned>
              cl::desc("Consecutive stages fused into one pass: up to "
                       "log2(max-radix); 2, 4, 8 (default) or 16"),
              cl::init(8), cl::cat(toolCategory));
+static cl::opt<unsigned> blockBytes(
+    "block-bytes",
+    cl::desc("Cache blocking for large n: consecutive passes that stay "
+             "within blocks whose scratch fits in this many bytes run block "
+             "by block (default 262144; 0: never)"),
+    cl::init(262144), cl::cat(toolCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(toolCategory));
@@ -108,6 +114,7 @@ int main(int argc, char **argv) {
                             "--max-radix must be 2, 4, 8 or 16, got " +
                                 Twine(maxRadix.getValue()));
   options.maxRadix = maxRadix;
+  options.blockBytes = blockBytes;
   options.lowering = lowering;
   options.pruneThreshold = prune;
   options.vectorBits = vectorBits;
