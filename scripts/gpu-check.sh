@@ -4,7 +4,7 @@
 #   gpu-check.sh        here: builds bfly, then compiles into build/gpu-check
 #                       GPU kernels for sm_90 (DFT complex<f32>, Hadamard f32,
 #                       a random untied butterfly with its complex<f64> CPU
-#                       kernel as the reference) at N = 64 .. 4096, the
+#                       kernel as the reference) at N = 64 .. 8192, the
 #                       runtime and the tester (examples/gpu/gpu_check.c)
 #   gpu-check.sh run    on the GPU machine (carry build/gpu-check): checks
 #                       every kernel against its double-precision reference
@@ -17,7 +17,7 @@ out=build/gpu-check
 
 if [[ "${1:-}" == run ]]; then
   cd "$out"
-  echo "kind,n,batch,bfly_us,cufft_us,bfly_over_cufft,relative_error" >timings.csv
+  echo "kind,n,batch,bfly_us,cufft_us,bfly_over_cufft,relative_error,data_gbps,twiddle_gbps" >timings.csv
   # shellcheck disable=SC2046 # one argument per word
   ./gpu_check timings.csv $(cat kernels.txt)
   exit
@@ -28,13 +28,13 @@ rm -rf "$out"
 mkdir -p "$out"
 bin=build/bin
 kernels=()
-for n in 64 128 256 512 1024 2048 4096; do
+for n in 64 128 256 512 1024 2048 4096 8192; do
   "$bin/bfly-model" dft -n "$n" -o "$out/model.mlir"
-  "$bin/bfly-compile" --target=cuda:sm_90 "$out/model.mlir" -o "$out/dft$n.so"
+  "$bin/bfly-compile" --target=cuda:sm_90 --cpu=x86-64-v3 "$out/model.mlir" -o "$out/dft$n.so"
   "$bin/bfly-model" hadamard --type=f32 -n "$n" -o "$out/model.mlir"
-  "$bin/bfly-compile" --target=cuda:sm_90 "$out/model.mlir" -o "$out/hadamard$n.so"
+  "$bin/bfly-compile" --target=cuda:sm_90 --cpu=x86-64-v3 "$out/model.mlir" -o "$out/hadamard$n.so"
   "$bin/bfly-model" random -n "$n" --seed=1 -o "$out/model.mlir"
-  "$bin/bfly-compile" --target=cuda:sm_90 "$out/model.mlir" -o "$out/random$n.so"
+  "$bin/bfly-compile" --target=cuda:sm_90 --cpu=x86-64-v3 "$out/model.mlir" -o "$out/random$n.so"
   "$bin/bfly-model" random -n "$n" --seed=1 --type='complex<f64>' -o "$out/model.mlir"
   "$bin/bfly-compile" --cpu=x86-64-v3 "$out/model.mlir" -o "$out/random$n-f64-cpu.so"
   kernels+=(dft "./dft$n.so" hadamard "./hadamard$n.so"

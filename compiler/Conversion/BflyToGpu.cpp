@@ -1,22 +1,31 @@
 //===- BflyToGpu.cpp - bfly transforms to CUDA kernels (gpu dialect) ------===//
 //
-// A transform becomes one `gpu.func` kernel in `gpu.module @bfly_gpu`. A
-// block of T threads computes one vector at a time (blocks stride over the
-// batch): the vector is read once from global memory into shared memory,
-// held planar (the real parts, then the imaginary ones, so a warp's 32
-// accesses of consecutive elements hit 32 different banks), every factor
-// runs in place as one thread-strided loop with a barrier after it, and the
-// result is written once. A stage's pairs are disjoint, so each thread
-// reads and writes its own pairs in place; a permutation gathers into
-// registers (each thread holds ceil(n / T) values across one barrier) and
-// scatters back. Twiddles, diagonals and permutation tables are constant
-// `memref.global`s of the gpu.module: initialized PTX globals.
+// A transform becomes one `gpu.func` kernel in `gpu.module @bfly_gpu`,
+// following its GpuSchedule: a block carries V vectors (block b: vectors
+// bV .. bV + V - 1, one block per V vectors of the batch), each phase is
+// straight-line code per thread between two barriers: read the thread's
+// elements (global memory or the vector's shared region, through any
+// permutation), apply the phase's stages and diagonals in registers, write
+// them back. Shared memory is dynamic (a launch parameter), planar (real
+// parts, then imaginary ones) and laid out as the schedule chose.
+//
+// A stage's 2x2 entries that are the same for every pair become immediates
+// (0 and +-1 vanish); so does a whole matrix whose index the thread's
+// registers determine. The others come from one table per stage, a
+// constant memref.global of the gpu.module holding only the distinct
+// entries (up to sign) of each matrix. Products a row or two rows share
+// are computed once: y1 = x0 - w x1 next to y0 = x0 + w x1, y1 = w (x0 -
+// x1) when a row's entries differ only in sign.
 //
 //===----------------------------------------------------------------------===//
+#include "compiler/Conversion/GpuSchedule.h"
 #include "compiler/Conversion/KernelLowering.h"
 #include "compiler/Conversion/Passes.h"
 
+#include "common/Butterfly.h"
+#include "common/Permutation.h"
 #include "dialect/IR/BflyOps.h"
+#include "dialect/IR/Constants.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
@@ -29,157 +38,253 @@ namespace mlir::bfly {
 
 using namespace mlir;
 using namespace mlir::bfly;
+using ::bfly::gpu::ChainFactor;
+using ::bfly::gpu::Phase;
+using ::bfly::gpu::Schedule;
+using ::bfly::gpu::SharedLayout;
 
 namespace {
 
-/// A number being computed: im is null for real numbers.
-struct Number {
+/// A number in registers: im is null for real numbers.
+struct Num {
   Value re, im;
 };
 
-/// Builds the body of one GPU kernel.
-class GpuKernelBuilder {
-public:
-  GpuKernelBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                   const KernelSignature &signature, int64_t threads,
-                   Value shared, Value thread)
-      : b(b), symbols(symbols), scalar(signature.scalar), n(signature.n),
-        threads(threads), shared(shared), thread(thread) {}
+/// A product or sum that may still need a minus sign.
+struct Term {
+  Num value;
+  bool negated = false;
+  explicit operator bool() const { return bool(value.re); }
+};
 
-  /// Vector `element0` of the caller's interleaved (complex) or plain
-  /// (real) buffer `in` -> shared memory.
-  void load(Value in, Value first, bool complexIn, bool complexChain) {
-    forEachElement([&](Value i) {
-      Value at = add64(first, indexTo64(i));
-      Number x;
-      if (complexIn) {
-        Value re = mul64(at, 2);
-        x = {loadGlobal(in, re), loadGlobal(in, add64(re, constant64(1)))};
-      } else {
-        x = {loadGlobal(in, at), Value()};
-      }
-      if (complexChain && !x.im)
-        x.im = zero();
-      storeShared(x, i, complexChain);
-    });
+/// One entry of a 2x2 twiddle matrix, or of a diagonal, as code sees it.
+struct Coefficient {
+  enum class Kind { Zero, One, MinusOne, Immediate, Table };
+  Kind kind = Kind::Zero;
+  Value64 value;        ///< Immediate
+  int slot = -1;        ///< Table: which stored entry of the matrix
+  bool negated = false; ///< Table: minus the stored entry
+
+  bool isUnit() const { return kind == Kind::One || kind == Kind::MinusOne; }
+  /// Whether this and `other` are the same number up to sign.
+  bool sameMagnitudeAs(const Coefficient &other) const {
+    if (kind == Kind::Table || other.kind == Kind::Table)
+      return kind == other.kind && slot == other.slot;
+    if (kind == Kind::Immediate && other.kind == Kind::Immediate)
+      return value == other.value || value == -other.value;
+    return false;
   }
-
-  /// Shared memory -> vector `first` of `out`.
-  void store(Value out, Value first, bool complexOut, bool complexChain) {
-    forEachElement([&](Value i) {
-      Number x = loadShared(i, complexChain);
-      Value at = add64(first, indexTo64(i));
-      if (complexOut) {
-        Value re = mul64(at, 2);
-        storeGlobal(x.re, out, re);
-        storeGlobal(x.im ? x.im : zero(), out, add64(re, constant64(1)));
-      } else {
-        storeGlobal(x.re, out, at);
-      }
-    });
+  /// Whether it is the negation of `other` (with sameMagnitudeAs).
+  bool oppositeOf(const Coefficient &other) const {
+    if (kind == Kind::Table)
+      return negated != other.negated;
+    return value == -other.value && value != other.value;
   }
+};
 
-  void lowerStage(StageOp op, bool complexChain) {
-    int64_t h = static_cast<int64_t>(op.getStride());
-    bool complex = isComplexVector(op->getResult(0).getType());
-    bool tied = op.isTied();
-    Value twiddles = scalarGlobal("__bfly_twiddles", op.getTwiddles());
-    forEachIndex(n / 2, [&](Value pair) {
-      auto [top, bottom] = emitStagePair(b, pair, h);
-      // The matrix of the pair: matrixOfPair in common/Butterfly.h.
-      Value matrix =
-          tied ? Value(arith::AndIOp::create(b, pair, index(h - 1))) : pair;
-      Number x0 = loadShared(top, complex), x1 = loadShared(bottom, complex);
-      auto t = [&](int64_t entry) {
-        Value base = arith::MulIOp::create(b, matrix, index(4));
-        return loadConstant(twiddles, complex,
-                            arith::AddIOp::create(b, base, index(entry)));
-      };
-      storeShared(addN(mulN(t(0), x0), mulN(t(1), x1)), top, complex);
-      storeShared(addN(mulN(t(2), x0), mulN(t(3), x1)), bottom, complex);
-    });
-    barrier();
+Coefficient immediate(Value64 v) {
+  Coefficient c;
+  if (v == Value64(0))
+    c.kind = Coefficient::Kind::Zero;
+  else if (v == Value64(1))
+    c.kind = Coefficient::Kind::One;
+  else if (v == Value64(-1))
+    c.kind = Coefficient::Kind::MinusOne;
+  else
+    c = {Coefficient::Kind::Immediate, v};
+  return c;
+}
+
+/// A factor's constants as a kernel uses them: `entries` per matrix (4 for
+/// a stage, 1 per element for a diagonal); entries equal in every matrix
+/// are immediates, the others are stored per matrix in `slots` slots (one
+/// per distinct entry up to sign).
+struct Constants {
+  SmallVector<Value64> values; ///< matrix-major
+  int64_t entries = 1;
+  SmallVector<Coefficient> atRunTime; ///< per entry, matrix unknown
+  int64_t slots = 0;
+  StringRef table; ///< the stored entries' global (none if slots == 0)
+
+  int64_t matrices() const { return int64_t(values.size()) / entries; }
+  Value64 at(int64_t matrix, int64_t entry) const {
+    return values[matrix * entries + entry];
   }
-
-  void lowerDiag(DiagOp op) {
-    bool complex = isComplexVector(op->getResult(0).getType());
-    Value diagonal = scalarGlobal("__bfly_diagonal", op.getDiagonal());
-    forEachElement([&](Value i) {
-      storeShared(mulN(loadConstant(diagonal, complex, i),
-                       loadShared(i, complex)),
-                  i, complex);
-    });
-    barrier();
+  /// Entry `entry` of a matrix known at compile time.
+  Coefficient known(int64_t matrix, int64_t entry) const {
+    return immediate(at(matrix, entry));
   }
+};
 
-  /// out[i] = in[perm[i]]: every thread gathers its elements into
-  /// registers, then, after a barrier, writes them back in place.
-  void lowerPermute(PermuteOp op, bool complex) {
-    SmallVector<int32_t> table;
-    for (int64_t i : op.getPermutation())
-      table.push_back(static_cast<int32_t>(i));
-    Value gather = constantGlobal(
-        b, symbols, "__bfly_permutation",
-        DenseElementsAttr::get(RankedTensorType::get({n}, b.getI32Type()),
-                               ArrayRef(table)));
-    int64_t perThread = (n + threads - 1) / threads;
-    SmallVector<Number> held;
-    SmallVector<Value> targets;
-    for (int64_t j = 0; j < perThread; ++j) {
-      Value i = arith::AddIOp::create(b, thread, index(j * threads));
-      targets.push_back(i);
-      held.push_back(guarded(i, complex, [&] {
-        Value from = memref::LoadOp::create(b, gather, ValueRange{i});
-        from = arith::IndexCastOp::create(b, b.getIndexType(), from);
-        return loadShared(from, complex);
-      }));
+Constants classify(DenseElementsAttr attr, int64_t entries) {
+  Constants c;
+  c.values = valuesOf(attr);
+  c.entries = entries;
+  int64_t matrices = c.matrices();
+  auto relation = [&](int64_t k, int64_t other) {
+    bool equal = true, opposite = true;
+    for (int64_t m = 0; m < matrices; ++m) {
+      equal &= c.at(m, k) == c.at(m, other);
+      opposite &= c.at(m, k) == -c.at(m, other);
     }
-    barrier();
-    for (int64_t j = 0; j < perThread; ++j)
-      whenInRange(targets[j], [&] { storeShared(held[j], targets[j], complex); });
-    barrier();
+    return std::pair(equal, opposite);
+  };
+  SmallVector<int64_t> storedEntry; // per slot: the entry it stores
+  for (int64_t k = 0; k < entries; ++k) {
+    bool uniform = true;
+    for (int64_t m = 1; m < matrices; ++m)
+      uniform &= c.at(m, k) == c.at(0, k);
+    if (uniform) {
+      c.atRunTime.push_back(immediate(c.at(0, k)));
+      continue;
+    }
+    Coefficient coefficient{Coefficient::Kind::Table};
+    for (auto [slot, other] : llvm::enumerate(storedEntry)) {
+      auto [equal, opposite] = relation(k, other);
+      if (equal || opposite) {
+        coefficient.slot = int(slot);
+        coefficient.negated = opposite && !equal;
+        break;
+      }
+    }
+    if (coefficient.slot < 0) {
+      coefficient.slot = int(storedEntry.size());
+      storedEntry.push_back(k);
+    }
+    c.atRunTime.push_back(coefficient);
+  }
+  c.slots = int64_t(storedEntry.size());
+  return c;
+}
+
+/// The permutation tables of a chain, with their inverses.
+struct Permutation {
+  SmallVector<int64_t> gather, scatter;
+  bool bitReversal = false;
+  StringRef gatherTable, scatterTable; ///< globals, made on first use
+};
+
+/// Builds one kernel from its schedule.
+class GpuKernelEmitter {
+public:
+  GpuKernelEmitter(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                   const Schedule &schedule, ArrayRef<Operation *> chain,
+                   const KernelSignature &signature, bool complexChain)
+      : b(b), symbols(symbols), s(schedule), chain(chain),
+        scalar(signature.scalar), signature(signature),
+        complexChain(complexChain), logN(llvm::Log2_64(s.n)) {
+    for (Operation *op : chain) {
+      constants.emplace_back();
+      permutations.emplace_back();
+      if (auto stage = dyn_cast<StageOp>(op))
+        constants.back() = classify(stage.getTwiddles(), 4);
+      else if (auto diag = dyn_cast<DiagOp>(op))
+        constants.back() = classify(diag.getDiagonal(), 1);
+      else if (auto permute = dyn_cast<PermuteOp>(op))
+        permutations.back() = permutationOf(permute);
+    }
   }
 
-  /// Real -> complex: the imaginary parts become zero (complex -> real
-  /// needs nothing: the real parts are where they were).
-  void lowerToComplex() {
-    forEachElement([&](Value i) {
-      memref::StoreOp::create(b, zero(), shared,
-                              ValueRange{arith::AddIOp::create(b, i, index(n))});
-    });
-    barrier();
+  /// The kernel body: every phase, a barrier between two.
+  void emit(Value in, Value out, Value batch, Value inDist, Value outDist,
+            Value shared) {
+    this->in = in;
+    this->out = out;
+    this->batch = batch;
+    this->inDist = inDist;
+    this->outDist = outDist;
+    this->shared = shared;
+    for (auto [i, phase] : llvm::enumerate(s.phases)) {
+      if (i > 0)
+        barrier();
+      emitPhase(phase);
+    }
   }
 
-  void barrier() { gpu::BarrierOp::create(b); }
-
-  Value index(int64_t value) {
-    return arith::ConstantIndexOp::create(b, value);
-  }
+  int64_t immediates = 0, tableEntries = 0, sharedProducts = 0;
 
 private:
-  /// for (i = thread; i < count; i += threads) body(i)
-  void forEachIndex(int64_t count, function_ref<void(Value)> body) {
-    scf::ForOp::create(b, thread, index(count), index(threads), ValueRange{},
-                       [&](OpBuilder &nested, Location, Value iv, ValueRange) {
-                         OpBuilder::InsertionGuard guard(b);
-                         b.setInsertionPoint(nested.getInsertionBlock(),
-                                             nested.getInsertionPoint());
-                         body(iv);
-                         scf::YieldOp::create(b);
-                       });
-  }
-  void forEachElement(function_ref<void(Value)> body) {
-    forEachIndex(n, body);
+  /// The registers of one orbit: values and the elements they hold.
+  struct Orbit {
+    SmallVector<Num> values;
+    SmallVector<Value> elements; ///< runtime element index per register
+    SmallVector<int64_t> known;  ///< the compile-time part of each
+    Value base;                  ///< the runtime part (the free bits)
+  };
+
+  // ----------------------------------------------------------------- phases
+
+  void emitPhase(const Phase &phase) {
+    ThreadPosition where = position();
+    auto body = [&](function_ref<void(SmallVector<Orbit> &)> rest) {
+      SmallVector<Orbit> orbits = readPhase(phase, where);
+      rest(orbits);
+    };
+    if (!phase.barrierBeforeWrite) {
+      whenActive(where, [&] {
+        body([&](SmallVector<Orbit> &orbits) {
+          applyFactors(phase, orbits);
+          writePhase(phase, where, orbits);
+        });
+      });
+      return;
+    }
+    // Every thread reads through the permutation before any writes: the
+    // values cross the barrier as the guarded block's results.
+    SmallVector<Orbit> orbits;
+    SmallVector<Value> flat = whenActiveYield(where, [&] {
+      orbits = readPhase(phase, where);
+      SmallVector<Value> values;
+      for (Orbit &orbit : orbits)
+        for (Num &x : orbit.values) {
+          values.push_back(x.re);
+          if (x.im)
+            values.push_back(x.im);
+        }
+      return values;
+    });
+    barrier();
+    ThreadPosition after = position();
+    whenActive(after, [&] {
+      size_t next = 0;
+      for (Orbit &orbit : orbits) {
+        orbit = orbitIndices(phase, after, &orbit - orbits.begin(),
+                             /*values=*/orbit.values.size());
+        for (Num &x : orbit.values) {
+          x.re = flat[next++];
+          if (complexChain)
+            x.im = flat[next++];
+        }
+      }
+      applyFactors(phase, orbits);
+      writePhase(phase, after, orbits);
+    });
   }
 
-  Value inRange(Value i) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, i, index(n));
+  /// Where the thread is: its vector of the batch and its lane.
+  struct ThreadPosition {
+    Value lane, slot, vector; ///< index, index, i64
+  };
+
+  ThreadPosition position() {
+    Value thread = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+    Value block = gpu::BlockIdOp::create(b, gpu::Dimension::x);
+    int logP = llvm::Log2_64(s.threadsPerVector);
+    ThreadPosition p;
+    p.lane = arith::AndIOp::create(b, thread, index(s.threadsPerVector - 1));
+    p.slot = arith::ShRUIOp::create(b, thread, index(logP));
+    Value first =
+        arith::MulIOp::create(b, toI64(block), constantI64(s.vectorsPerBlock));
+    p.vector = arith::AddIOp::create(b, first, toI64(p.slot));
+    return p;
   }
 
-  void whenInRange(Value i, function_ref<void()> body) {
-    if (threads <= n && n % threads == 0)
+  /// body() for threads whose vector is in the batch (every thread when
+  /// a block carries one vector: the grid has one block per vector).
+  void whenActive(const ThreadPosition &p, function_ref<void()> body) {
+    if (s.vectorsPerBlock == 1)
       return body();
-    scf::IfOp::create(b, inRange(i), [&](OpBuilder &nested, Location) {
+    scf::IfOp::create(b, active(p), [&](OpBuilder &nested, Location) {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(nested.getInsertionBlock(),
                           nested.getInsertionPoint());
@@ -188,114 +293,550 @@ private:
     });
   }
 
-  /// `value()` where i < n, zeros elsewhere.
-  Number guarded(Value i, bool complex, function_ref<Number()> value) {
-    if (threads <= n && n % threads == 0)
-      return value();
-    SmallVector<Type> types(complex ? 2 : 1, scalar);
-    auto yield = [&](OpBuilder &nested, function_ref<Number()> make) {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(nested.getInsertionBlock(),
-                          nested.getInsertionPoint());
-      Number x = make();
-      SmallVector<Value> values = {x.re};
-      if (complex)
-        values.push_back(x.im);
-      scf::YieldOp::create(b, values);
-    };
+  /// body()'s values where the thread's vector is in the batch, zeros
+  /// elsewhere.
+  SmallVector<Value> whenActiveYield(const ThreadPosition &p,
+                                     function_ref<SmallVector<Value>()> body) {
+    if (s.vectorsPerBlock == 1)
+      return body();
+    SmallVector<Value> values;
     auto op = scf::IfOp::create(
-        b, inRange(i),
-        [&](OpBuilder &nested, Location) { yield(nested, value); },
+        b, active(p),
         [&](OpBuilder &nested, Location) {
-          yield(nested, [&] {
-            return Number{zero(), complex ? zero() : Value()};
-          });
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          values = body();
+          scf::YieldOp::create(b, values);
+        },
+        [&](OpBuilder &nested, Location) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          SmallVector<Value> zeros(values.size(), zero());
+          scf::YieldOp::create(b, zeros);
         });
-    return {op.getResult(0), complex ? op.getResult(1) : Value()};
+    return SmallVector<Value>(op.getResults());
   }
 
-  Value zero() {
-    return arith::ConstantOp::create(b, b.getFloatAttr(scalar, 0.0));
+  Value active(const ThreadPosition &p) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, p.vector, batch);
   }
 
-  Value scalarGlobal(StringRef prefix, DenseElementsAttr attr) {
-    SmallVector<APFloat> flat = flatten(attr);
-    auto type =
-        RankedTensorType::get({static_cast<int64_t>(flat.size())}, scalar);
-    return constantGlobal(b, symbols, prefix, DenseElementsAttr::get(type, flat));
+  // ------------------------------------------------------------- elements
+
+  /// The elements of orbit j of the thread (lane + j P).
+  Orbit orbitIndices(const Phase &phase, const ThreadPosition &p, int64_t j,
+                     size_t values) {
+    Orbit orbit;
+    Value o = arith::AddIOp::create(b, p.lane, index(j * s.threadsPerVector));
+    orbit.base = deposit(o, s.freeBits(phase));
+    for (int64_t r = 0; r < phase.registers(); ++r) {
+      int64_t known = s.element(phase, 0, r);
+      orbit.known.push_back(known);
+      orbit.elements.push_back(
+          known ? Value(arith::OrIOp::create(b, orbit.base, index(known)))
+                : orbit.base);
+    }
+    orbit.values.resize(values);
+    return orbit;
   }
 
-  Number loadConstant(Value memref, bool complex, Value i) {
-    if (!complex)
-      return {memref::LoadOp::create(b, memref, ValueRange{i}), Value()};
-    Value re = arith::ShLIOp::create(b, i, index(1));
-    Value im = arith::AddIOp::create(b, re, index(1));
-    return {memref::LoadOp::create(b, memref, ValueRange{re}),
-            memref::LoadOp::create(b, memref, ValueRange{im})};
+  /// The bits of `value` spread over `bits` (ascending), low bits first.
+  Value deposit(Value value, ArrayRef<unsigned> bits) {
+    Value result;
+    size_t consumed = 0;
+    while (consumed < bits.size()) {
+      size_t length = 1;
+      while (consumed + length < bits.size() &&
+             bits[consumed + length] == bits[consumed] + length)
+        ++length;
+      Value part = value;
+      if (consumed)
+        part = arith::ShRUIOp::create(b, part, index(int64_t(consumed)));
+      if (consumed + length < bits.size())
+        part =
+            arith::AndIOp::create(b, part, index((int64_t(1) << length) - 1));
+      if (bits[consumed])
+        part = arith::ShLIOp::create(b, part, index(bits[consumed]));
+      result = result ? Value(arith::OrIOp::create(b, result, part)) : part;
+      consumed += length;
+    }
+    return result ? result : index(0);
   }
 
-  Number loadShared(Value i, bool complex) {
+  // ---------------------------------------------------------- reads/writes
+
+  SmallVector<Orbit> readPhase(const Phase &phase, const ThreadPosition &p) {
+    SmallVector<Orbit> orbits;
+    for (int64_t j = 0; j < s.orbitsPerThread(phase); ++j) {
+      Orbit orbit = orbitIndices(phase, p, j, phase.registers());
+      for (int64_t r = 0; r < phase.registers(); ++r) {
+        Value e = orbit.elements[r];
+        if (phase.readGlobal)
+          orbit.values[r] = loadGlobal(p, e);
+        else
+          orbit.values[r] = loadShared(p, indexBefore(phase, phase.begin, e));
+      }
+      orbits.push_back(std::move(orbit));
+    }
+    return orbits;
+  }
+
+  void writePhase(const Phase &phase, const ThreadPosition &p,
+                  ArrayRef<Orbit> orbits) {
+    for (const Orbit &orbit : orbits)
+      for (int64_t r = 0; r < phase.registers(); ++r) {
+        Value e = orbit.elements[r];
+        if (phase.writeGlobal)
+          storeGlobal(p, e, orbit.values[r]);
+        else if (scatters(phase))
+          storeShared(p, scatteredIndex(phase, phase.end, e), orbit.values[r]);
+        else
+          storeShared(p, e, orbit.values[r]);
+      }
+  }
+
+  /// A copy phase reading global memory holds the element it read: its
+  /// permutations move the element to where it is written.
+  bool scatters(const Phase &phase) const {
+    return phase.readGlobal && phase.isCopy();
+  }
+
+  /// In a scattering phase: the index of global element `e` once the
+  /// phase's factors before `factor` have moved it.
+  Value scatteredIndex(const Phase &phase, size_t factor, Value e) {
+    for (size_t f = phase.begin; f < factor; ++f)
+      if (permutations[f].gather.size())
+        e = permuted(f, e, /*inverse=*/true);
+    return e;
+  }
+
+  /// In any other phase: the index, before `factor`, of the element that
+  /// ends the phase at `e` (y = P2 P1 x holds y[e] = x[p1[p2[e]]]).
+  Value indexBefore(const Phase &phase, size_t factor, Value e) {
+    for (size_t f = phase.end; f-- > factor;)
+      if (permutations[f].gather.size())
+        e = permuted(f, e, /*inverse=*/false);
+    return e;
+  }
+
+  Value globalOffset(const ThreadPosition &p, Value distance, Value e) {
+    return arith::AddIOp::create(
+        b, arith::MulIOp::create(b, p.vector, distance), toI64(e));
+  }
+
+  Num loadGlobal(const ThreadPosition &p, Value e) {
+    Value at = globalOffset(p, inDist, e);
+    auto pointer = LLVM::LLVMPointerType::get(b.getContext());
+    if (!signature.complexIn) {
+      Value address =
+          LLVM::GEPOp::create(b, pointer, scalar, in, ValueRange{at});
+      Value re = LLVM::LoadOp::create(b, scalar, address, scalarBytes());
+      return {re, complexChain ? zero() : Value()};
+    }
+    // (re, im) in one access.
+    auto pair = VectorType::get({2}, scalar);
+    Value address = LLVM::GEPOp::create(b, pointer, pair, in, ValueRange{at});
+    Value both = LLVM::LoadOp::create(b, pair, address, 2 * scalarBytes());
+    return {LLVM::ExtractElementOp::create(b, both, constantI32(0)),
+            LLVM::ExtractElementOp::create(b, both, constantI32(1))};
+  }
+
+  void storeGlobal(const ThreadPosition &p, Value e, Num x) {
+    Value at = globalOffset(p, outDist, e);
+    auto pointer = LLVM::LLVMPointerType::get(b.getContext());
+    if (!signature.complexOut) {
+      Value address =
+          LLVM::GEPOp::create(b, pointer, scalar, out, ValueRange{at});
+      LLVM::StoreOp::create(b, x.re, address, scalarBytes());
+      return;
+    }
+    auto pair = VectorType::get({2}, scalar);
+    Value both = LLVM::PoisonOp::create(b, pair);
+    both = LLVM::InsertElementOp::create(b, both, x.re, constantI32(0));
+    both = LLVM::InsertElementOp::create(b, both, x.im ? x.im : zero(),
+                                         constantI32(1));
+    Value address = LLVM::GEPOp::create(b, pointer, pair, out, ValueRange{at});
+    LLVM::StoreOp::create(b, both, address, 2 * scalarBytes());
+  }
+
+  /// Where element `e` of the thread's vector lives in shared memory.
+  Value sharedIndex(const ThreadPosition &p, Value e) {
+    const SharedLayout &layout = s.layout;
+    Value position = e;
+    if (layout.kind == SharedLayout::Kind::Skew) {
+      position = arith::AddIOp::create(
+          b, e, arith::ShRUIOp::create(b, e, index(layout.shift)));
+    } else if (layout.kind == SharedLayout::Kind::Swizzle) {
+      Value mask = index((int64_t(1) << layout.rowBits) - 1);
+      for (unsigned shift : layout.shifts) {
+        Value higher = arith::ShRUIOp::create(b, e, index(shift));
+        position = arith::XOrIOp::create(
+            b, position, arith::AndIOp::create(b, higher, mask));
+      }
+    }
+    if (s.vectorsPerBlock == 1)
+      return position;
+    return arith::AddIOp::create(
+        b, arith::MulIOp::create(b, p.slot, index(layout.vectorStride)),
+        position);
+  }
+
+  Value imaginaryIndex(Value i) {
+    return arith::AddIOp::create(
+        b, i, index(s.vectorsPerBlock * s.layout.vectorStride));
+  }
+
+  Num loadShared(const ThreadPosition &p, Value e) {
+    Value i = sharedIndex(p, e);
     Value re = memref::LoadOp::create(b, shared, ValueRange{i});
-    if (!complex)
+    if (!complexChain)
       return {re, Value()};
-    Value at = arith::AddIOp::create(b, i, index(n));
-    return {re, memref::LoadOp::create(b, shared, ValueRange{at})};
+    return {re,
+            memref::LoadOp::create(b, shared, ValueRange{imaginaryIndex(i)})};
   }
 
-  void storeShared(Number x, Value i, bool complex) {
+  void storeShared(const ThreadPosition &p, Value e, Num x) {
+    Value i = sharedIndex(p, e);
     memref::StoreOp::create(b, x.re, shared, ValueRange{i});
-    if (complex)
-      memref::StoreOp::create(b, x.im, shared,
-                              ValueRange{arith::AddIOp::create(b, i, index(n))});
+    if (complexChain)
+      memref::StoreOp::create(b, x.im ? x.im : zero(), shared,
+                              ValueRange{imaginaryIndex(i)});
   }
 
-  Value loadGlobal(Value base, Value at) {
-    auto pointer = LLVM::LLVMPointerType::get(b.getContext());
-    Value address =
-        LLVM::GEPOp::create(b, pointer, scalar, base, ValueRange{at});
-    return LLVM::LoadOp::create(b, scalar, address);
+  // ---------------------------------------------------------- permutations
+
+  Permutation permutationOf(PermuteOp op) {
+    Permutation perm;
+    perm.gather = op.getPermutation();
+    perm.scatter.resize(perm.gather.size());
+    for (auto [i, from] : llvm::enumerate(perm.gather))
+      perm.scatter[from] = int64_t(i);
+    std::vector<int64_t> reversal = ::bfly::namedPermutation(
+        ::bfly::NamedPermutation::BitReverse, s.n, s.n);
+    perm.bitReversal = s.n >= 2 && llvm::equal(perm.gather, reversal);
+    return perm;
   }
 
-  void storeGlobal(Value value, Value base, Value at) {
-    auto pointer = LLVM::LLVMPointerType::get(b.getContext());
-    Value address =
-        LLVM::GEPOp::create(b, pointer, scalar, base, ValueRange{at});
-    LLVM::StoreOp::create(b, value, address);
+  /// gather[e] (or scatter[e]) of the chain's factor `f`.
+  Value permuted(size_t f, Value e, bool inverse) {
+    Permutation &perm = permutations[f];
+    if (perm.bitReversal) {
+      // Bit reversal is its own inverse: brev, then drop the low bits.
+      Value word = arith::IndexCastUIOp::create(b, b.getI32Type(), e);
+      Value reversed = LLVM::BitReverseOp::create(b, b.getI32Type(), word);
+      reversed = arith::ShRUIOp::create(b, reversed, constantI32(32 - logN));
+      return arith::IndexCastUIOp::create(b, b.getIndexType(), reversed);
+    }
+    StringRef &name = inverse ? perm.scatterTable : perm.gatherTable;
+    ArrayRef<int64_t> table = inverse ? perm.scatter : perm.gather;
+    auto type = RankedTensorType::get({s.n}, b.getI32Type());
+    if (name.empty()) {
+      SmallVector<int32_t> entries(table.begin(), table.end());
+      name =
+          declareConstantGlobal(b, symbols, "__bfly_permutation",
+                                DenseElementsAttr::get(type, ArrayRef(entries)))
+              .getSymName();
+    }
+    Value global = memref::GetGlobalOp::create(
+        b, MemRefType::get({s.n}, b.getI32Type()), name);
+    Value from = memref::LoadOp::create(b, global, ValueRange{e});
+    return arith::IndexCastUIOp::create(b, b.getIndexType(), from);
   }
 
-  Value constant64(int64_t v) {
+  // --------------------------------------------------------------- factors
+
+  void applyFactors(const Phase &phase, SmallVector<Orbit> &orbits) {
+    for (size_t f = phase.begin; f < phase.end; ++f) {
+      Operation *op = chain[f];
+      if (auto stage = dyn_cast<StageOp>(op)) {
+        for (Orbit &orbit : orbits)
+          applyStage(phase, f, stage, orbit);
+      } else if (isa<DiagOp>(op)) {
+        for (Orbit &orbit : orbits)
+          for (int64_t r = 0; r < phase.registers(); ++r) {
+            Value e = scatters(phase)
+                          ? scatteredIndex(phase, f, orbit.elements[r])
+                          : indexBefore(phase, f, orbit.elements[r]);
+            orbit.values[r] = applyDiag(f, e, orbit.values[r]);
+          }
+      }
+      // Permutations moved the reads or writes; conversions need nothing.
+    }
+  }
+
+  Num applyDiag(size_t f, Value e, Num x) {
+    const Constants &c = constants[f];
+    Coefficient coefficient = c.atRunTime[0];
+    Memo memo;
+    return signed_(product(f, coefficient, e, x, memo));
+  }
+
+  /// Products of one butterfly, so that shared ones are computed once: by
+  /// table slot or immediate value (up to sign) and operand.
+  struct Memo {
+    struct Product {
+      int slot;      ///< a table slot, or -1 for an immediate
+      Value64 value; ///< the immediate
+      Value operand; ///< the operand's real part identifies it
+      Term term;
+    };
+    SmallVector<Product> products;
+    SmallVector<std::pair<int, Num>> loaded; ///< table slot -> its value
+  };
+
+  void applyStage(const Phase &phase, size_t f, StageOp stage, Orbit &orbit) {
+    int64_t h = int64_t(stage.getStride());
+    unsigned bit = llvm::Log2_64(h);
+    auto at = llvm::find(phase.bits, bit);
+    assert(at != phase.bits.end() && "a stage outside its phase's bits");
+    int64_t q = at - phase.bits.begin();
+    bool tied = stage.isTied();
+    // The matrix is known at compile time when the registers fix every bit
+    // it depends on: the bits below the stride (tied), all but the
+    // stride's (untied).
+    bool known = true;
+    for (unsigned other = 0; (int64_t(1) << other) < s.n; ++other)
+      if ((tied ? other < bit : other != bit) &&
+          !llvm::is_contained(phase.bits, other))
+        known = false;
+    for (int64_t r = 0; r < phase.registers(); ++r) {
+      if ((r >> q) & 1)
+        continue;
+      int64_t r1 = r | (int64_t(1) << q);
+      Value matrixAtRunTime;
+      int64_t matrix = 0;
+      if (known) {
+        matrix = ::bfly::matrixOfPair(::bfly::pairOfElement(orbit.known[r], h),
+                                      h, tied);
+      } else {
+        Value e = orbit.elements[r];
+        matrixAtRunTime = tied
+                              ? Value(arith::AndIOp::create(b, e, index(h - 1)))
+                              : emitPairOfElement(b, e, h);
+      }
+      auto coefficient = [&](int entry) {
+        return known ? constants[f].known(matrix, entry)
+                     : constants[f].atRunTime[entry];
+      };
+      Memo memo;
+      Num x0 = orbit.values[r], x1 = orbit.values[r1];
+      orbit.values[r] =
+          row(f, coefficient(0), coefficient(1), matrixAtRunTime, x0, x1, memo);
+      orbit.values[r1] =
+          row(f, coefficient(2), coefficient(3), matrixAtRunTime, x0, x1, memo);
+    }
+  }
+
+  /// a x0 + b x1.
+  Num row(size_t f, Coefficient a, Coefficient c, Value matrix, Num x0, Num x1,
+          Memo &memo) {
+    if (a.sameMagnitudeAs(c) && !a.isUnit() &&
+        a.kind != Coefficient::Kind::Zero) {
+      // a (x0 +- x1): one product for the row.
+      ++sharedProducts;
+      Num sum = c.oppositeOf(a) ? sub(x0, x1) : add(x0, x1);
+      return signed_(product(f, a, matrix, sum, memo, /*memoize=*/false));
+    }
+    Term p = product(f, a, matrix, x0, memo);
+    Term q = product(f, c, matrix, x1, memo);
+    return signed_(plus(p, q));
+  }
+
+  /// c x, memoized by (coefficient, operand) within a butterfly: the second
+  /// row's -w x1 reuses the first row's w x1.
+  Term product(size_t f, const Coefficient &c, Value matrix, Num x, Memo &memo,
+               bool memoize = true) {
+    using Kind = Coefficient::Kind;
+    switch (c.kind) {
+    case Kind::Zero:
+      ++immediates;
+      return {};
+    case Kind::One:
+      ++immediates;
+      return {x, false};
+    case Kind::MinusOne:
+      ++immediates;
+      return {x, true};
+    case Kind::Immediate:
+    case Kind::Table:
+      break;
+    }
+    bool table = c.kind == Kind::Table;
+    if (memoize)
+      for (const Memo::Product &p : memo.products) {
+        if (p.operand != x.re || p.slot != (table ? c.slot : -1))
+          continue;
+        if (table)
+          return {p.term.value, p.term.negated != c.negated};
+        if (p.value == c.value)
+          return p.term;
+        if (p.value == -c.value)
+          return {p.term.value, !p.term.negated};
+      }
+    Term term;
+    if (table) {
+      term = {multiply(tableEntry(f, c.slot, matrix, memo), x), false};
+    } else {
+      ++immediates;
+      term = {multiplyByImmediate(c.value, x), false};
+    }
+    if (memoize)
+      memo.products.push_back({table ? c.slot : -1, c.value, x.re, term});
+    if (table)
+      return {term.value, c.negated};
+    return term;
+  }
+
+  /// w x for a constant w: a real w scales both parts, an imaginary one
+  /// swaps them (+-i only negates one).
+  Num multiplyByImmediate(Value64 w, Num x) {
+    double re = w.real(), im = w.imag();
+    if (!complexChain || im == 0)
+      return {mul(constantScalar(re), x.re),
+              x.im ? mul(constantScalar(re), x.im) : Value()};
+    if (re == 0) {
+      if (im == 1 || im == -1) {
+        Value negated = arith::NegFOp::create(b, im == 1 ? x.im : x.re);
+        return im == 1 ? Num{negated, x.re} : Num{x.im, negated};
+      }
+      return {mul(constantScalar(-im), x.im), mul(constantScalar(im), x.re)};
+    }
+    return multiply({constantScalar(re), constantScalar(im)}, x);
+  }
+
+  Num tableEntry(size_t f, int slot, Value matrix, Memo &memo) {
+    for (auto &[stored, value] : memo.loaded)
+      if (stored == slot)
+        return value;
+    Constants &c = constants[f];
+    int64_t components = complexChain ? 2 : 1;
+    if (c.table.empty()) {
+      // [matrix][slot][re, im] of the entries that differ between matrices.
+      SmallVector<int64_t> storedEntry(c.slots, -1);
+      for (int64_t k = 0; k < c.entries; ++k) {
+        const Coefficient &coefficient = c.atRunTime[k];
+        if (coefficient.kind == Coefficient::Kind::Table &&
+            !coefficient.negated && storedEntry[coefficient.slot] < 0)
+          storedEntry[coefficient.slot] = k;
+      }
+      SmallVector<APFloat> flat;
+      for (int64_t m = 0; m < c.matrices(); ++m)
+        for (int64_t k : storedEntry) {
+          Value64 v = c.at(m, k);
+          flat.push_back(floatOf(v.real()));
+          if (complexChain)
+            flat.push_back(floatOf(v.imag()));
+        }
+      auto type = RankedTensorType::get({int64_t(flat.size())}, scalar);
+      c.table = declareConstantGlobal(b, symbols, "__bfly_twiddles",
+                                      DenseElementsAttr::get(type, flat))
+                    .getSymName();
+      tableEntries += int64_t(flat.size());
+    }
+    int64_t size = c.matrices() * c.slots * components;
+    Value global = memref::GetGlobalOp::create(
+        b, MemRefType::get({size}, scalar), c.table);
+    Value first = arith::MulIOp::create(b, matrix, index(c.slots * components));
+    first = arith::AddIOp::create(b, first, index(slot * components));
+    Num w{memref::LoadOp::create(b, global, ValueRange{first}), Value()};
+    if (complexChain)
+      w.im = memref::LoadOp::create(
+          b, global, ValueRange{arith::AddIOp::create(b, first, index(1))});
+    memo.loaded.push_back({slot, w});
+    return w;
+  }
+
+  APFloat floatOf(double v) {
+    APFloat value(v);
+    bool lost;
+    if (scalar.isF32())
+      value.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+    return value;
+  }
+
+  // ------------------------------------------------------------ arithmetic
+
+  Term plus(Term p, Term q) {
+    if (!p)
+      return q;
+    if (!q)
+      return p;
+    if (p.negated == q.negated)
+      return {add(p.value, q.value), p.negated};
+    return p.negated ? Term{sub(q.value, p.value), false}
+                     : Term{sub(p.value, q.value), false};
+  }
+
+  Num signed_(Term t) {
+    if (!t)
+      return {zero(), complexChain ? zero() : Value()};
+    if (!t.negated)
+      return t.value;
+    return {arith::NegFOp::create(b, t.value.re),
+            t.value.im ? Value(arith::NegFOp::create(b, t.value.im)) : Value()};
+  }
+
+  Num add(Num x, Num y) {
+    return {addF(x.re, y.re), x.im ? addF(x.im, y.im) : Value()};
+  }
+  Num sub(Num x, Num y) {
+    return {subF(x.re, y.re), x.im ? subF(x.im, y.im) : Value()};
+  }
+  Num multiply(Num w, Num x) {
+    if (!x.im)
+      return {mul(w.re, x.re), Value()};
+    return {subF(mul(w.re, x.re), mul(w.im, x.im)),
+            addF(mul(w.re, x.im), mul(w.im, x.re))};
+  }
+  Value addF(Value x, Value y) {
+    return arith::AddFOp::create(b, x, y, contract());
+  }
+  Value subF(Value x, Value y) {
+    return arith::SubFOp::create(b, x, y, contract());
+  }
+  Value mul(Value x, Value y) {
+    if (!x || !y)
+      return Value();
+    return arith::MulFOp::create(b, x, y, contract());
+  }
+  arith::FastMathFlagsAttr contract() {
+    return arith::FastMathFlagsAttr::get(b.getContext(),
+                                         arith::FastMathFlags::contract);
+  }
+
+  // -------------------------------------------------------------- plumbing
+
+  void barrier() { gpu::BarrierOp::create(b); }
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value constantI32(int32_t v) {
+    return arith::ConstantIntOp::create(b, b.getI32Type(), v);
+  }
+  Value constantI64(int64_t v) {
     return arith::ConstantIntOp::create(b, b.getI64Type(), v);
   }
-  Value indexTo64(Value i) {
-    return arith::IndexCastOp::create(b, b.getI64Type(), i);
+  Value toI64(Value i) {
+    return arith::IndexCastUIOp::create(b, b.getI64Type(), i);
   }
-  Value add64(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value mul64(Value x, int64_t k) {
-    return arith::MulIOp::create(b, x, constant64(k));
+  Value zero() { return constantScalar(0.0); }
+  Value constantScalar(double v) {
+    return arith::ConstantOp::create(b, FloatAttr::get(scalar, floatOf(v)));
   }
-
-  Number addN(Number x, Number y) {
-    return {arith::AddFOp::create(b, x.re, y.re),
-            x.im ? Value(arith::AddFOp::create(b, x.im, y.im)) : Value()};
-  }
-
-  Number mulN(Number x, Number y) {
-    if (!x.im)
-      return {arith::MulFOp::create(b, x.re, y.re), Value()};
-    auto f = [&](Value p, Value q) { return arith::MulFOp::create(b, p, q); };
-    return {arith::SubFOp::create(b, f(x.re, y.re), f(x.im, y.im)),
-            arith::AddFOp::create(b, f(x.re, y.im), f(x.im, y.re))};
-  }
+  unsigned scalarBytes() const { return scalar.getIntOrFloatBitWidth() / 8; }
 
   ImplicitLocOpBuilder &b;
   SymbolTable &symbols;
+  const Schedule &s;
+  ArrayRef<Operation *> chain;
   Type scalar;
-  int64_t n, threads;
-  Value shared, thread;
+  KernelSignature signature;
+  bool complexChain;
+  unsigned logN;
+  SmallVector<Constants> constants;
+  SmallVector<Permutation> permutations;
+  Value in, out, batch, inDist, outDist, shared;
 };
-
-/// The static shared memory a block may use without opting in.
-constexpr int64_t kMaxStaticSharedBytes = 48 * 1024;
 
 /// Does any value of the chain hold complex numbers?
 bool chainIsComplex(TransformOp transform) {
@@ -305,48 +846,64 @@ bool chainIsComplex(TransformOp transform) {
     return isComplexVector(op->getResult(0).getType());
   });
 }
-} // namespace
 
-/// Threads per block: one per pair up to 1024 (at least a warp).
-static int64_t blockThreads(int64_t n, unsigned requested) {
-  if (requested)
-    return requested;
-  return std::clamp<int64_t>(n / 2, 32, 1024);
+/// The chain as the schedule sees it.
+std::vector<ChainFactor> scheduleChain(ArrayRef<Operation *> factors) {
+  std::vector<ChainFactor> chain;
+  for (Operation *op : factors) {
+    ChainFactor factor;
+    if (auto stage = dyn_cast<StageOp>(op)) {
+      factor.kind = ChainFactor::Kind::Stage;
+      factor.strideBit = llvm::Log2_64(stage.getStride());
+      if (auto group =
+              stage->getAttrOfType<IntegerAttr>(BflyDialect::kFuseGroupAttr))
+        factor.fuseGroup = group.getInt();
+    } else if (auto permute = dyn_cast<PermuteOp>(op)) {
+      factor.kind = ChainFactor::Kind::Permute;
+      auto table = permute.getPermutation();
+      factor.gather.assign(table.begin(), table.end());
+    } else if (isa<DiagOp>(op)) {
+      factor.kind = ChainFactor::Kind::Diag;
+    } else {
+      factor.kind = ChainFactor::Kind::Convert;
+    }
+    chain.push_back(std::move(factor));
+  }
+  return chain;
 }
 
-static LogicalResult lowerTransform(TransformOp transform,
-                                    gpu::GPUModuleOp gpuModule,
-                                    SymbolTable &hostSymbols,
-                                    unsigned requestedThreads,
-                                    int64_t &numFactors) {
+struct Counts {
+  int64_t factors = 0, immediates = 0, tableEntries = 0, sharedProducts = 0;
+};
+
+LogicalResult lowerTransform(TransformOp transform, gpu::GPUModuleOp gpuModule,
+                             SymbolTable &hostSymbols,
+                             const ::bfly::gpu::ScheduleRequest &options,
+                             Counts &counts) {
   KernelSignature signature = kernelSignature(transform);
-  int64_t n = signature.n;
-  bool complexChain = chainIsComplex(transform);
-  int64_t scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
-  int64_t sharedBytes = (complexChain ? 2 : 1) * n * scalarBytes;
-  if (sharedBytes > kMaxStaticSharedBytes)
-    return transform.emitOpError()
-           << "needs " << sharedBytes / 1024
-           << " KiB of shared memory for one vector, more than the "
-           << kMaxStaticSharedBytes / 1024
-           << " KiB a block has without opting in; convert-bfly-to-gpu "
-              "takes up to 48 KiB (complex<f64> up to n = 2048)";
-  int64_t threads = blockThreads(n, requestedThreads);
+  SmallVector<Operation *> factors = transform.getFactors();
+  ::bfly::gpu::ScheduleRequest request = options;
+  request.n = signature.n;
+  request.scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
+  request.complex = chainIsComplex(transform);
+  request.complexIn = signature.complexIn;
+  request.complexOut = signature.complexOut;
+  llvm::Expected<Schedule> planned =
+      ::bfly::gpu::planSchedule(scheduleChain(factors), request);
+  if (!planned)
+    return transform.emitOpError() << "cannot run on one GPU block: "
+                                   << llvm::toString(planned.takeError());
+  const Schedule &s = *planned;
 
   ImplicitLocOpBuilder b(transform.getLoc(), gpuModule);
   b.setInsertionPointToEnd(gpuModule.getBody());
   auto pointer = LLVM::LLVMPointerType::get(b.getContext());
   Type i64 = b.getI64Type();
   auto type = b.getFunctionType({pointer, pointer, i64, i64, i64}, {});
-  auto sharedType = MemRefType::get(
-      {sharedBytes / scalarBytes}, signature.scalar, MemRefLayoutAttrInterface(),
-      gpu::AddressSpaceAttr::get(b.getContext(),
-                                 gpu::AddressSpace::Workgroup));
-  auto kernel = gpu::GPUFuncOp::create(b, transform.getName(), type,
-                                       TypeRange{sharedType});
+  auto kernel = gpu::GPUFuncOp::create(b, transform.getName(), type);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
-      b.getDenseI32ArrayAttr({int32_t(threads), 1, 1}));
+      b.getDenseI32ArrayAttr({int32_t(s.blockThreads), 1, 1}));
   kernel.setArgAttr(0, LLVM::LLVMDialect::getNoAliasAttrName(),
                     b.getUnitAttr());
   kernel.setArgAttr(0, LLVM::LLVMDialect::getReadonlyAttrName(),
@@ -356,78 +913,69 @@ static LogicalResult lowerTransform(TransformOp transform,
 
   Block &entry = kernel.getBody().front();
   b.setInsertionPointToStart(&entry);
-  Value in = entry.getArgument(0), out = entry.getArgument(1);
-  Value batch = entry.getArgument(2), inDist = entry.getArgument(3),
-        outDist = entry.getArgument(4);
-  Value shared = kernel.getWorkgroupAttributions()[0];
-  Value thread = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
-  Value block = gpu::BlockIdOp::create(b, gpu::Dimension::x);
-  Value grid = gpu::GridDimOp::create(b, gpu::Dimension::x);
-  Value vectors = arith::IndexCastOp::create(b, b.getIndexType(), batch);
-
+  Value shared;
+  if (s.sharedWords > 0) {
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    Value bytes = gpu::DynamicSharedMemoryOp::create(
+        b, MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                           MemRefLayoutAttrInterface(), workgroup));
+    shared = memref::ViewOp::create(
+        b,
+        MemRefType::get({s.sharedWords}, signature.scalar,
+                        MemRefLayoutAttrInterface(), workgroup),
+        bytes, arith::ConstantIndexOp::create(b, 0), ValueRange{});
+  }
   SymbolTable deviceSymbols(gpuModule);
-  GpuKernelBuilder builder(b, deviceSymbols, signature, threads, shared,
-                           thread);
-  SmallVector<Operation *> chain = transform.getFactors();
-  scf::ForOp::create(
-      b, block, vectors, grid, ValueRange{},
-      [&](OpBuilder &nested, Location, Value vector, ValueRange) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(nested.getInsertionBlock(),
-                            nested.getInsertionPoint());
-        Value v = arith::IndexCastOp::create(b, i64, vector);
-        builder.load(in, arith::MulIOp::create(b, v, inDist),
-                     signature.complexIn, complexChain);
-        builder.barrier();
-        for (Operation *op : chain) {
-          bool complex = isComplexVector(op->getResult(0).getType());
-          if (auto stage = dyn_cast<StageOp>(op))
-            builder.lowerStage(stage, complexChain);
-          else if (auto perm = dyn_cast<PermuteOp>(op))
-            builder.lowerPermute(perm, complex);
-          else if (auto diag = dyn_cast<DiagOp>(op))
-            builder.lowerDiag(diag);
-          else if (complex)
-            builder.lowerToComplex();
-          ++numFactors;
-        }
-        builder.store(out, arith::MulIOp::create(b, v, outDist),
-                      signature.complexOut, complexChain);
-        // The next vector overwrites shared memory.
-        builder.barrier();
-        scf::YieldOp::create(b);
-      });
+  GpuKernelEmitter emitter(b, deviceSymbols, s, factors, signature,
+                           request.complex);
+  emitter.emit(entry.getArgument(0), entry.getArgument(1), entry.getArgument(2),
+               entry.getArgument(3), entry.getArgument(4), shared);
   gpu::ReturnOp::create(b);
 
   kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform));
-  kernel->setAttr(BflyDialect::kGpuLaunchAttr,
-                  b.getDictionaryAttr(
-                      {b.getNamedAttr("block_threads",
-                                      b.getI64IntegerAttr(threads)),
-                       b.getNamedAttr("shared_bytes",
-                                      b.getI64IntegerAttr(sharedBytes))}));
+  auto integer = [&](StringRef name, int64_t v) {
+    return b.getNamedAttr(name, b.getI64IntegerAttr(v));
+  };
+  kernel->setAttr(
+      BflyDialect::kGpuLaunchAttr,
+      b.getDictionaryAttr(
+          {integer("block_threads", s.blockThreads),
+           integer("shared_bytes", s.sharedBytes),
+           integer("vectors_per_block", s.vectorsPerBlock),
+           integer("phases", int64_t(s.phases.size())),
+           b.getNamedAttr("shared_layout", b.getStringAttr(s.layout.str())),
+           integer("bank_transactions", s.bankTransactions),
+           integer("ideal_transactions", s.idealTransactions)}));
+  counts.factors += int64_t(factors.size());
+  counts.immediates += emitter.immediates;
+  counts.tableEntries += emitter.tableEntries;
+  counts.sharedProducts += emitter.sharedProducts;
   hostSymbols.erase(transform);
   return success();
 }
 
-namespace {
 struct ConvertBflyToGpuPass
     : mlir::bfly::impl::ConvertBflyToGpuBase<ConvertBflyToGpuPass> {
   using ConvertBflyToGpuBase::ConvertBflyToGpuBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    unsigned requested = blockThreads.getValue();
-    if (requested && (requested < 32 || requested > 1024 ||
-                      !llvm::isPowerOf2_32(requested))) {
-      module.emitError() << "convert-bfly-to-gpu: block-threads must be a "
-                            "power of two from 32 to 1024, got "
-                         << requested;
+    if (vectorsPerBlock > 1024 ||
+        (vectorsPerBlock && !llvm::isPowerOf2_32(vectorsPerBlock))) {
+      module.emitError() << "convert-bfly-to-gpu: vectors-per-block must be "
+                            "0 (chosen) or a power of two up to 1024, got "
+                         << vectorsPerBlock.getValue();
       return signalPassFailure();
     }
     SmallVector<TransformOp> transforms(module.getOps<TransformOp>());
     if (transforms.empty())
       return;
+    ::bfly::gpu::ScheduleRequest request;
+    request.vectorsPerBlock = vectorsPerBlock;
+    request.maxSharedBytes = maxSharedBytes;
+    request.preferredSharedBytes =
+        std::min<int64_t>(request.preferredSharedBytes, maxSharedBytes);
     SymbolTable symbols(module);
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(module.getContext()));
@@ -435,12 +983,15 @@ struct ConvertBflyToGpuPass
     b.setInsertionPointToEnd(module.getBody());
     auto gpuModule = gpu::GPUModuleOp::create(b, module.getLoc(), "bfly_gpu");
     symbols.insert(gpuModule);
-    int64_t factors = 0;
+    Counts counts;
     for (TransformOp transform : transforms)
-      if (failed(lowerTransform(transform, gpuModule, symbols, requested,
-                                factors)))
+      if (failed(
+              lowerTransform(transform, gpuModule, symbols, request, counts)))
         return signalPassFailure();
-    numFactors += factors;
+    numFactors += counts.factors;
+    numImmediates += counts.immediates;
+    numTableEntries += counts.tableEntries;
+    numSharedProducts += counts.sharedProducts;
   }
 };
 } // namespace

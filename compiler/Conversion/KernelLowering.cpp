@@ -60,8 +60,10 @@ void KernelScratch::release(ImplicitLocOpBuilder &b) {
   allocated.clear();
 }
 
-Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                                 StringRef prefix, DenseElementsAttr values) {
+memref::GlobalOp mlir::bfly::declareConstantGlobal(ImplicitLocOpBuilder &b,
+                                                   SymbolTable &symbols,
+                                                   StringRef prefix,
+                                                   DenseElementsAttr values) {
   auto type =
       MemRefType::get(values.getType().getShape(), values.getElementType());
   memref::GlobalOp op;
@@ -73,7 +75,13 @@ Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                                   /*alignment=*/b.getI64IntegerAttr(64));
   }
   symbols.insert(op); // renames it if the prefix is taken
-  return memref::GetGlobalOp::create(b, type, op.getSymName());
+  return op;
+}
+
+Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                                 StringRef prefix, DenseElementsAttr values) {
+  memref::GlobalOp op = declareConstantGlobal(b, symbols, prefix, values);
+  return memref::GetGlobalOp::create(b, op.getType(), op.getSymName());
 }
 
 void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,

@@ -13,6 +13,7 @@
 
 #include "dialect/IR/BflyOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/SymbolTable.h"
@@ -26,8 +27,14 @@ bool isComplexVector(Type type);
 /// for complex ones).
 SmallVector<APFloat> flatten(DenseElementsAttr attr);
 
-/// A private constant memref.global holding `values` (renamed if `prefix`
-/// is taken), and its address at the builder's insertion point.
+/// A private constant memref.global holding `values` at the start of
+/// `symbols`' region (renamed if `prefix` is taken).
+memref::GlobalOp declareConstantGlobal(ImplicitLocOpBuilder &b,
+                                       SymbolTable &symbols, StringRef prefix,
+                                       DenseElementsAttr values);
+
+/// declareConstantGlobal, and the global's address at the builder's
+/// insertion point.
 Value constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                      StringRef prefix, DenseElementsAttr values);
 

@@ -103,25 +103,39 @@ def ConvertBflyToVector : Pass<"convert-bfly-to-vector", "ModuleOp"> {
 def ConvertBflyToGpu : Pass<"convert-bfly-to-gpu", "ModuleOp"> {
   let summary = "Lower a bfly transform to a CUDA kernel in the gpu dialect";
   let description = [{
-    **Input**: a module holding bfly transforms (model files).
+    **Input**: a module holding bfly transforms (model files), optionally
+    planned by `bfly-fuse-stages` (each group of stages is one phase; the
+    GPU pipeline plans with `max-radix=16 vector-bits=32`).
 
     **Output**: the module becomes a `gpu.container_module`; each transform
     becomes a `gpu.func` kernel of `gpu.module @bfly_gpu`, named like it,
     with the parameters `(ptr in, ptr out, i64 batch, i64 in_dist,
     i64 out_dist)` (distances in elements; complex data interleaved as on
-    CPU). A block of `block-threads` threads (default: one per pair, 32 to
-    1024) computes one vector at a time, blocks striding over the batch:
-    one read of the vector into shared memory (planar: real parts, then
-    imaginary ones), every factor in place with a barrier after it, one
-    write. Constants are `memref.global`s of the gpu.module. The kernel
-    carries the `bfly.kernel` record and a `bfly.gpu_launch` record
-    (`block_threads`, `shared_bytes`).
+    CPU). Block b computes vectors bV .. bV + V - 1 of the batch with P
+    threads each. The kernel is a sequence of phases separated by
+    `gpu.barrier`: in a phase each thread holds 2^k elements whose indices
+    differ only in the phase's k bits (the strides of one fused group), reads
+    them (from global memory where the accesses coalesce, else from its
+    vector's region of dynamic shared memory, through any permutation that
+    precedes the group), applies the group's stages and the diagonals
+    around it in registers, and writes them back. Leading and trailing
+    permutations move the first write and the last read. Twiddle entries
+    equal in every matrix, and whole matrices the registers determine, are
+    immediates; the rest are constant `memref.global`s of the gpu.module.
+    The shared layout (skew or swizzle) is the one with the fewest bank
+    conflicts over every access the kernel makes. The kernel carries the
+    `bfly.kernel` record and a `bfly.gpu_launch` record (`block_threads`,
+    `shared_bytes` of dynamic shared memory, `vectors_per_block`, `phases`,
+    `shared_layout`, and the block's `bank_transactions` against
+    `ideal_transactions`).
 
-    **Refusals**: a vector that needs more than 48 KiB of shared memory
-    (complex<f64> beyond n = 2048).
+    **Refusals**: a vector whose shared memory exceeds `max-shared-bytes`
+    (a chain that needs no shared memory has no limit below BFLY_MAX_N).
 
     **Guarantee**: each output is the factors' arithmetic in order, in the
-    model's precision; no reassociation.
+    model's precision; products are shared only where they are equal
+    (w x1 and -w x1), and a row whose entries differ only in sign is
+    computed as w (x0 +- x1); multiply-adds may be contracted.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::gpu::GPUDialect",
@@ -129,13 +143,45 @@ def ConvertBflyToGpu : Pass<"convert-bfly-to-gpu", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect"];
   let options = [
-    Option<"blockThreads", "block-threads", "unsigned", /*default=*/"0",
-           "Threads per block, a power of two from 32 to 1024 (0: one per "
-           "pair of the vector, clamped to that range)">
+    Option<"vectorsPerBlock", "vectors-per-block", "unsigned",
+           /*default=*/"0",
+           "Vectors a block carries, a power of two (0: enough for 128 "
+           "threads while their shared memory stays within 48 KiB)">,
+    Option<"maxSharedBytes", "max-shared-bytes", "unsigned",
+           /*default=*/"98304",
+           "Most dynamic shared memory per block, in bytes (beyond 48 KiB "
+           "the runtime opts the kernel in)">
   ];
   let statistics = [
-    Statistic<"numFactors", "factors", "Number of bfly factors lowered">
+    Statistic<"numFactors", "factors", "Number of bfly factors lowered">,
+    Statistic<"numImmediates", "immediates",
+              "Twiddle and diagonal entries emitted as immediates">,
+    Statistic<"numTableEntries", "table-entries",
+              "Scalars of twiddle and diagonal tables">,
+    Statistic<"numSharedProducts", "shared-products",
+              "Rows computed with one product, w (x0 +- x1)">
   ];
+}
+
+def BflyDeclareDynamicShared
+    : Pass<"bfly-declare-dynamic-shared", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "Declare the dynamic shared memory of NVVM kernels external";
+  let description = [{
+    `convert-gpu-to-nvvm` gives `gpu.dynamic_shared_memory` an internal,
+    zero-length workgroup global; the NVPTX backend then demotes it to a
+    one-byte static `.shared` variable of the kernel, and ptxas places the
+    dynamic region after it: the kernel's last bytes of shared memory fall
+    outside the region the launch allocates.
+
+    **Input**: a gpu.module after `convert-gpu-to-nvvm`.
+
+    **Output**: every zero-length global of the workgroup address space (3)
+    is an external declaration, which PTX spells `.extern .shared .b8
+    name[]`: the dynamic region itself, with no static shared memory.
+
+    **Guarantee**: nothing else changes.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def BflyExportKernel : Pass<"bfly-export-kernel", "ModuleOp"> {

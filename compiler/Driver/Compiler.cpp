@@ -14,8 +14,8 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -26,8 +26,8 @@
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -55,10 +55,10 @@ using namespace mlir;
 namespace bfly {
 
 void registerCompilerDialects(DialectRegistry &registry) {
-  registry.insert<mlir::bfly::BflyDialect, func::FuncDialect,
-                  arith::ArithDialect, scf::SCFDialect, memref::MemRefDialect,
-                  cf::ControlFlowDialect, LLVM::LLVMDialect, gpu::GPUDialect,
-                  NVVM::NVVMDialect>();
+  registry
+      .insert<mlir::bfly::BflyDialect, func::FuncDialect, arith::ArithDialect,
+              scf::SCFDialect, memref::MemRefDialect, cf::ControlFlowDialect,
+              LLVM::LLVMDialect, gpu::GPUDialect, NVVM::NVVMDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   // The GPU path: convert-gpu-to-nvvm lowers the kernels' arith, memref
@@ -199,29 +199,36 @@ llvm::Error writeOutput(StringRef path, StringRef bytes) {
   });
 }
 
-llvm::Error linkShared(StringRef object, StringRef outputPath) {
+llvm::Error linkShared(ArrayRef<StringRef> objects, StringRef outputPath) {
   llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
   if (!cc)
     return llvm::createStringError("no 'cc' on PATH to link the kernel");
-  SmallString<128> objectPath, tempPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("bfly-kernel", "o", objectPath))
-    return llvm::createStringError(ec, "cannot create a temporary object");
+  SmallVector<SmallString<128>> objectPaths;
+  SmallString<128> tempPath;
   llvm::scope_exit cleanup([&] {
-    llvm::sys::fs::remove(objectPath);
+    for (const SmallString<128> &path : objectPaths)
+      llvm::sys::fs::remove(path);
     if (!tempPath.empty())
       llvm::sys::fs::remove(tempPath);
   });
-  if (llvm::Error error = writeOutput(objectPath, object))
-    return error;
+  for (StringRef object : objects) {
+    objectPaths.emplace_back();
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "bfly-kernel", "o", objectPaths.back()))
+      return llvm::createStringError(ec, "cannot create a temporary object");
+    if (llvm::Error error = writeOutput(objectPaths.back(), object))
+      return error;
+  }
   int fd;
   if (std::error_code ec = llvm::sys::fs::createUniqueFile(
           outputPath + ".tmp-%%%%%%", fd, tempPath))
     return llvm::createStringError(ec, "cannot write next to '%s'",
                                    outputPath.str().c_str());
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  SmallVector<StringRef> args = {*cc,  "-shared", "-Wl,-z,noexecstack",
-                                 "-o", tempPath,  objectPath};
+  SmallVector<StringRef> args = {*cc, "-shared", "-Wl,-z,noexecstack", "-o",
+                                 tempPath};
+  for (const SmallString<128> &path : objectPaths)
+    args.push_back(path);
   std::string message;
   int status =
       llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
@@ -235,7 +242,6 @@ llvm::Error linkShared(StringRef object, StringRef outputPath) {
   tempPath.clear();
   return llvm::Error::success();
 }
-
 
 llvm::Expected<SmallString<0>> emitHostObject(llvm::Module &module) {
   CompileOptions portable;
@@ -271,26 +277,23 @@ llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
   return compileModel(*model, options, emit, outputPath);
 }
 
-llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
-                         EmitKind emit, StringRef outputPath) {
-  if (!options.gpuArch.empty())
-    return compileModelForGpu(model, options, emit, outputPath);
-  if (emit == EmitKind::Ptx)
-    return llvm::createStringError(
-        "--emit=ptx is a GPU output: give --target=cuda");
+namespace {
+/// What the CPU half makes of a model: the lowered module, optimized LLVM
+/// IR, or an object, as `emit` asks.
+llvm::Expected<SmallString<0>>
+compileForCpu(ModuleOp model, const CompileOptions &options, EmitKind emit) {
   llvm::Expected<Target> target = createTarget(options);
   if (!target)
     return target.takeError();
   if (llvm::Error error = lowerForTarget(model, options, *target))
     return error;
 
+  SmallString<0> bytes;
+  llvm::raw_svector_ostream os(bytes);
   if (emit == EmitKind::Mlir) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
     model.print(os);
-    return writeOutput(outputPath, text);
+    return bytes;
   }
-
   llvm::LLVMContext llvmContext;
   llvm::TargetMachine &machine = *target->machine;
   std::unique_ptr<llvm::Module> module =
@@ -299,25 +302,38 @@ llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
     return diagnosticsError("translating to LLVM IR");
   auto optimize = makeOptimizingTransformer(options.optLevel, 0, &machine);
   if (llvm::Error error = optimize(module.get()))
-    return error;
-
+    return std::move(error);
   if (emit == EmitKind::LLVMIR) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
     module->print(os, nullptr);
-    return writeOutput(outputPath, text);
+    return bytes;
   }
-
-  SmallString<0> object;
-  llvm::raw_svector_ostream os(object);
   llvm::legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, os, nullptr,
                                   llvm::CodeGenFileType::ObjectFile))
     return llvm::createStringError("the target cannot emit object files");
   codegen.run(*module);
-  if (emit == EmitKind::Object)
-    return writeOutput(outputPath, object);
-  return linkShared(object, outputPath);
+  return bytes;
+}
+} // namespace
+
+llvm::Expected<SmallString<0>> compileCpuObject(ModuleOp model,
+                                                const CompileOptions &options) {
+  return compileForCpu(model, options, EmitKind::Object);
+}
+
+llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
+                         EmitKind emit, StringRef outputPath) {
+  if (!options.gpuArch.empty())
+    return compileModelForGpu(model, options, emit, outputPath);
+  if (emit == EmitKind::Ptx)
+    return llvm::createStringError(
+        "--emit=ptx is a GPU output: give --target=cuda");
+  llvm::Expected<SmallString<0>> bytes = compileForCpu(model, options, emit);
+  if (!bytes)
+    return bytes.takeError();
+  if (emit == EmitKind::Shared)
+    return linkShared({StringRef(*bytes)}, outputPath);
+  return writeOutput(outputPath, *bytes);
 }
 
 llvm::Expected<JitKernel> jitCompileModel(ModuleOp model,

@@ -54,8 +54,10 @@ struct CompileOptions {
   /// A GPU kernel for this NVIDIA architecture ("sm_90") instead of CPU
   /// code; empty: CPU.
   std::string gpuArch;
-  /// GPU threads per block (0: one per pair, 32 to 1024).
-  unsigned gpuBlockThreads = 0;
+  /// GPU: stages a thread applies in registers, up to log2(gpuMaxRadix).
+  unsigned gpuMaxRadix = 16;
+  /// GPU: vectors one block carries (0: chosen by convert-bfly-to-gpu).
+  unsigned gpuVectorsPerBlock = 0;
 };
 
 /// The dialects that model files and the lowering use.
@@ -76,10 +78,24 @@ llvm::Error compileModel(mlir::ModuleOp model, const CompileOptions &options,
 
 /// Compiles `model` (consumed) for options.gpuArch: `emit` Mlir (the gpu
 /// dialect kernel), Ptx, or Shared (a .so with the PTX and a
-/// bfly_gpu_kernel_descriptor, gpu_kernel_abi.h).
+/// bfly_gpu_kernel_descriptor, gpu_kernel_abi.h, next to the model's CPU
+/// kernel for options.cpu).
 llvm::Error compileModelForGpu(mlir::ModuleOp model,
                                const CompileOptions &options, EmitKind emit,
                                llvm::StringRef outputPath);
+
+/// A GPU kernel compiled to PTX, with what its descriptor says
+/// (gpu_kernel_abi.h).
+struct GpuKernelImage {
+  std::string name, entry, provenance, arch, ptx;
+  int64_t n = 0, flops = 0, nonzeroTwiddles = 0, blockThreads = 0,
+          sharedBytes = 0, vectorsPerBlock = 0;
+  int32_t inputDtype = 0, outputDtype = 0;
+};
+
+/// Compiles `model` (consumed) to PTX for options.gpuArch, in memory.
+llvm::Expected<GpuKernelImage> compileGpuImage(mlir::ModuleOp model,
+                                               const CompileOptions &options);
 
 /// A kernel compiled in process: the engine holds its code and data, the
 /// descriptor (from its bfly_kernel_query) points into them.

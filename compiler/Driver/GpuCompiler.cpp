@@ -16,6 +16,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/DerivedTypes.h"
@@ -26,14 +27,6 @@ using namespace mlir;
 
 namespace bfly {
 namespace {
-
-/// What the descriptor says about the kernel, read from its records.
-struct GpuKernelFacts {
-  std::string name, entry, provenance;
-  int64_t n = 0, flops = 0, nonzeroTwiddles = 0, blockThreads = 0,
-          sharedBytes = 0;
-  int32_t inputDtype = 0, outputDtype = 0;
-};
 
 int32_t dtypeOf(Type element) {
   bool complex = isa<ComplexType>(element);
@@ -50,8 +43,7 @@ llvm::Expected<std::string> ptxFeatures(StringRef arch) {
   StringRef digits = arch;
   bool named = digits.consume_front("sm_");
   digits.consume_back("a"); // the architecture-specific variant, sm_90a
-  if (!named || digits.getAsInteger(10, number) || number < 50 ||
-      number > 121)
+  if (!named || digits.getAsInteger(10, number) || number < 50 || number > 121)
     return llvm::createStringError(
         "unknown NVIDIA architecture '%s' (sm_50 .. sm_121, e.g. sm_90)",
         arch.str().c_str());
@@ -62,11 +54,11 @@ llvm::Expected<std::string> ptxFeatures(StringRef arch) {
   return std::string("+ptx80");
 }
 
-llvm::Expected<GpuKernelFacts> readFacts(ModuleOp module) {
+llvm::Expected<GpuKernelImage> readFacts(ModuleOp module) {
   for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
     for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
-      auto record =
-          kernel->getAttrOfType<DictionaryAttr>(mlir::bfly::BflyDialect::kKernelAttr);
+      auto record = kernel->getAttrOfType<DictionaryAttr>(
+          mlir::bfly::BflyDialect::kKernelAttr);
       auto launch = kernel->getAttrOfType<DictionaryAttr>(
           mlir::bfly::BflyDialect::kGpuLaunchAttr);
       if (!record || !launch)
@@ -74,7 +66,7 @@ llvm::Expected<GpuKernelFacts> readFacts(ModuleOp module) {
       auto integer = [](DictionaryAttr d, StringRef key) {
         return cast<IntegerAttr>(d.get(key)).getInt();
       };
-      GpuKernelFacts facts;
+      GpuKernelImage facts;
       facts.name = cast<StringAttr>(record.get("name")).getValue().str();
       facts.entry = kernel.getName().str();
       facts.provenance =
@@ -82,11 +74,13 @@ llvm::Expected<GpuKernelFacts> readFacts(ModuleOp module) {
       facts.n = integer(record, "n");
       facts.flops = integer(record, "flops");
       facts.nonzeroTwiddles = integer(record, "nonzero_twiddles");
-      facts.inputDtype = dtypeOf(cast<TypeAttr>(record.get("input")).getValue());
+      facts.inputDtype =
+          dtypeOf(cast<TypeAttr>(record.get("input")).getValue());
       facts.outputDtype =
           dtypeOf(cast<TypeAttr>(record.get("output")).getValue());
       facts.blockThreads = integer(launch, "block_threads");
       facts.sharedBytes = integer(launch, "shared_bytes");
+      facts.vectorsPerBlock = integer(launch, "vectors_per_block");
       return facts;
     }
   return llvm::createStringError("the GPU lowering left no kernel");
@@ -104,19 +98,20 @@ llvm::Expected<std::string> readPtx(ModuleOp module) {
 /// The host module a GPU kernel .so is made of: the PTX, the descriptor
 /// and bfly_gpu_kernel_query.
 std::unique_ptr<llvm::Module> descriptorModule(llvm::LLVMContext &context,
-                                               const GpuKernelFacts &facts,
-                                               StringRef arch, StringRef ptx) {
+                                               const GpuKernelImage &image) {
   auto module = std::make_unique<llvm::Module>("bfly_gpu_kernel", context);
   llvm::IRBuilder<> b(context);
   auto string = [&](StringRef text, StringRef name) -> llvm::Constant * {
     llvm::Constant *data = llvm::ConstantDataArray::getString(context, text);
-    auto *global = new llvm::GlobalVariable(
-        *module, data->getType(), /*isConstant=*/true,
-        llvm::GlobalValue::PrivateLinkage, data, name);
+    auto *global =
+        new llvm::GlobalVariable(*module, data->getType(), /*isConstant=*/true,
+                                 llvm::GlobalValue::PrivateLinkage, data, name);
     return global;
   };
   auto i32 = [&](int64_t v) { return b.getInt32(uint32_t(v)); };
   auto i64 = [&](int64_t v) { return b.getInt64(uint64_t(v)); };
+  const GpuKernelImage &facts = image;
+  StringRef arch = image.arch, ptx = image.ptx;
   std::string provenance = facts.provenance;
   llvm::Type *ptr = b.getPtrTy();
   // The C struct's members in order; LLVM lays them out as C does.
@@ -124,7 +119,7 @@ std::unique_ptr<llvm::Module> descriptorModule(llvm::LLVMContext &context,
       context,
       {b.getInt32Ty(), b.getInt32Ty(), b.getInt64Ty(), b.getInt32Ty(),
        b.getInt32Ty(), ptr, ptr, ptr, ptr, ptr, b.getInt64Ty(), b.getInt32Ty(),
-       b.getInt32Ty(), b.getInt64Ty(), b.getInt64Ty(), ptr},
+       b.getInt32Ty(), b.getInt32Ty(), b.getInt64Ty(), b.getInt64Ty(), ptr},
       "bfly_gpu_kernel_descriptor");
   llvm::Constant *fields[] = {i32(BFLY_GPU_KERNEL_ABI_VERSION),
                               i32(sizeof(bfly_gpu_kernel_descriptor)),
@@ -139,18 +134,31 @@ std::unique_ptr<llvm::Module> descriptorModule(llvm::LLVMContext &context,
                               i64(int64_t(ptx.size())),
                               i32(facts.blockThreads),
                               i32(facts.sharedBytes),
+                              i32(facts.vectorsPerBlock),
                               i64(facts.flops),
                               i64(facts.nonzeroTwiddles),
                               string(provenance, "__bfly_provenance")};
   auto *descriptor = new llvm::GlobalVariable(
       *module, type, /*isConstant=*/true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantStruct::get(type, fields), "__bfly_gpu_descriptor");
-  auto *query = llvm::Function::Create(
-      llvm::FunctionType::get(ptr, /*isVarArg=*/false),
-      llvm::GlobalValue::ExternalLinkage, BFLY_GPU_KERNEL_QUERY_SYMBOL, *module);
+  auto *query =
+      llvm::Function::Create(llvm::FunctionType::get(ptr, /*isVarArg=*/false),
+                             llvm::GlobalValue::ExternalLinkage,
+                             BFLY_GPU_KERNEL_QUERY_SYMBOL, *module);
   b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", query));
   b.CreateRet(descriptor);
   return module;
+}
+
+/// The GPU pipeline's options from the compiler's.
+void setPipelineOptions(GpuPipelineOptions &pipeline,
+                        const CompileOptions &options,
+                        const std::string &features) {
+  pipeline.chip = options.gpuArch;
+  pipeline.features = features;
+  pipeline.prune = options.pruneThreshold;
+  pipeline.maxRadix = options.gpuMaxRadix;
+  pipeline.vectorsPerBlock = options.gpuVectorsPerBlock;
 }
 
 llvm::Error diagnosticsError(StringRef what) {
@@ -159,38 +167,26 @@ llvm::Error diagnosticsError(StringRef what) {
 }
 } // namespace
 
-llvm::Error compileModelForGpu(ModuleOp model, const CompileOptions &options,
-                               EmitKind emit, StringRef outputPath) {
-  if (emit == EmitKind::LLVMIR || emit == EmitKind::Object)
-    return llvm::createStringError(
-        "--emit=llvm and --emit=obj are CPU outputs; a GPU kernel is "
-        "--emit=so (default), ptx or mlir");
+llvm::Expected<GpuKernelImage> compileGpuImage(ModuleOp model,
+                                               const CompileOptions &options) {
   llvm::Expected<std::string> features = ptxFeatures(options.gpuArch);
   if (!features)
     return features.takeError();
   if (failed(getModelTransform(model)))
     return diagnosticsError("reading the model");
   GpuPipelineOptions pipeline;
-  pipeline.chip = options.gpuArch;
-  pipeline.features = *features;
-  pipeline.prune = options.pruneThreshold;
-  pipeline.blockThreads = options.gpuBlockThreads;
+  setPipelineOptions(pipeline, options, *features);
   PassManager kernels(model->getName());
   buildGpuKernelPipeline(kernels, pipeline);
   if (failed(kernels.run(model)))
     return diagnosticsError("lowering the model for the GPU");
-  if (emit == EmitKind::Mlir) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    model.print(os);
-    return writeOutput(outputPath, text);
-  }
-  llvm::Expected<GpuKernelFacts> facts = readFacts(model);
-  if (!facts)
-    return facts.takeError();
+  llvm::Expected<GpuKernelImage> image = readFacts(model);
+  if (!image)
+    return image.takeError();
   if (!options.generator.empty())
-    facts->provenance += (facts->provenance.empty() ? "compiler=" : "; compiler=") +
-                         options.generator;
+    image->provenance +=
+        (image->provenance.empty() ? "compiler=" : "; compiler=") +
+        options.generator;
   PassManager binary(model->getName());
   buildGpuBinaryPipeline(binary, pipeline);
   if (failed(binary.run(model)))
@@ -198,16 +194,57 @@ llvm::Error compileModelForGpu(ModuleOp model, const CompileOptions &options,
   llvm::Expected<std::string> ptx = readPtx(model);
   if (!ptx)
     return ptx.takeError();
+  image->ptx = std::move(*ptx);
+  image->arch = options.gpuArch;
+  return image;
+}
+
+llvm::Error compileModelForGpu(ModuleOp model, const CompileOptions &options,
+                               EmitKind emit, StringRef outputPath) {
+  if (emit == EmitKind::LLVMIR || emit == EmitKind::Object)
+    return llvm::createStringError(
+        "--emit=llvm and --emit=obj are CPU outputs; a GPU kernel is "
+        "--emit=so (default), ptx or mlir");
+  if (emit == EmitKind::Mlir) {
+    llvm::Expected<std::string> features = ptxFeatures(options.gpuArch);
+    if (!features)
+      return features.takeError();
+    if (failed(getModelTransform(model)))
+      return diagnosticsError("reading the model");
+    GpuPipelineOptions pipeline;
+    setPipelineOptions(pipeline, options, *features);
+    PassManager kernels(model->getName());
+    buildGpuKernelPipeline(kernels, pipeline);
+    if (failed(kernels.run(model)))
+      return diagnosticsError("lowering the model for the GPU");
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    model.print(os);
+    return writeOutput(outputPath, text);
+  }
+  // The CPU kernel of the same model goes into the .so too.
+  OwningOpRef<ModuleOp> cpuModel;
+  if (emit == EmitKind::Shared)
+    cpuModel = model.clone();
+  llvm::Expected<GpuKernelImage> image = compileGpuImage(model, options);
+  if (!image)
+    return image.takeError();
   if (emit == EmitKind::Ptx)
-    return writeOutput(outputPath, *ptx);
+    return writeOutput(outputPath, image->ptx);
 
   llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> host =
-      descriptorModule(context, *facts, options.gpuArch, *ptx);
-  llvm::Expected<llvm::SmallString<0>> object = emitHostObject(*host);
-  if (!object)
-    return object.takeError();
-  return linkShared(*object, outputPath);
+  std::unique_ptr<llvm::Module> host = descriptorModule(context, *image);
+  llvm::Expected<llvm::SmallString<0>> descriptor = emitHostObject(*host);
+  if (!descriptor)
+    return descriptor.takeError();
+  CompileOptions cpu = options;
+  cpu.gpuArch.clear();
+  llvm::Expected<llvm::SmallString<0>> cpuObject =
+      compileCpuObject(*cpuModel, cpu);
+  if (!cpuObject)
+    return cpuObject.takeError();
+  return linkShared({StringRef(*descriptor), StringRef(*cpuObject)},
+                    outputPath);
 }
 
 } // namespace bfly

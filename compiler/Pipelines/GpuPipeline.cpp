@@ -28,8 +28,16 @@ void buildGpuKernelPipeline(mlir::OpPassManager &pm,
     pm.addNestedPass<mlir::bfly::TransformOp>(
         mlir::bfly::createBflyFoldPermutations());
   }
+  // One element per "lane": groups are bounded only by distinct strides
+  // and max-radix, each thread holding a group's elements in registers.
+  mlir::bfly::BflyFuseStagesOptions fuse;
+  fuse.maxRadix = options.maxRadix;
+  fuse.vectorBits = 32;
+  pm.addNestedPass<mlir::bfly::TransformOp>(
+      mlir::bfly::createBflyFuseStages(fuse));
   mlir::bfly::ConvertBflyToGpuOptions gpu;
-  gpu.blockThreads = options.blockThreads;
+  gpu.vectorsPerBlock = options.vectorsPerBlock;
+  gpu.maxSharedBytes = options.maxSharedBytes;
   pm.addPass(mlir::bfly::createConvertBflyToGpu(gpu));
 }
 
@@ -45,8 +53,11 @@ void buildGpuBinaryPipeline(mlir::OpPassManager &pm,
   device.addPass(mlir::createCanonicalizerPass());
   device.addPass(mlir::createCSEPass());
   mlir::ConvertGpuOpsToNVVMOpsOptions nvvm;
-  nvvm.indexBitwidth = 64;
+  // Indices of shared memory and tables fit 32 bits (global addresses are
+  // computed in i64 explicitly): cheaper arithmetic on the GPU.
+  nvvm.indexBitwidth = 32;
   device.addPass(mlir::createConvertGpuOpsToNVVMOps(nvvm));
+  device.addPass(mlir::bfly::createBflyDeclareDynamicShared());
   device.addPass(mlir::createCanonicalizerPass());
   device.addPass(mlir::createCSEPass());
   pm.addPass(mlir::createReconcileUnrealizedCastsPass());

@@ -36,10 +36,18 @@ struct GpuPipelineOptions
       llvm::cl::desc("Run bfly-prune-twiddles with this threshold first "
                      "(0: no pruning, the default)"),
       llvm::cl::init(0.0)};
-  Option<unsigned> blockThreads{
-      *this, "block-threads",
-      llvm::cl::desc("Threads per block (0: one per pair, 32 to 1024)"),
-      llvm::cl::init(0)};
+  Option<unsigned> maxRadix{
+      *this, "max-radix",
+      llvm::cl::desc("Largest group of stages a thread applies in registers "
+                     "(bfly-fuse-stages: 2, 4, 8 or 16; default 16)"),
+      llvm::cl::init(16)};
+  Option<unsigned> vectorsPerBlock{
+      *this, "vectors-per-block",
+      llvm::cl::desc("Vectors a block carries (0: chosen)"), llvm::cl::init(0)};
+  Option<unsigned> maxSharedBytes{
+      *this, "max-shared-bytes",
+      llvm::cl::desc("Most dynamic shared memory per block, in bytes"),
+      llvm::cl::init(98304)};
 };
 
 /// bfly (model file) -> gpu.module of gpu.func kernels with their records.

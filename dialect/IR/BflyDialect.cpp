@@ -61,13 +61,27 @@ LogicalResult BflyDialect::verifyOperationAttribute(Operation *op,
     return verifyKernelRecord(op, attr.getValue());
   if (attr.getName() == kGpuLaunchAttr) {
     auto record = dyn_cast<DictionaryAttr>(attr.getValue());
-    for (StringRef key : {"block_threads", "shared_bytes"}) {
-      auto number =
+    auto number = [&](StringRef key) -> FailureOr<int64_t> {
+      auto value =
           record ? dyn_cast_or_null<IntegerAttr>(record.get(key)) : nullptr;
-      if (!number || !number.getType().isInteger(64) || number.getInt() < 1)
-        return op->emitOpError() << kGpuLaunchAttr
-                                 << " needs a positive i64 '" << key << "'";
+      if (!value || !value.getType().isInteger(64))
+        return failure();
+      return value.getInt();
+    };
+    for (StringRef key : {"block_threads", "vectors_per_block"}) {
+      FailureOr<int64_t> value = number(key);
+      if (failed(value) || *value < 1)
+        return op->emitOpError()
+               << kGpuLaunchAttr << " needs a positive i64 '" << key << "'";
     }
+    if (*number("block_threads") % *number("vectors_per_block"))
+      return op->emitOpError() << kGpuLaunchAttr
+                               << " needs 'vectors_per_block' to divide "
+                                  "'block_threads'";
+    FailureOr<int64_t> shared = number("shared_bytes");
+    if (failed(shared) || *shared < 0)
+      return op->emitOpError()
+             << kGpuLaunchAttr << " needs a non-negative i64 'shared_bytes'";
     return success();
   }
   return success();

@@ -31,7 +31,9 @@ def Bfly_Dialect : Dialect {
     /// nonzero_twiddles and provenance.
     static constexpr ::llvm::StringLiteral kKernelAttr = "bfly.kernel";
     /// On a GPU kernel (convert-bfly-to-gpu), how it is launched: i64
-    /// block_threads and shared_bytes (static shared memory per block).
+    /// block_threads, vectors_per_block (dividing it) and shared_bytes
+    /// (dynamic shared memory per block), and what the schedule found
+    /// (phases, shared_layout, bank_transactions, ideal_transactions).
     static constexpr ::llvm::StringLiteral kGpuLaunchAttr = "bfly.gpu_launch";
   }];
 }

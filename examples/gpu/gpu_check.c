@@ -8,8 +8,10 @@
  * kernel of the same model in complex<f64>. Then times it with CUDA events
  * for batch 1 .. 16384 next to cuFFT's C2C plan (loaded at run time from
  * $BFLY_CUFFT, libcufft.so.12 or libcufft.so.11) for DFT kernels, and
- * appends one CSV row per (kernel, batch). Plain C: libc, libdl, libm and
- * bfly's runtime. Exits 1 if any kernel is wrong.
+ * appends one CSV row per (kernel, batch), with the bandwidth the kernel
+ * reaches on its data (read once, written once) and on its twiddles (read
+ * once per vector: what a generic butterfly's speed is bound by). Plain C:
+ * libc, libdl, libm and bfly's runtime. Exits 1 if any kernel is wrong.
  *
  *===----------------------------------------------------------------------===*/
 #define _GNU_SOURCE
@@ -58,7 +60,8 @@ static void load_libraries(void) {
     fprintf(stderr, "gpu_check: %s\n", dlerror());
     exit(2);
   }
-  int (*deviceGet)(int *, int) = (int (*)(int *, int))symbol(cuda, "cuDeviceGet");
+  int (*deviceGet)(int *, int) =
+      (int (*)(int *, int))symbol(cuda, "cuDeviceGet");
   int (*retain)(void **, int) =
       (int (*)(void **, int))symbol(cuda, "cuDevicePrimaryCtxRetain");
   int (*push)(void *) = (int (*)(void *))symbol(cuda, "cuCtxPushCurrent_v2");
@@ -186,8 +189,7 @@ static void run_bfly(timing *t) {
   bfly_gpu_kernel_apply(t->kernel, t->in, t->n, t->out, t->n, t->batch, NULL);
 }
 static void run_cufft(timing *t) {
-  fft.execC2C(t->plan, (void *)(uintptr_t)t->in, (void *)(uintptr_t)t->out,
-              -1);
+  fft.execC2C(t->plan, (void *)(uintptr_t)t->in, (void *)(uintptr_t)t->out, -1);
 }
 
 static double median_us(void (*run)(timing *), timing *t) {
@@ -256,11 +258,23 @@ int main(int argc, char **argv) {
         theirs = median_us(run_cufft, &t);
         fft.destroy(t.plan);
       }
-      fprintf(csv, "%s,%lld,%lld,%.3f,%.3f,%.3f,%.2e\n", kind,
+      /* Bytes per microsecond are 1e-3 GB/s. */
+      size_t out_element = bfly_dtype_size(d->output_dtype);
+      size_t scalar = d->input_dtype == BFLY_DTYPE_F64 ||
+                              d->input_dtype == BFLY_DTYPE_COMPLEX_F64
+                          ? 8
+                          : 4;
+      double data_gbps =
+          (double)(d->n * batch) * (double)(element + out_element) / ours / 1e3;
+      double twiddle_gbps =
+          (double)(d->nonzero_twiddles * batch) * (double)scalar / ours / 1e3;
+      fprintf(csv, "%s,%lld,%lld,%.3f,%.3f,%.3f,%.2e,%.1f,%.1f\n", kind,
               (long long)d->n, (long long)batch, ours, theirs, ours / theirs,
-              error);
-      printf("  batch %-6lld bfly %9.2f us   cufft %9.2f us   ratio %.2fx\n",
-             (long long)batch, ours, theirs, ours / theirs);
+              error, data_gbps, twiddle_gbps);
+      printf("  batch %-6lld bfly %9.2f us   cufft %9.2f us   ratio %.2fx"
+             "   data %7.1f GB/s   twiddles %8.1f GB/s\n",
+             (long long)batch, ours, theirs, ours / theirs, data_gbps,
+             twiddle_gbps);
       cu.memFree(t.in);
       cu.memFree(t.out);
     }

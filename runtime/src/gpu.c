@@ -33,6 +33,8 @@ enum {
   CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16,
   CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75,
   CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76,
+  CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97,
+  CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
   CU_JIT_ERROR_LOG_BUFFER = 5,
   CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6
 };
@@ -51,6 +53,7 @@ static struct {
                                void **);
   CUresult (*moduleUnload)(CUmodule);
   CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*funcSetAttribute)(CUfunction, int, int);
   CUresult (*launchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                            unsigned, unsigned, unsigned, CUstream, void **,
                            void **);
@@ -70,8 +73,7 @@ static void load_driver(void) {
   if (!library) {
     driver_status = BFLY_ERROR_NO_DRIVER;
     snprintf(driver_error, sizeof driver_error,
-             "no NVIDIA driver: libcuda.so.1 cannot be loaded (%s)",
-             dlerror());
+             "no NVIDIA driver: libcuda.so.1 cannot be loaded (%s)", dlerror());
     return;
   }
   struct {
@@ -90,6 +92,7 @@ static void load_driver(void) {
       {(void **)&cu.moduleLoadDataEx, "cuModuleLoadDataEx"},
       {(void **)&cu.moduleUnload, "cuModuleUnload"},
       {(void **)&cu.moduleGetFunction, "cuModuleGetFunction"},
+      {(void **)&cu.funcSetAttribute, "cuFuncSetAttribute"},
       {(void **)&cu.launchKernel, "cuLaunchKernel"},
       {(void **)&cu.memAlloc, "cuMemAlloc_v2"},
       {(void **)&cu.memFree, "cuMemFree_v2"},
@@ -146,14 +149,22 @@ static const char *error_text(CUresult result) {
 }
 
 struct bfly_gpu_kernel {
-  void *library;
+  void *library; /* the .so, or NULL for a kernel made from memory */
   const bfly_gpu_kernel_descriptor *descriptor;
+  /* A kernel made from memory: its own copy of the descriptor and of the
+   * strings it points to. */
+  bfly_gpu_kernel_descriptor copy;
+  char *strings;
   CUdevice device;
   CUcontext context;
   CUmodule module;
   CUfunction function;
-  unsigned blocks; /* the grid: enough blocks to fill the GPU */
 };
+
+/* Blocks one launch may have in x. */
+#define BFLY_GPU_MAX_BLOCKS 2147483647LL
+/* Shared memory a block has without opting in. */
+#define BFLY_GPU_STATIC_SHARED_BYTES (48 * 1024)
 
 static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
@@ -185,8 +196,8 @@ bfly_status bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *d,
     return malformed(origin, "input_dtype", "is not a bfly_dtype");
   if (bfly_dtype_size(d->output_dtype) == 0)
     return malformed(origin, "output_dtype", "is not a bfly_dtype");
-  const char *strings[] = {d->name, d->isa, d->arch, d->entry, d->image,
-                           d->provenance};
+  const char *strings[] = {d->name,  d->isa,   d->arch,
+                           d->entry, d->image, d->provenance};
   const char *names[] = {"name", "isa", "arch", "entry", "image", "provenance"};
   for (int i = 0; i < 6; ++i)
     if (!strings[i])
@@ -200,14 +211,18 @@ bfly_status bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *d,
     return malformed(origin, "image_size", "is not the PTX text's length");
   if (d->block_threads < 1 || d->block_threads > 1024)
     return malformed(origin, "block_threads", "is not from 1 to 1024");
-  if (d->shared_bytes < 0)
-    return malformed(origin, "shared_bytes", "is negative");
+  if (d->vectors_per_block < 1 || d->block_threads % d->vectors_per_block)
+    return malformed(origin, "vectors_per_block",
+                     "does not divide block_threads");
+  if (d->shared_bytes < 0 || d->shared_bytes > 1024 * 1024)
+    return malformed(origin, "shared_bytes", "is not from 0 to 1 MiB");
   if (d->flops < 0 || d->nonzero_twiddles < 0)
     return malformed(origin, "flops", "or nonzero_twiddles is negative");
   return BFLY_OK;
 }
 
-/* Loads the PTX into `kernel->context`, with the JIT's log on failure. */
+/* Loads the PTX into `kernel->context`, with the JIT's log on failure,
+ * and opts the kernel in to the dynamic shared memory it needs. */
 static bfly_status load_module(const char *path, bfly_gpu_kernel *kernel) {
   const bfly_gpu_kernel_descriptor *d = kernel->descriptor;
   char log[4096] = "";
@@ -223,6 +238,25 @@ static bfly_status load_module(const char *path, bfly_gpu_kernel *kernel) {
   if (result != CUDA_SUCCESS)
     return bfly_fail(BFLY_ERROR_GPU, "'%s' has no kernel '%s' in its PTX (%s)",
                      path, d->entry, error_text(result));
+  if (d->shared_bytes > BFLY_GPU_STATIC_SHARED_BYTES) {
+    int most = 0;
+    cu.deviceGetAttribute(&most,
+                          CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
+                          kernel->device);
+    if (d->shared_bytes > most)
+      return bfly_fail(BFLY_ERROR_GPU,
+                       "'%s' needs %d KiB of shared memory per block; this "
+                       "GPU gives a block at most %d KiB: recompile it with "
+                       "--vectors-per-block=1 or for a smaller n",
+                       path, d->shared_bytes / 1024, most / 1024);
+    result = cu.funcSetAttribute(
+        kernel->function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+        d->shared_bytes);
+    if (result != CUDA_SUCCESS)
+      return bfly_fail(BFLY_ERROR_GPU,
+                       "'%s': the driver refuses %d KiB of shared memory (%s)",
+                       path, d->shared_bytes / 1024, error_text(result));
+  }
   return BFLY_OK;
 }
 
@@ -239,7 +273,60 @@ void bfly_gpu_kernel_free(bfly_gpu_kernel *kernel) {
   }
   if (kernel->library)
     dlclose(kernel->library);
+  free(kernel->strings);
   free(kernel);
+}
+
+/* Checks the descriptor, finds the device and loads the kernel's PTX on
+ * it; frees `result` on failure. */
+static bfly_status open_kernel(bfly_gpu_kernel *result, const char *path,
+                               int device, bfly_gpu_kernel **kernel) {
+  bfly_status status = bfly_gpu_descriptor_check(result->descriptor, path);
+  if (status == BFLY_OK)
+    status = driver();
+  int count = 0;
+  if (status == BFLY_OK && (cu.deviceGetCount(&count) != CUDA_SUCCESS ||
+                            device < 0 || device >= count))
+    status =
+        bfly_fail(BFLY_ERROR_NO_DEVICE,
+                  "there is no GPU %d (the driver finds %d)", device, count);
+  int major = 0, minor = 0;
+  if (status == BFLY_OK) {
+    cu.deviceGet(&result->device, device);
+    cu.deviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                          result->device);
+    cu.deviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                          result->device);
+    unsigned arch = 0;
+    sscanf(result->descriptor->arch, "sm_%u", &arch);
+    if ((unsigned)(major * 10 + minor) < arch)
+      status = bfly_fail(BFLY_ERROR_GPU_ARCH,
+                         "'%s' is for %s; GPU %d is sm_%d%d: recompile it "
+                         "with --target=cuda:sm_%d%d",
+                         path, result->descriptor->arch, device, major, minor,
+                         major, minor);
+  }
+  if (status == BFLY_OK) {
+    CUresult retained = cu.primaryCtxRetain(&result->context, result->device);
+    if (retained != CUDA_SUCCESS) {
+      result->context = NULL;
+      status = bfly_fail(BFLY_ERROR_GPU, "cannot use GPU %d: %s", device,
+                         error_text(retained));
+    }
+  }
+  if (status == BFLY_OK) {
+    cu.ctxPush(result->context);
+    status = load_module(path, result);
+    CUcontext popped;
+    cu.ctxPop(&popped);
+  }
+  if (status != BFLY_OK) {
+    bfly_gpu_kernel_free(result);
+    return status;
+  }
+  *kernel = result;
+  bfly_clear_error();
+  return BFLY_OK;
 }
 
 bfly_status bfly_gpu_kernel_load(const char *path, int device,
@@ -271,57 +358,46 @@ bfly_status bfly_gpu_kernel_load(const char *path, int device,
                      path, BFLY_GPU_KERNEL_QUERY_SYMBOL);
   }
   result->descriptor = query();
-  bfly_status status = bfly_gpu_descriptor_check(result->descriptor, path);
-  if (status == BFLY_OK)
-    status = driver();
-  int count = 0;
-  if (status == BFLY_OK && (cu.deviceGetCount(&count) != CUDA_SUCCESS ||
-                            device < 0 || device >= count))
-    status = bfly_fail(BFLY_ERROR_NO_DEVICE,
-                       "there is no GPU %d (the driver finds %d)", device,
-                       count);
-  int major = 0, minor = 0, units = 1;
-  if (status == BFLY_OK) {
-    cu.deviceGet(&result->device, device);
-    cu.deviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-                          result->device);
-    cu.deviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-                          result->device);
-    cu.deviceGetAttribute(&units, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT,
-                          result->device);
-    unsigned arch = 0;
-    sscanf(result->descriptor->arch, "sm_%u", &arch);
-    if ((unsigned)(major * 10 + minor) < arch)
-      status = bfly_fail(BFLY_ERROR_GPU_ARCH,
-                         "'%s' is for %s; GPU %d is sm_%d%d: recompile it "
-                         "with --target=cuda:sm_%d%d",
-                         path, result->descriptor->arch, device, major, minor,
-                         major, minor);
-  }
-  if (status == BFLY_OK) {
-    CUresult retained = cu.primaryCtxRetain(&result->context, result->device);
-    if (retained != CUDA_SUCCESS) {
-      result->context = NULL;
-      status = bfly_fail(BFLY_ERROR_GPU, "cannot use GPU %d: %s", device,
-                         error_text(retained));
-    }
-  }
-  if (status == BFLY_OK) {
-    cu.ctxPush(result->context);
-    status = load_module(path, result);
-    CUcontext popped;
-    cu.ctxPop(&popped);
-  }
-  if (status != BFLY_OK) {
-    bfly_gpu_kernel_free(result);
+  return open_kernel(result, path, device, kernel);
+}
+
+bfly_status bfly_gpu_kernel_create(const bfly_gpu_kernel_descriptor *descriptor,
+                                   const char *origin, int device,
+                                   bfly_gpu_kernel **kernel) {
+  if (!descriptor || !kernel)
+    return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
+                     "bfly_gpu_kernel_create: null argument");
+  *kernel = NULL;
+  if (!origin)
+    origin = "(in memory)";
+  bfly_status status = bfly_gpu_descriptor_check(descriptor, origin);
+  if (status != BFLY_OK)
     return status;
+  bfly_gpu_kernel *result = calloc(1, sizeof *result);
+  if (!result)
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory for '%s'", origin);
+  /* Copy the descriptor and its strings: the caller's may go away. */
+  result->copy = *descriptor;
+  const char **fields[] = {&result->copy.name,  &result->copy.isa,
+                           &result->copy.arch,  &result->copy.entry,
+                           &result->copy.image, &result->copy.provenance};
+  size_t total = 0;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i)
+    total += strlen(*fields[i]) + 1;
+  result->strings = malloc(total);
+  if (!result->strings) {
+    free(result);
+    return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory for '%s'", origin);
   }
-  /* Enough resident blocks to fill every multiprocessor a few times over;
-   * the kernel strides over the rest of the batch. */
-  result->blocks = (unsigned)(units > 0 ? units : 1) * 16u;
-  *kernel = result;
-  bfly_clear_error();
-  return BFLY_OK;
+  char *next = result->strings;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
+    size_t length = strlen(*fields[i]) + 1;
+    memcpy(next, *fields[i], length);
+    *fields[i] = next;
+    next += length;
+  }
+  result->descriptor = &result->copy;
+  return open_kernel(result, origin, device, kernel);
 }
 
 const bfly_gpu_kernel_descriptor *
@@ -343,21 +419,31 @@ bfly_status bfly_gpu_kernel_apply(const bfly_gpu_kernel *kernel, uint64_t in,
   shape.input_dtype = d->input_dtype;
   shape.output_dtype = d->output_dtype;
   bfly_layout layout = {batch, in_dist, 1, out_dist, 1};
-  bfly_status status =
-      bfly_check_layout(&shape, (const void *)(uintptr_t)in,
-                        (const void *)(uintptr_t)out, &layout,
-                        "bfly_gpu_kernel_apply");
+  bfly_status status = bfly_check_layout(&shape, (const void *)(uintptr_t)in,
+                                         (const void *)(uintptr_t)out, &layout,
+                                         "bfly_gpu_kernel_apply");
   if (status != BFLY_OK)
     return status;
-  unsigned blocks =
-      batch < (int64_t)kernel->blocks ? (unsigned)batch : kernel->blocks;
-  CUdeviceptr in_ptr = in, out_ptr = out;
-  void *arguments[] = {&in_ptr, &out_ptr, &batch, &in_dist, &out_dist};
+  /* ceil(batch / V) blocks; a batch beyond the grid's limit in several
+   * launches, each on the next vectors. */
+  int64_t per_launch = BFLY_GPU_MAX_BLOCKS * d->vectors_per_block;
+  int64_t in_bytes = (int64_t)bfly_dtype_size(d->input_dtype);
+  int64_t out_bytes = (int64_t)bfly_dtype_size(d->output_dtype);
   if (cu.ctxPush(kernel->context) != CUDA_SUCCESS)
     return bfly_fail(BFLY_ERROR_GPU, "bfly_gpu_kernel_apply: no context");
-  CUresult result = cu.launchKernel(
-      kernel->function, blocks, 1, 1, (unsigned)d->block_threads, 1, 1, 0,
-      (CUstream)stream, arguments, NULL);
+  CUresult result = CUDA_SUCCESS;
+  for (int64_t first = 0; first < batch && result == CUDA_SUCCESS;
+       first += per_launch) {
+    int64_t count = batch - first < per_launch ? batch - first : per_launch;
+    CUdeviceptr in_ptr = in + (uint64_t)(first * in_dist * in_bytes);
+    CUdeviceptr out_ptr = out + (uint64_t)(first * out_dist * out_bytes);
+    void *arguments[] = {&in_ptr, &out_ptr, &count, &in_dist, &out_dist};
+    unsigned blocks =
+        (unsigned)((count + d->vectors_per_block - 1) / d->vectors_per_block);
+    result = cu.launchKernel(
+        kernel->function, blocks, 1, 1, (unsigned)d->block_threads, 1, 1,
+        (unsigned)d->shared_bytes, (CUstream)stream, arguments, NULL);
+  }
   CUcontext popped;
   cu.ctxPop(&popped);
   if (result != CUDA_SUCCESS)

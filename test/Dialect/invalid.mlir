@@ -330,3 +330,30 @@ llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attribut
 llvm.func @negative_kernel_record_not_a_dictionary(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = 1 : i64} {
   llvm.return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// bfly.gpu_launch, the GPU kernel's launch record
+//===----------------------------------------------------------------------===//
+
+/// The runtime launches ceil(batch / vectors_per_block) blocks of
+/// block_threads threads: both positive, one dividing the other.
+// expected-error @+1 {{'llvm.func' op bfly.gpu_launch needs a positive i64 'vectors_per_block'}}
+llvm.func @negative_gpu_launch_without_vectors() attributes {bfly.gpu_launch = {block_threads = 128 : i64, shared_bytes = 0 : i64}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.gpu_launch needs 'vectors_per_block' to divide 'block_threads'}}
+llvm.func @negative_gpu_launch_indivisible() attributes {bfly.gpu_launch = {block_threads = 128 : i64, shared_bytes = 0 : i64, vectors_per_block = 3 : i64}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.gpu_launch needs a non-negative i64 'shared_bytes'}}
+llvm.func @negative_gpu_launch_shared(%in: !llvm.ptr) attributes {bfly.gpu_launch = {block_threads = 128 : i64, shared_bytes = -1 : i64, vectors_per_block = 1 : i64}} {
+  llvm.return
+}

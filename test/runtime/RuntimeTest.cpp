@@ -1,6 +1,6 @@
 //===- RuntimeTest.cpp - loading, checking and applying kernels -----------===//
-#include "bfly/gpu.h"
 #include "bfly/runtime.hpp"
+#include "bfly/gpu.h"
 
 #include <gtest/gtest.h>
 
@@ -215,15 +215,14 @@ TEST(RuntimeTest, StridedApplyRefusesDistancesThatOverflowOrOverlap) {
                                         c.outDist, 2),
               c.status)
         << c.inDist << " " << c.outDist;
-    EXPECT_NE(std::string(bfly_last_error()).find(c.message),
-              std::string::npos)
+    EXPECT_NE(std::string(bfly_last_error()).find(c.message), std::string::npos)
         << bfly_last_error();
     EXPECT_EQ(out, std::vector<float>(20, -1.0f));
   }
   // Out of place but overlapping the input: refused.
-  EXPECT_EQ(bfly_kernel_apply_strided(kernel, in.data(), 4, in.data() + 2, 4,
-                                      2),
-            BFLY_ERROR_OVERLAP);
+  EXPECT_EQ(
+      bfly_kernel_apply_strided(kernel, in.data(), 4, in.data() + 2, 4, 2),
+      BFLY_ERROR_OVERLAP);
   // Distance 0 reads one input vector for every output: allowed.
   ASSERT_EQ(bfly_kernel_apply_strided(kernel, in.data(), 0, guarded, 4, 2),
             BFLY_OK);
@@ -235,11 +234,23 @@ TEST(RuntimeTest, StridedApplyRefusesDistancesThatOverflowOrOverlap) {
 /// The GPU descriptor check (no driver needed) names the field it refuses.
 TEST(RuntimeTest, TheGpuDescriptorCheckNamesTheBadField) {
   static const char ptx[] = ".version 8.0\n.target sm_90\n";
-  const bfly_gpu_kernel_descriptor good = {
-      BFLY_GPU_KERNEL_ABI_VERSION, sizeof(bfly_gpu_kernel_descriptor), 64,
-      BFLY_DTYPE_COMPLEX_F32, BFLY_DTYPE_COMPLEX_F32, "dft", "ptx", "sm_90",
-      "transform", ptx, int64_t(sizeof ptx - 1), 32, 512, 100, 10,
-      "fixture"};
+  const bfly_gpu_kernel_descriptor good = {BFLY_GPU_KERNEL_ABI_VERSION,
+                                           sizeof(bfly_gpu_kernel_descriptor),
+                                           64,
+                                           BFLY_DTYPE_COMPLEX_F32,
+                                           BFLY_DTYPE_COMPLEX_F32,
+                                           "dft",
+                                           "ptx",
+                                           "sm_90",
+                                           "transform",
+                                           ptx,
+                                           int64_t(sizeof ptx - 1),
+                                           32,
+                                           512,
+                                           2,
+                                           100,
+                                           10,
+                                           "fixture"};
   EXPECT_EQ(bfly_gpu_descriptor_check(&good, "good"), BFLY_OK)
       << bfly_last_error();
   auto refusal = [](bfly_gpu_kernel_descriptor d) {
@@ -267,6 +278,10 @@ TEST(RuntimeTest, TheGpuDescriptorCheckNamesTheBadField) {
                 "image_size"},
            Case{[](bfly_gpu_kernel_descriptor &d) { d.block_threads = 0; },
                 "block_threads"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.vectors_per_block = 3; },
+                "vectors_per_block"},
+           Case{[](bfly_gpu_kernel_descriptor &d) { d.shared_bytes = -4; },
+                "shared_bytes"},
        }) {
     auto [status, message] = refusal([&] {
       bfly_gpu_kernel_descriptor d = good;

@@ -40,11 +40,11 @@ static cl::opt<std::string>
            cl::desc("What the kernel runs on: 'cpu' (default) or "
                     "'cuda[:sm_XX]', an NVIDIA GPU (default sm_90)"),
            cl::init("cpu"), cl::cat(toolCategory));
-static cl::opt<unsigned>
-    blockThreads("block-threads",
-                 cl::desc("GPU threads per block, a power of two from 32 to "
-                          "1024 (default: one per pair)"),
-                 cl::init(0), cl::cat(toolCategory));
+static cl::opt<unsigned> vectorsPerBlock(
+    "vectors-per-block",
+    cl::desc("GPU: vectors one block carries, a power of two (default: "
+             "chosen)"),
+    cl::init(0), cl::cat(toolCategory));
 static cl::opt<bfly::Lowering> lowering(
     "lowering", cl::desc("How the factors become code"),
     cl::init(bfly::Lowering::Vector),
@@ -66,7 +66,8 @@ static cl::opt<unsigned>
 static cl::opt<unsigned>
     maxRadix("max-radix",
              cl::desc("Consecutive stages fused into one pass: up to "
-                      "log2(max-radix); 2, 4, 8 (default) or 16"),
+                      "log2(max-radix); 2, 4, 8 (default on CPU) or 16 "
+                      "(default on GPU)"),
              cl::init(8), cl::cat(toolCategory));
 static cl::opt<unsigned> blockBytes(
     "block-bytes",
@@ -84,8 +85,8 @@ static std::string defaultOutput() {
     return "-";
   SmallString<128> path(sys::path::filename(inputPath));
   sys::path::replace_extension(path, emitKind == bfly::EmitKind::Object ? "o"
-                                     : emitKind == bfly::EmitKind::Ptx ? "ptx"
-                                                                       : "so");
+                                     : emitKind == bfly::EmitKind::Ptx  ? "ptx"
+                                                                        : "so");
   return std::string(path);
 }
 
@@ -125,17 +126,19 @@ int main(int argc, char **argv) {
     if (targetName.consume_front(":"))
       options.gpuArch = targetName.str();
     else if (!targetName.empty())
-      return bfly::tool::fail("bfly-compile",
-                              "--target must be 'cpu' or 'cuda[:sm_XX]', got '" +
-                                  target + "'");
-    options.gpuBlockThreads = blockThreads;
+      return bfly::tool::fail(
+          "bfly-compile",
+          "--target must be 'cpu' or 'cuda[:sm_XX]', got '" + target + "'");
+    options.gpuVectorsPerBlock = vectorsPerBlock;
+    if (maxRadix.getNumOccurrences())
+      options.gpuMaxRadix = maxRadix;
   } else if (targetName != "cpu") {
     return bfly::tool::fail("bfly-compile",
                             "--target must be 'cpu' or 'cuda[:sm_XX]', got '" +
                                 target + "'");
-  } else if (blockThreads != 0) {
+  } else if (vectorsPerBlock != 0) {
     return bfly::tool::fail("bfly-compile",
-                            "--block-threads is for --target=cuda");
+                            "--vectors-per-block is for --target=cuda");
   }
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
   if (Error error = bfly::compileModelFile(inputPath, options, emitKind, output,

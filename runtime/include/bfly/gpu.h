@@ -26,18 +26,25 @@ typedef struct bfly_gpu_kernel bfly_gpu_kernel;
 BFLY_RUNTIME_API bfly_status bfly_gpu_kernel_load(const char *path, int device,
                                                   bfly_gpu_kernel **kernel);
 
+/* A kernel from a descriptor in memory (the JIT's): the descriptor and its
+ * strings are copied, so the caller may free them; `origin` names the
+ * kernel in messages (NULL: "(in memory)"). */
+BFLY_RUNTIME_API bfly_status bfly_gpu_kernel_create(
+    const bfly_gpu_kernel_descriptor *descriptor, const char *origin,
+    int device, bfly_gpu_kernel **kernel);
+
 /* Checks a descriptor as bfly_gpu_kernel_load does, without a driver. */
-BFLY_RUNTIME_API bfly_status
-bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *descriptor,
-                          const char *origin);
+BFLY_RUNTIME_API bfly_status bfly_gpu_descriptor_check(
+    const bfly_gpu_kernel_descriptor *descriptor, const char *origin);
 
 BFLY_RUNTIME_API const bfly_gpu_kernel_descriptor *
 bfly_gpu_kernel_describe(const bfly_gpu_kernel *kernel);
 
 /* Applies the kernel to `batch` vectors in device memory (CUdeviceptr
  * values), vector b at in + b * in_dist and out + b * out_dist elements, on
- * `stream` (a CUstream; NULL: the default stream). Asynchronous: the
- * result is ready when the stream is. */
+ * `stream` (a CUstream; NULL: the default stream). `out` may equal `in`
+ * (in place) when types and distances agree; other overlaps are refused.
+ * Asynchronous: the result is ready when the stream is. */
 BFLY_RUNTIME_API bfly_status bfly_gpu_kernel_apply(
     const bfly_gpu_kernel *kernel, uint64_t in, int64_t in_dist, uint64_t out,
     int64_t out_dist, int64_t batch, void *stream);

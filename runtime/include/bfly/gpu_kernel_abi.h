@@ -8,9 +8,16 @@
  *
  * The entry's parameters, in order: const void *in, void *out (device
  * pointers), int64_t batch, int64_t in_dist, int64_t out_dist (distances in
- * elements, as bfly_apply_fn's). Launch with block_threads threads per block
- * in x and any number of blocks (they stride over the batch); the kernel's
- * shared memory is static (shared_bytes, for information).
+ * elements, as bfly_apply_fn's). Block b computes vectors
+ * b * vectors_per_block .. (b + 1) * vectors_per_block - 1 of the batch
+ * (those below batch): launch ceil(batch / vectors_per_block) blocks of
+ * block_threads threads in x, with shared_bytes of dynamic shared memory
+ * (beyond 48 KiB the function must be opted in first). `out` may equal
+ * `in` (in place) when types and distances agree; other overlaps are
+ * undefined.
+ *
+ * bfly-compile --target=cuda also puts the CPU kernel of the same model in
+ * the .so (kernel_abi.h's bfly_kernel_query), so one artifact runs on both.
  *
  * Versioning: a loader refuses a descriptor whose abi_version differs from
  * BFLY_GPU_KERNEL_ABI_VERSION.
@@ -29,22 +36,23 @@ extern "C" {
 #define BFLY_GPU_KERNEL_QUERY_SYMBOL "bfly_gpu_kernel_query"
 
 typedef struct bfly_gpu_kernel_descriptor {
-  uint32_t abi_version;     /* BFLY_GPU_KERNEL_ABI_VERSION of the generator */
-  uint32_t descriptor_size; /* sizeof(bfly_gpu_kernel_descriptor) there */
-  int64_t n;                /* vector length of input and output */
-  int32_t input_dtype;      /* a bfly_dtype */
-  int32_t output_dtype;     /* a bfly_dtype */
-  const char *name;         /* the transform function's name in the model */
-  const char *isa;          /* the image's kind: "ptx" */
-  const char *arch;         /* the architecture it targets: "sm_90" */
-  const char *entry;        /* the kernel's name in the image */
-  const char *image;        /* the device code, NUL-terminated PTX text */
-  int64_t image_size;       /* its bytes, without the NUL */
-  int32_t block_threads;    /* threads per block (x) */
-  int32_t shared_bytes;     /* static shared memory per block */
-  int64_t flops;            /* real arithmetic operations per transform */
-  int64_t nonzero_twiddles; /* nonzero stage constants */
-  const char *provenance;   /* "key=value; ..." from the model and compiler */
+  uint32_t abi_version;      /* BFLY_GPU_KERNEL_ABI_VERSION of the generator */
+  uint32_t descriptor_size;  /* sizeof(bfly_gpu_kernel_descriptor) there */
+  int64_t n;                 /* vector length of input and output */
+  int32_t input_dtype;       /* a bfly_dtype */
+  int32_t output_dtype;      /* a bfly_dtype */
+  const char *name;          /* the transform function's name in the model */
+  const char *isa;           /* the image's kind: "ptx" */
+  const char *arch;          /* the architecture it targets: "sm_90" */
+  const char *entry;         /* the kernel's name in the image */
+  const char *image;         /* the device code, NUL-terminated PTX text */
+  int64_t image_size;        /* its bytes, without the NUL */
+  int32_t block_threads;     /* threads per block (x) */
+  int32_t shared_bytes;      /* dynamic shared memory per block */
+  int32_t vectors_per_block; /* vectors of the batch one block computes */
+  int64_t flops;             /* real arithmetic operations per transform */
+  int64_t nonzero_twiddles;  /* nonzero stage constants */
+  const char *provenance;    /* "key=value; ..." from the model and compiler */
 } bfly_gpu_kernel_descriptor;
 
 typedef const bfly_gpu_kernel_descriptor *(*bfly_gpu_kernel_query_fn)(void);
