@@ -172,7 +172,8 @@ public:
                    const KernelSignature &signature, bool complexChain)
       : b(b), symbols(symbols), s(schedule), chain(chain),
         scalar(signature.scalar), signature(signature),
-        complexChain(complexChain), logN(llvm::Log2_64(s.n)) {
+        complexChain(complexChain), logN(llvm::Log2_64(signature.n)),
+        wholeVector(s.tiles == 1) {
     for (Operation *op : chain) {
       constants.emplace_back();
       permutations.emplace_back();
@@ -223,7 +224,7 @@ private:
     if (!phase.barrierBeforeWrite) {
       whenActive(where, [&] {
         body([&](SmallVector<Orbit> &orbits) {
-          applyFactors(phase, orbits);
+          applyFactors(phase, where, orbits);
           writePhase(phase, where, orbits);
         });
       });
@@ -256,14 +257,18 @@ private:
             x.im = flat[next++];
         }
       }
-      applyFactors(phase, orbits);
+      applyFactors(phase, after, orbits);
       writePhase(phase, after, orbits);
     });
   }
 
-  /// Where the thread is: its vector of the batch and its lane.
+  /// Where the thread is: its lane, its slot in the block, the vector of
+  /// the batch (and the tile of it) the slot holds.
   struct ThreadPosition {
-    Value lane, slot, vector; ///< index, index, i64
+    Value lane, slot; ///< index
+    Value item;       ///< i64: the slot's (vector, tile) in the launch
+    Value vector;     ///< i64
+    Value tileOffset; ///< index: the tile's bits of the element index
   };
 
   ThreadPosition position() {
@@ -275,12 +280,39 @@ private:
     p.slot = arith::ShRUIOp::create(b, thread, index(logP));
     Value first =
         arith::MulIOp::create(b, toI64(block), constantI64(s.vectorsPerBlock));
-    p.vector = arith::AddIOp::create(b, first, toI64(p.slot));
+    p.item = arith::AddIOp::create(b, first, toI64(p.slot));
+    p.vector = p.item;
+    if (!wholeVector) {
+      int logTiles = llvm::Log2_64(s.tiles);
+      p.vector = arith::ShRUIOp::create(b, p.item, constantI64(logTiles));
+      Value tile = arith::AndIOp::create(b, p.item, constantI64(s.tiles - 1));
+      tile = arith::IndexCastUIOp::create(b, b.getIndexType(), tile);
+      SmallVector<unsigned> others;
+      for (unsigned bit = 0; bit < logN; ++bit)
+        if (!llvm::is_contained(s.tileBits, bit))
+          others.push_back(bit);
+      p.tileOffset = deposit(tile, others);
+    }
     return p;
   }
 
+  /// The vector's element index of a slot's element `e`.
+  Value real(const ThreadPosition &p, Value e) {
+    if (wholeVector)
+      return e;
+    return arith::OrIOp::create(b, deposit(e, s.tileBits), p.tileOffset);
+  }
+
+  /// The same for the compile-time part of an element index.
+  int64_t realKnown(int64_t e) const {
+    int64_t result = 0;
+    for (size_t i = 0; i < s.tileBits.size(); ++i)
+      result |= ((e >> i) & 1) << s.tileBits[i];
+    return result;
+  }
+
   /// body() for threads whose vector is in the batch (every thread when
-  /// a block carries one vector: the grid has one block per vector).
+  /// a block carries one vector or tile: the grid has one block for each).
   void whenActive(const ThreadPosition &p, function_ref<void()> body) {
     if (s.vectorsPerBlock == 1)
       return body();
@@ -320,7 +352,10 @@ private:
   }
 
   Value active(const ThreadPosition &p) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, p.vector, batch);
+    Value items = batch;
+    if (!wholeVector)
+      items = arith::MulIOp::create(b, batch, constantI64(s.tiles));
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::slt, p.item, items);
   }
 
   // ------------------------------------------------------------- elements
@@ -373,8 +408,10 @@ private:
       Orbit orbit = orbitIndices(phase, p, j, phase.registers());
       for (int64_t r = 0; r < phase.registers(); ++r) {
         Value e = orbit.elements[r];
-        if (phase.readGlobal)
-          orbit.values[r] = loadGlobal(p, e);
+        if (phase.readGlobal && s.gatherOnRead)
+          orbit.values[r] = loadGlobal(p, gathered(0, real(p, e)));
+        else if (phase.readGlobal)
+          orbit.values[r] = loadGlobal(p, real(p, e));
         else
           orbit.values[r] = loadShared(p, indexBefore(phase, phase.begin, e));
       }
@@ -389,7 +426,7 @@ private:
       for (int64_t r = 0; r < phase.registers(); ++r) {
         Value e = orbit.elements[r];
         if (phase.writeGlobal)
-          storeGlobal(p, e, orbit.values[r]);
+          storeGlobal(p, real(p, e), orbit.values[r]);
         else if (scatters(phase))
           storeShared(p, scatteredIndex(phase, phase.end, e), orbit.values[r]);
         else
@@ -398,9 +435,10 @@ private:
   }
 
   /// A copy phase reading global memory holds the element it read: its
-  /// permutations move the element to where it is written.
+  /// permutations move the element to where it is written (unless they
+  /// were gathers on the read).
   bool scatters(const Phase &phase) const {
-    return phase.readGlobal && phase.isCopy();
+    return phase.readGlobal && phase.isCopy() && !s.gatherOnRead;
   }
 
   /// In a scattering phase: the index of global element `e` once the
@@ -415,12 +453,25 @@ private:
   /// In any other phase: the index, before `factor`, of the element that
   /// ends the phase at `e` (y = P2 P1 x holds y[e] = x[p1[p2[e]]]).
   Value indexBefore(const Phase &phase, size_t factor, Value e) {
+    if (s.gatherOnRead)
+      return e; // the permutations were gathers on the first read
     for (size_t f = phase.end; f-- > factor;)
       if (permutations[f].gather.size())
         e = permuted(f, e, /*inverse=*/false);
     return e;
   }
 
+  /// With gathers on the first read: the vector's index, before chain
+  /// factor `factor`, of the element at vector index `e` after the launch's
+  /// (leading) permutations.
+  Value gathered(size_t factor, Value e) {
+    for (size_t f = chain.size(); f-- > factor;)
+      if (permutations[f].gather.size())
+        e = permuted(f, e, /*inverse=*/false);
+    return e;
+  }
+
+  /// Vector element `e` of the thread's vector, at `distance` per vector.
   Value globalOffset(const ThreadPosition &p, Value distance, Value e) {
     return arith::AddIOp::create(
         b, arith::MulIOp::create(b, p.vector, distance), toI64(e));
@@ -514,8 +565,8 @@ private:
     for (auto [i, from] : llvm::enumerate(perm.gather))
       perm.scatter[from] = int64_t(i);
     std::vector<int64_t> reversal = ::bfly::namedPermutation(
-        ::bfly::NamedPermutation::BitReverse, s.n, s.n);
-    perm.bitReversal = s.n >= 2 && llvm::equal(perm.gather, reversal);
+        ::bfly::NamedPermutation::BitReverse, signature.n, signature.n);
+    perm.bitReversal = llvm::equal(perm.gather, reversal);
     return perm;
   }
 
@@ -531,7 +582,7 @@ private:
     }
     StringRef &name = inverse ? perm.scatterTable : perm.gatherTable;
     ArrayRef<int64_t> table = inverse ? perm.scatter : perm.gather;
-    auto type = RankedTensorType::get({s.n}, b.getI32Type());
+    auto type = RankedTensorType::get({signature.n}, b.getI32Type());
     if (name.empty()) {
       SmallVector<int32_t> entries(table.begin(), table.end());
       name =
@@ -540,25 +591,31 @@ private:
               .getSymName();
     }
     Value global = memref::GetGlobalOp::create(
-        b, MemRefType::get({s.n}, b.getI32Type()), name);
+        b, MemRefType::get({signature.n}, b.getI32Type()), name);
     Value from = memref::LoadOp::create(b, global, ValueRange{e});
     return arith::IndexCastUIOp::create(b, b.getIndexType(), from);
   }
 
   // --------------------------------------------------------------- factors
 
-  void applyFactors(const Phase &phase, SmallVector<Orbit> &orbits) {
+  void applyFactors(const Phase &phase, const ThreadPosition &where,
+                    SmallVector<Orbit> &orbits) {
     for (size_t f = phase.begin; f < phase.end; ++f) {
       Operation *op = chain[f];
       if (auto stage = dyn_cast<StageOp>(op)) {
         for (Orbit &orbit : orbits)
-          applyStage(phase, f, stage, orbit);
+          applyStage(phase, where, f, stage, orbit);
       } else if (isa<DiagOp>(op)) {
         for (Orbit &orbit : orbits)
           for (int64_t r = 0; r < phase.registers(); ++r) {
-            Value e = scatters(phase)
-                          ? scatteredIndex(phase, f, orbit.elements[r])
-                          : indexBefore(phase, f, orbit.elements[r]);
+            // The vector's index of the element when the diagonal applies.
+            Value e = orbit.elements[r];
+            if (s.gatherOnRead)
+              e = gathered(f, real(where, e));
+            else if (scatters(phase))
+              e = scatteredIndex(phase, f, e);
+            else
+              e = real(where, indexBefore(phase, f, e));
             orbit.values[r] = applyDiag(f, e, orbit.values[r]);
           }
       }
@@ -586,21 +643,30 @@ private:
     SmallVector<std::pair<int, Num>> loaded; ///< table slot -> its value
   };
 
-  void applyStage(const Phase &phase, size_t f, StageOp stage, Orbit &orbit) {
+  void applyStage(const Phase &phase, const ThreadPosition &where, size_t f,
+                  StageOp stage, Orbit &orbit) {
     int64_t h = int64_t(stage.getStride());
     unsigned bit = llvm::Log2_64(h);
-    auto at = llvm::find(phase.bits, bit);
+    // The stage mixes registers differing in the tile bit of its stride.
+    auto inTile = llvm::find(s.tileBits, bit);
+    assert(inTile != s.tileBits.end() && "a stage outside its tile");
+    unsigned local = unsigned(inTile - s.tileBits.begin());
+    auto at = llvm::find(phase.bits, local);
     assert(at != phase.bits.end() && "a stage outside its phase's bits");
     int64_t q = at - phase.bits.begin();
     bool tied = stage.isTied();
     // The matrix is known at compile time when the registers fix every bit
-    // it depends on: the bits below the stride (tied), all but the
-    // stride's (untied).
+    // of the vector index it depends on: the bits below the stride (tied),
+    // all but the stride's (untied).
     bool known = true;
-    for (unsigned other = 0; (int64_t(1) << other) < s.n; ++other)
-      if ((tied ? other < bit : other != bit) &&
-          !llvm::is_contained(phase.bits, other))
-        known = false;
+    for (unsigned other = 0; other < logN; ++other) {
+      if (tied ? other >= bit : other == bit)
+        continue;
+      auto position = llvm::find(s.tileBits, other);
+      known &= position != s.tileBits.end() &&
+               llvm::is_contained(phase.bits,
+                                  unsigned(position - s.tileBits.begin()));
+    }
     for (int64_t r = 0; r < phase.registers(); ++r) {
       if ((r >> q) & 1)
         continue;
@@ -608,10 +674,10 @@ private:
       Value matrixAtRunTime;
       int64_t matrix = 0;
       if (known) {
-        matrix = ::bfly::matrixOfPair(::bfly::pairOfElement(orbit.known[r], h),
-                                      h, tied);
+        matrix = ::bfly::matrixOfPair(
+            ::bfly::pairOfElement(realKnown(orbit.known[r]), h), h, tied);
       } else {
-        Value e = orbit.elements[r];
+        Value e = real(where, orbit.elements[r]);
         matrixAtRunTime = tied
                               ? Value(arith::AndIOp::create(b, e, index(h - 1)))
                               : emitPairOfElement(b, e, h);
@@ -832,7 +898,8 @@ private:
   Type scalar;
   KernelSignature signature;
   bool complexChain;
-  unsigned logN;
+  unsigned logN;    ///< of the vector (not of a tile)
+  bool wholeVector; ///< a slot holds a vector, not a tile of one
   SmallVector<Constants> constants;
   SmallVector<Permutation> permutations;
   Value in, out, batch, inDist, outDist, shared;
@@ -846,6 +913,10 @@ bool chainIsComplex(TransformOp transform) {
     return isComplexVector(op->getResult(0).getType());
   });
 }
+
+struct Counts {
+  int64_t factors = 0, immediates = 0, tableEntries = 0, sharedProducts = 0;
+};
 
 /// The chain as the schedule sees it.
 std::vector<ChainFactor> scheduleChain(ArrayRef<Operation *> factors) {
@@ -872,44 +943,31 @@ std::vector<ChainFactor> scheduleChain(ArrayRef<Operation *> factors) {
   return chain;
 }
 
-struct Counts {
-  int64_t factors = 0, immediates = 0, tableEntries = 0, sharedProducts = 0;
-};
-
-LogicalResult lowerTransform(TransformOp transform, gpu::GPUModuleOp gpuModule,
-                             SymbolTable &hostSymbols,
-                             const ::bfly::gpu::ScheduleRequest &options,
-                             Counts &counts) {
-  KernelSignature signature = kernelSignature(transform);
-  SmallVector<Operation *> factors = transform.getFactors();
-  ::bfly::gpu::ScheduleRequest request = options;
-  request.n = signature.n;
-  request.scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
-  request.complex = chainIsComplex(transform);
-  request.complexIn = signature.complexIn;
-  request.complexOut = signature.complexOut;
-  llvm::Expected<Schedule> planned =
-      ::bfly::gpu::planSchedule(scheduleChain(factors), request);
-  if (!planned)
-    return transform.emitOpError() << "cannot run on one GPU block: "
-                                   << llvm::toString(planned.takeError());
-  const Schedule &s = *planned;
-
-  ImplicitLocOpBuilder b(transform.getLoc(), gpuModule);
+/// One launch's gpu.func `name`, with its launch record.
+gpu::GPUFuncOp emitLaunch(ImplicitLocOpBuilder &b, gpu::GPUModuleOp gpuModule,
+                          StringRef name, const ::bfly::gpu::Launch &launch,
+                          size_t index, bool inPlace,
+                          ArrayRef<Operation *> factors,
+                          const KernelSignature &signature, bool complexChain,
+                          Counts &counts) {
+  const Schedule &s = launch.schedule;
   b.setInsertionPointToEnd(gpuModule.getBody());
   auto pointer = LLVM::LLVMPointerType::get(b.getContext());
   Type i64 = b.getI64Type();
   auto type = b.getFunctionType({pointer, pointer, i64, i64, i64}, {});
-  auto kernel = gpu::GPUFuncOp::create(b, transform.getName(), type);
+  auto kernel = gpu::GPUFuncOp::create(b, name, type);
   kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   kernel.setKnownBlockSizeAttr(
       b.getDenseI32ArrayAttr({int32_t(s.blockThreads), 1, 1}));
-  kernel.setArgAttr(0, LLVM::LLVMDialect::getNoAliasAttrName(),
-                    b.getUnitAttr());
-  kernel.setArgAttr(0, LLVM::LLVMDialect::getReadonlyAttrName(),
-                    b.getUnitAttr());
-  kernel.setArgAttr(1, LLVM::LLVMDialect::getNoAliasAttrName(),
-                    b.getUnitAttr());
+  if (!launch.readsOutput) {
+    // A later launch reads and writes the output in place.
+    kernel.setArgAttr(0, LLVM::LLVMDialect::getNoAliasAttrName(),
+                      b.getUnitAttr());
+    kernel.setArgAttr(0, LLVM::LLVMDialect::getReadonlyAttrName(),
+                      b.getUnitAttr());
+    kernel.setArgAttr(1, LLVM::LLVMDialect::getNoAliasAttrName(),
+                      b.getUnitAttr());
+  }
 
   Block &entry = kernel.getBody().front();
   b.setInsertionPointToStart(&entry);
@@ -927,30 +985,73 @@ LogicalResult lowerTransform(TransformOp transform, gpu::GPUModuleOp gpuModule,
         bytes, arith::ConstantIndexOp::create(b, 0), ValueRange{});
   }
   SymbolTable deviceSymbols(gpuModule);
-  GpuKernelEmitter emitter(b, deviceSymbols, s, factors, signature,
-                           request.complex);
+  GpuKernelEmitter emitter(
+      b, deviceSymbols, s,
+      factors.slice(launch.begin, launch.end - launch.begin), signature,
+      complexChain);
   emitter.emit(entry.getArgument(0), entry.getArgument(1), entry.getArgument(2),
                entry.getArgument(3), entry.getArgument(4), shared);
   gpu::ReturnOp::create(b);
 
-  kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform));
-  auto integer = [&](StringRef name, int64_t v) {
-    return b.getNamedAttr(name, b.getI64IntegerAttr(v));
+  auto integer = [&](StringRef key, int64_t v) {
+    return b.getNamedAttr(key, b.getI64IntegerAttr(v));
   };
   kernel->setAttr(
       BflyDialect::kGpuLaunchAttr,
       b.getDictionaryAttr(
-          {integer("block_threads", s.blockThreads),
+          {integer("launch", int64_t(index)),
+           integer("block_threads", s.blockThreads),
            integer("shared_bytes", s.sharedBytes),
            integer("vectors_per_block", s.vectorsPerBlock),
+           integer("tiles", s.tiles),
+           integer("reads_output", launch.readsOutput),
+           integer("in_place", inPlace),
            integer("phases", int64_t(s.phases.size())),
            b.getNamedAttr("shared_layout", b.getStringAttr(s.layout.str())),
            integer("bank_transactions", s.bankTransactions),
            integer("ideal_transactions", s.idealTransactions)}));
-  counts.factors += int64_t(factors.size());
   counts.immediates += emitter.immediates;
   counts.tableEntries += emitter.tableEntries;
   counts.sharedProducts += emitter.sharedProducts;
+  return kernel;
+}
+
+LogicalResult lowerTransform(TransformOp transform, gpu::GPUModuleOp gpuModule,
+                             SymbolTable &hostSymbols,
+                             const ::bfly::gpu::ScheduleRequest &options,
+                             Counts &counts) {
+  KernelSignature signature = kernelSignature(transform);
+  SmallVector<Operation *> factors = transform.getFactors();
+  ::bfly::gpu::ScheduleRequest request = options;
+  request.n = signature.n;
+  request.scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
+  request.complex = chainIsComplex(transform);
+  request.complexIn = signature.complexIn;
+  request.complexOut = signature.complexOut;
+  llvm::Expected<::bfly::gpu::KernelPlan> plan =
+      ::bfly::gpu::planKernel(scheduleChain(factors), request);
+  if (!plan)
+    return transform.emitOpError()
+           << "cannot run on the GPU: " << llvm::toString(plan.takeError());
+
+  ImplicitLocOpBuilder b(transform.getLoc(), gpuModule);
+  for (auto [i, launch] : llvm::enumerate(plan->launches)) {
+    // A later launch reads the chain's values from the output.
+    KernelSignature read = signature;
+    if (launch.readsOutput)
+      read.complexIn = request.complex;
+    if (i + 1 < plan->launches.size())
+      read.complexOut = request.complex;
+    std::string name = transform.getName().str();
+    if (i > 0)
+      name += "_pass" + std::to_string(i + 1);
+    gpu::GPUFuncOp kernel =
+        emitLaunch(b, gpuModule, name, launch, i, plan->inPlace, factors, read,
+                   request.complex, counts);
+    if (i == 0)
+      kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform));
+  }
+  counts.factors += int64_t(factors.size());
   hostSymbols.erase(transform);
   return success();
 }

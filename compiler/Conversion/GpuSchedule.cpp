@@ -306,13 +306,22 @@ bool usesShared(const std::vector<Phase> &phases) {
 
 } // namespace
 
-llvm::Expected<Schedule> planSchedule(const std::vector<ChainFactor> &chain,
+llvm::Expected<Schedule> planSchedule(const std::vector<ChainFactor> &given,
                                       const ScheduleRequest &request) {
   int64_t n = request.n;
   if (n < 2 || !llvm::isPowerOf2_64(uint64_t(n)))
     return llvm::createStringError("n must be a power of two of at least 2");
   Schedule s;
   s.n = n;
+  for (unsigned bit = 0; (int64_t(1) << bit) < n; ++bit)
+    s.tileBits.push_back(bit);
+  s.gatherOnRead = request.gatherOnRead;
+  // Permutations gathered on the first read leave shared memory alone.
+  std::vector<ChainFactor> chain = given;
+  if (s.gatherOnRead)
+    for (ChainFactor &factor : chain)
+      if (factor.kind == Kind::Permute)
+        factor = {Kind::Convert};
   s.phases = phasesOf(chain);
 
   int64_t registers = std::max<int64_t>(1, n / 1024); // at most 1024 threads
@@ -410,6 +419,100 @@ llvm::Expected<Schedule> planSchedule(const std::vector<ChainFactor> &chain,
         (long long)vectors, (long long)(request.maxSharedBytes / 1024));
   s.sharedBytes = s.sharedWords * request.scalarBytes;
   return s;
+}
+
+llvm::Expected<KernelPlan> planKernel(const std::vector<ChainFactor> &chain,
+                                      const ScheduleRequest &request) {
+  int64_t n = request.n;
+  int64_t elementBytes = request.scalarBytes * (request.complex ? 2 : 1);
+  KernelPlan plan;
+  if (n * elementBytes <= request.maxSharedBytes ||
+      !usesShared(phasesOf(chain))) {
+    llvm::Expected<Schedule> whole = planSchedule(chain, request);
+    if (!whole)
+      return whole.takeError();
+    plan.launches.push_back({0, chain.size(), std::move(*whole), false});
+    return plan;
+  }
+  unsigned bits = llvm::Log2_64(n);
+  int64_t tileBytes = std::min(request.tileBytes, request.maxSharedBytes);
+  unsigned tileBits =
+      llvm::Log2_64(std::max<int64_t>(2, tileBytes / elementBytes));
+  // Runs of this many consecutive elements fill 128-byte lines.
+  unsigned lineBits = std::min<unsigned>(
+      tileBits - 1, llvm::Log2_64(std::max<int64_t>(1, 128 / elementBytes)));
+  // Stages join the current launch while their strides and the line bits
+  // fit a tile.
+  std::vector<std::pair<size_t, size_t>> ranges;
+  std::vector<std::vector<unsigned>> strides;
+  size_t begin = 0;
+  std::vector<unsigned> current;
+  bool staged = false, permuted = false;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (chain[i].kind == Kind::Permute) {
+      if (staged)
+        return llvm::createStringError(
+            "n = %lld needs several passes (one block holds %lld "
+            "elements); a permutation after the first stage cannot be "
+            "split across them yet",
+            (long long)n, (long long)(int64_t(1) << tileBits));
+      permuted = true;
+      continue;
+    }
+    if (chain[i].kind != Kind::Stage)
+      continue;
+    staged = true;
+    std::vector<unsigned> joined = current;
+    if (!llvm::is_contained(joined, chain[i].strideBit))
+      joined.push_back(chain[i].strideBit);
+    size_t needed = joined.size();
+    for (unsigned bit = 0; bit < lineBits; ++bit)
+      needed += !llvm::is_contained(joined, bit);
+    if (needed > tileBits && !current.empty()) {
+      ranges.push_back({begin, i});
+      strides.push_back(current);
+      begin = i;
+      joined = {chain[i].strideBit};
+    }
+    current = joined;
+  }
+  ranges.push_back({begin, chain.size()});
+  strides.push_back(current);
+  if (ranges.size() > 1 && request.complex && !request.complexOut)
+    return llvm::createStringError(
+        "n = %lld needs several passes (one block holds %lld elements), "
+        "which keep the chain's complex values in the output buffer: a "
+        "real output cannot hold them",
+        (long long)n, (long long)(int64_t(1) << tileBits));
+
+  for (size_t j = 0; j < ranges.size(); ++j) {
+    // The tile: the launch's strides, then the lowest other bits.
+    std::vector<unsigned> tile = strides[j];
+    for (unsigned bit = 0; bit < bits && tile.size() < tileBits; ++bit)
+      if (!llvm::is_contained(tile, bit))
+        tile.push_back(bit);
+    std::sort(tile.begin(), tile.end());
+    std::vector<ChainFactor> local(chain.begin() + ranges[j].first,
+                                   chain.begin() + ranges[j].second);
+    for (ChainFactor &factor : local)
+      if (factor.kind == Kind::Stage)
+        factor.strideBit =
+            unsigned(llvm::find(tile, factor.strideBit) - tile.begin());
+    ScheduleRequest part = request;
+    part.n = int64_t(1) << tileBits;
+    part.gatherOnRead = j == 0 && permuted;
+    part.complexIn = j == 0 ? request.complexIn : request.complex;
+    part.complexOut = request.complex;
+    llvm::Expected<Schedule> schedule = planSchedule(local, part);
+    if (!schedule)
+      return schedule.takeError();
+    schedule->tileBits = tile;
+    schedule->tiles = n >> tileBits;
+    plan.launches.push_back(
+        {ranges[j].first, ranges[j].second, std::move(*schedule), j > 0});
+  }
+  plan.inPlace = !permuted;
+  return plan;
 }
 
 } // namespace bfly::gpu

@@ -60,6 +60,13 @@ struct ScheduleRequest {
   /// No block uses more shared memory than this (beyond 48 KiB the kernel
   /// opts in to dynamic shared memory; the runtime checks the device).
   int64_t maxSharedBytes = 96 * 1024;
+  /// A vector too large for one block is computed in several passes over
+  /// tiles of at most this many bytes.
+  int64_t tileBytes = 32 * 1024;
+  /// The chain's leading permutations are applied as the first phase reads
+  /// global memory (a gather), not on shared memory: a tile's elements come
+  /// from anywhere in the vector.
+  bool gatherOnRead = false;
 };
 
 /// Where element e of a vector lives in its shared region.
@@ -102,9 +109,17 @@ struct Phase {
   bool isCopy() const { return bits.empty(); }
 };
 
-/// The plan of one kernel.
+/// The plan of one kernel launch, over vectors or tiles of them.
 struct Schedule {
+  /// Elements of what a block's slot holds: a vector, or a tile of one.
   int64_t n = 0;
+  /// The vector's bits that index a tile's elements (ascending): element e
+  /// of tile t is the vector's element with e's bits at these positions and
+  /// t's at the others. All of them when a slot holds a whole vector.
+  std::vector<unsigned> tileBits;
+  int64_t tiles = 1; ///< per vector
+  /// Leading permutations are gathers on the first global read.
+  bool gatherOnRead = false;
   int64_t threadsPerVector = 0; ///< P
   int64_t vectorsPerBlock = 0;  ///< V
   int64_t blockThreads = 0;     ///< P * V
@@ -131,10 +146,36 @@ struct Schedule {
   int64_t contiguousRun(const Phase &phase) const;
 };
 
-/// Plans the kernel of `chain` (the transform's factors in order).
-/// Refuses, with the sizes, a vector whose shared memory exceeds
-/// request.maxSharedBytes.
+/// Plans one launch computing `chain` (the transform's factors in order;
+/// stride bits index request.n elements) on whole vectors. Refuses, with
+/// the sizes, a vector whose shared memory exceeds request.maxSharedBytes.
 llvm::Expected<Schedule> planSchedule(const std::vector<ChainFactor> &chain,
+                                      const ScheduleRequest &request);
+
+/// One kernel launch of a transform: chain factors [begin, end).
+struct Launch {
+  size_t begin = 0, end = 0;
+  Schedule schedule;
+  /// It reads the output buffer (the previous launch's result), not the
+  /// input.
+  bool readsOutput = false;
+};
+
+/// How a transform runs: one launch when a vector fits one block, else one
+/// launch per run of stages whose strides (with the low bits that make
+/// global accesses coalesce) fit a tile; the first reads the input, the
+/// others work in place on the output.
+struct KernelPlan {
+  std::vector<Launch> launches;
+  /// Whether `out` may equal `in`: not when a tile gathers its elements
+  /// from across the input while other tiles write.
+  bool inPlace = true;
+};
+
+/// Plans `chain`. Beyond one block it refuses, with the reason,
+/// permutations after the first stage and a complex chain with a real
+/// output (the passes keep the chain's values in the output buffer).
+llvm::Expected<KernelPlan> planKernel(const std::vector<ChainFactor> &chain,
                                       const ScheduleRequest &request);
 
 } // namespace bfly::gpu

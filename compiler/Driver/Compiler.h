@@ -20,6 +20,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <string>
+#include <vector>
 
 namespace bfly {
 
@@ -58,6 +59,9 @@ struct CompileOptions {
   unsigned gpuMaxRadix = 16;
   /// GPU: vectors one block carries (0: chosen by convert-bfly-to-gpu).
   unsigned gpuVectorsPerBlock = 0;
+  /// GPU: the most dynamic shared memory a block may use; longer vectors
+  /// run in several passes over tiles.
+  unsigned gpuMaxSharedBytes = 96 * 1024;
 };
 
 /// The dialects that model files and the lowering use.
@@ -84,13 +88,21 @@ llvm::Error compileModelForGpu(mlir::ModuleOp model,
                                const CompileOptions &options, EmitKind emit,
                                llvm::StringRef outputPath);
 
+/// One launch of a GPU kernel (gpu_kernel_abi.h's bfly_gpu_launch).
+struct GpuLaunchImage {
+  std::string entry;
+  int64_t blockThreads = 0, sharedBytes = 0, vectorsPerBlock = 0, tiles = 1;
+  bool readsOutput = false;
+};
+
 /// A GPU kernel compiled to PTX, with what its descriptor says
 /// (gpu_kernel_abi.h).
 struct GpuKernelImage {
-  std::string name, entry, provenance, arch, ptx;
-  int64_t n = 0, flops = 0, nonzeroTwiddles = 0, blockThreads = 0,
-          sharedBytes = 0, vectorsPerBlock = 0;
+  std::string name, provenance, arch, ptx;
+  int64_t n = 0, flops = 0, nonzeroTwiddles = 0;
   int32_t inputDtype = 0, outputDtype = 0;
+  bool inPlace = true;
+  std::vector<GpuLaunchImage> launches; ///< in order
 };
 
 /// Compiles `model` (consumed) to PTX for options.gpuArch, in memory.

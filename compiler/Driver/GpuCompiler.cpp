@@ -55,20 +55,35 @@ llvm::Expected<std::string> ptxFeatures(StringRef arch) {
 }
 
 llvm::Expected<GpuKernelImage> readFacts(ModuleOp module) {
+  GpuKernelImage facts;
+  auto integer = [](DictionaryAttr d, StringRef key) {
+    return cast<IntegerAttr>(d.get(key)).getInt();
+  };
+  bool described = false;
   for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
     for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
-      auto record = kernel->getAttrOfType<DictionaryAttr>(
-          mlir::bfly::BflyDialect::kKernelAttr);
       auto launch = kernel->getAttrOfType<DictionaryAttr>(
           mlir::bfly::BflyDialect::kGpuLaunchAttr);
-      if (!record || !launch)
+      if (!launch)
         continue;
-      auto integer = [](DictionaryAttr d, StringRef key) {
-        return cast<IntegerAttr>(d.get(key)).getInt();
-      };
-      GpuKernelImage facts;
+      GpuLaunchImage image;
+      image.entry = kernel.getName().str();
+      image.blockThreads = integer(launch, "block_threads");
+      image.sharedBytes = integer(launch, "shared_bytes");
+      image.vectorsPerBlock = integer(launch, "vectors_per_block");
+      image.tiles = integer(launch, "tiles");
+      image.readsOutput = integer(launch, "reads_output") != 0;
+      facts.inPlace = integer(launch, "in_place") != 0;
+      size_t index = size_t(integer(launch, "launch"));
+      if (facts.launches.size() <= index)
+        facts.launches.resize(index + 1);
+      facts.launches[index] = image;
+      auto record = kernel->getAttrOfType<DictionaryAttr>(
+          mlir::bfly::BflyDialect::kKernelAttr);
+      if (!record)
+        continue;
+      described = true;
       facts.name = cast<StringAttr>(record.get("name")).getValue().str();
-      facts.entry = kernel.getName().str();
       facts.provenance =
           cast<StringAttr>(record.get("provenance")).getValue().str();
       facts.n = integer(record, "n");
@@ -78,12 +93,14 @@ llvm::Expected<GpuKernelImage> readFacts(ModuleOp module) {
           dtypeOf(cast<TypeAttr>(record.get("input")).getValue());
       facts.outputDtype =
           dtypeOf(cast<TypeAttr>(record.get("output")).getValue());
-      facts.blockThreads = integer(launch, "block_threads");
-      facts.sharedBytes = integer(launch, "shared_bytes");
-      facts.vectorsPerBlock = integer(launch, "vectors_per_block");
-      return facts;
     }
-  return llvm::createStringError("the GPU lowering left no kernel");
+  if (!described)
+    return llvm::createStringError("the GPU lowering left no kernel");
+  if (facts.launches.size() > BFLY_GPU_MAX_LAUNCHES)
+    return llvm::createStringError(
+        "the transform needs %zu GPU launches, more than the ABI's %d",
+        facts.launches.size(), BFLY_GPU_MAX_LAUNCHES);
+  return facts;
 }
 
 /// The PTX text of the gpu.binary the pipeline left.
@@ -114,12 +131,29 @@ std::unique_ptr<llvm::Module> descriptorModule(llvm::LLVMContext &context,
   StringRef arch = image.arch, ptx = image.ptx;
   std::string provenance = facts.provenance;
   llvm::Type *ptr = b.getPtrTy();
-  // The C struct's members in order; LLVM lays them out as C does.
+  // The C structs' members in order; LLVM lays them out as C does.
+  llvm::StructType *launchType =
+      llvm::StructType::create(context,
+                               {ptr, b.getInt32Ty(), b.getInt32Ty(),
+                                b.getInt32Ty(), b.getInt32Ty(), b.getInt64Ty()},
+                               "bfly_gpu_launch");
+  std::vector<llvm::Constant *> launches;
+  for (const GpuLaunchImage &launch : facts.launches)
+    launches.push_back(llvm::ConstantStruct::get(
+        launchType,
+        {string(launch.entry, "__bfly_entry"), i32(launch.blockThreads),
+         i32(launch.sharedBytes), i32(launch.vectorsPerBlock),
+         i32(launch.readsOutput), i64(launch.tiles)}));
+  auto *launchArrayType = llvm::ArrayType::get(launchType, launches.size());
+  auto *launchArray = new llvm::GlobalVariable(
+      *module, launchArrayType, /*isConstant=*/true,
+      llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(launchArrayType, launches), "__bfly_launches");
   llvm::StructType *type = llvm::StructType::create(
       context,
       {b.getInt32Ty(), b.getInt32Ty(), b.getInt64Ty(), b.getInt32Ty(),
-       b.getInt32Ty(), ptr, ptr, ptr, ptr, ptr, b.getInt64Ty(), b.getInt32Ty(),
-       b.getInt32Ty(), b.getInt32Ty(), b.getInt64Ty(), b.getInt64Ty(), ptr},
+       b.getInt32Ty(), ptr, ptr, ptr, ptr, b.getInt64Ty(), b.getInt32Ty(),
+       b.getInt32Ty(), ptr, b.getInt64Ty(), b.getInt64Ty(), ptr},
       "bfly_gpu_kernel_descriptor");
   llvm::Constant *fields[] = {i32(BFLY_GPU_KERNEL_ABI_VERSION),
                               i32(sizeof(bfly_gpu_kernel_descriptor)),
@@ -129,12 +163,11 @@ std::unique_ptr<llvm::Module> descriptorModule(llvm::LLVMContext &context,
                               string(facts.name, "__bfly_name"),
                               string("ptx", "__bfly_isa"),
                               string(arch, "__bfly_arch"),
-                              string(facts.entry, "__bfly_entry"),
                               string(ptx, "__bfly_image"),
                               i64(int64_t(ptx.size())),
-                              i32(facts.blockThreads),
-                              i32(facts.sharedBytes),
-                              i32(facts.vectorsPerBlock),
+                              i32(int64_t(launches.size())),
+                              i32(facts.inPlace),
+                              launchArray,
                               i64(facts.flops),
                               i64(facts.nonzeroTwiddles),
                               string(provenance, "__bfly_provenance")};
@@ -159,6 +192,7 @@ void setPipelineOptions(GpuPipelineOptions &pipeline,
   pipeline.prune = options.pruneThreshold;
   pipeline.maxRadix = options.gpuMaxRadix;
   pipeline.vectorsPerBlock = options.gpuVectorsPerBlock;
+  pipeline.maxSharedBytes = options.gpuMaxSharedBytes;
 }
 
 llvm::Error diagnosticsError(StringRef what) {

@@ -151,14 +151,15 @@ static const char *error_text(CUresult result) {
 struct bfly_gpu_kernel {
   void *library; /* the .so, or NULL for a kernel made from memory */
   const bfly_gpu_kernel_descriptor *descriptor;
-  /* A kernel made from memory: its own copy of the descriptor and of the
-   * strings it points to. */
+  /* A kernel made from memory: its own copy of the descriptor, of its
+   * launches and of the strings they point to. */
   bfly_gpu_kernel_descriptor copy;
+  bfly_gpu_launch copied_launches[BFLY_GPU_MAX_LAUNCHES];
   char *strings;
   CUdevice device;
   CUcontext context;
   CUmodule module;
-  CUfunction function;
+  CUfunction functions[BFLY_GPU_MAX_LAUNCHES]; /* one per launch */
 };
 
 /* Blocks one launch may have in x. */
@@ -196,10 +197,9 @@ bfly_status bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *d,
     return malformed(origin, "input_dtype", "is not a bfly_dtype");
   if (bfly_dtype_size(d->output_dtype) == 0)
     return malformed(origin, "output_dtype", "is not a bfly_dtype");
-  const char *strings[] = {d->name,  d->isa,   d->arch,
-                           d->entry, d->image, d->provenance};
-  const char *names[] = {"name", "isa", "arch", "entry", "image", "provenance"};
-  for (int i = 0; i < 6; ++i)
+  const char *strings[] = {d->name, d->isa, d->arch, d->image, d->provenance};
+  const char *names[] = {"name", "isa", "arch", "image", "provenance"};
+  for (int i = 0; i < 5; ++i)
     if (!strings[i])
       return malformed(origin, names[i], "is null");
   if (strcmp(d->isa, "ptx") != 0)
@@ -209,13 +209,33 @@ bfly_status bfly_gpu_descriptor_check(const bfly_gpu_kernel_descriptor *d,
     return malformed(origin, "arch", "is not an architecture sm_XX");
   if (d->image_size < 0 || strlen(d->image) != (size_t)d->image_size)
     return malformed(origin, "image_size", "is not the PTX text's length");
-  if (d->block_threads < 1 || d->block_threads > 1024)
-    return malformed(origin, "block_threads", "is not from 1 to 1024");
-  if (d->vectors_per_block < 1 || d->block_threads % d->vectors_per_block)
-    return malformed(origin, "vectors_per_block",
-                     "does not divide block_threads");
-  if (d->shared_bytes < 0 || d->shared_bytes > 1024 * 1024)
-    return malformed(origin, "shared_bytes", "is not from 0 to 1 MiB");
+  if (d->launch_count < 1 || d->launch_count > BFLY_GPU_MAX_LAUNCHES)
+    return malformed(origin, "launch_count",
+                     "is not from 1 to BFLY_GPU_MAX_LAUNCHES");
+  if (!d->launches)
+    return malformed(origin, "launches", "is null");
+  if (d->in_place != 0 && d->in_place != 1)
+    return malformed(origin, "in_place", "is not 0 or 1");
+  for (int i = 0; i < d->launch_count; ++i) {
+    const bfly_gpu_launch *l = &d->launches[i];
+    if (!l->entry)
+      return malformed(origin, "launches[].entry", "is null");
+    if (l->block_threads < 1 || l->block_threads > 1024)
+      return malformed(origin, "launches[].block_threads",
+                       "is not from 1 to 1024");
+    if (l->vectors_per_block < 1 || l->block_threads % l->vectors_per_block)
+      return malformed(origin, "launches[].vectors_per_block",
+                       "does not divide block_threads");
+    if (l->shared_bytes < 0 || l->shared_bytes > 1024 * 1024)
+      return malformed(origin, "launches[].shared_bytes",
+                       "is not from 0 to 1 MiB");
+    if (!is_power_of_two(l->tiles) || l->tiles > d->n)
+      return malformed(origin, "launches[].tiles",
+                       "is not a power of two up to n");
+    if (l->reads_output != (i > 0))
+      return malformed(origin, "launches[].reads_output",
+                       "is not 0 for the first launch and 1 for the others");
+  }
   if (d->flops < 0 || d->nonzero_twiddles < 0)
     return malformed(origin, "flops", "or nonzero_twiddles is negative");
   return BFLY_OK;
@@ -234,28 +254,33 @@ static bfly_status load_module(const char *path, bfly_gpu_kernel *kernel) {
     return bfly_fail(BFLY_ERROR_GPU,
                      "the driver cannot load the PTX of '%s' (%s): %s", path,
                      error_text(result), log[0] ? log : "no JIT log");
-  result = cu.moduleGetFunction(&kernel->function, kernel->module, d->entry);
-  if (result != CUDA_SUCCESS)
-    return bfly_fail(BFLY_ERROR_GPU, "'%s' has no kernel '%s' in its PTX (%s)",
-                     path, d->entry, error_text(result));
-  if (d->shared_bytes > BFLY_GPU_STATIC_SHARED_BYTES) {
+  for (int i = 0; i < d->launch_count; ++i) {
+    const bfly_gpu_launch *l = &d->launches[i];
+    result =
+        cu.moduleGetFunction(&kernel->functions[i], kernel->module, l->entry);
+    if (result != CUDA_SUCCESS)
+      return bfly_fail(BFLY_ERROR_GPU,
+                       "'%s' has no kernel '%s' in its PTX (%s)", path,
+                       l->entry, error_text(result));
+    if (l->shared_bytes <= BFLY_GPU_STATIC_SHARED_BYTES)
+      continue;
     int most = 0;
     cu.deviceGetAttribute(&most,
                           CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN,
                           kernel->device);
-    if (d->shared_bytes > most)
+    if (l->shared_bytes > most)
       return bfly_fail(BFLY_ERROR_GPU,
                        "'%s' needs %d KiB of shared memory per block; this "
                        "GPU gives a block at most %d KiB: recompile it with "
-                       "--vectors-per-block=1 or for a smaller n",
-                       path, d->shared_bytes / 1024, most / 1024);
+                       "a smaller --max-shared-bytes",
+                       path, l->shared_bytes / 1024, most / 1024);
     result = cu.funcSetAttribute(
-        kernel->function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-        d->shared_bytes);
+        kernel->functions[i], CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+        l->shared_bytes);
     if (result != CUDA_SUCCESS)
       return bfly_fail(BFLY_ERROR_GPU,
                        "'%s': the driver refuses %d KiB of shared memory (%s)",
-                       path, d->shared_bytes / 1024, error_text(result));
+                       path, l->shared_bytes / 1024, error_text(result));
   }
   return BFLY_OK;
 }
@@ -376,13 +401,20 @@ bfly_status bfly_gpu_kernel_create(const bfly_gpu_kernel_descriptor *descriptor,
   bfly_gpu_kernel *result = calloc(1, sizeof *result);
   if (!result)
     return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory for '%s'", origin);
-  /* Copy the descriptor and its strings: the caller's may go away. */
+  /* Copy the descriptor, its launches and their strings: the caller's may
+   * go away. */
   result->copy = *descriptor;
-  const char **fields[] = {&result->copy.name,  &result->copy.isa,
-                           &result->copy.arch,  &result->copy.entry,
-                           &result->copy.image, &result->copy.provenance};
+  memcpy(result->copied_launches, descriptor->launches,
+         (size_t)descriptor->launch_count * sizeof(bfly_gpu_launch));
+  result->copy.launches = result->copied_launches;
+  const char **fields[5 + BFLY_GPU_MAX_LAUNCHES] = {
+      &result->copy.name, &result->copy.isa, &result->copy.arch,
+      &result->copy.image, &result->copy.provenance};
+  size_t count = 5;
+  for (int i = 0; i < descriptor->launch_count; ++i)
+    fields[count++] = &result->copied_launches[i].entry;
   size_t total = 0;
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i)
+  for (size_t i = 0; i < count; ++i)
     total += strlen(*fields[i]) + 1;
   result->strings = malloc(total);
   if (!result->strings) {
@@ -390,7 +422,7 @@ bfly_status bfly_gpu_kernel_create(const bfly_gpu_kernel_descriptor *descriptor,
     return bfly_fail(BFLY_ERROR_RESOURCES, "out of memory for '%s'", origin);
   }
   char *next = result->strings;
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     size_t length = strlen(*fields[i]) + 1;
     memcpy(next, *fields[i], length);
     *fields[i] = next;
@@ -424,25 +456,38 @@ bfly_status bfly_gpu_kernel_apply(const bfly_gpu_kernel *kernel, uint64_t in,
                                          "bfly_gpu_kernel_apply");
   if (status != BFLY_OK)
     return status;
-  /* ceil(batch / V) blocks; a batch beyond the grid's limit in several
-   * launches, each on the next vectors. */
-  int64_t per_launch = BFLY_GPU_MAX_BLOCKS * d->vectors_per_block;
+  if (!d->in_place && in == out)
+    return bfly_fail(BFLY_ERROR_OVERLAP,
+                     "bfly_gpu_kernel_apply: '%s' gathers its input across "
+                     "the vector while it writes: give it an output apart "
+                     "from its input",
+                     d->name);
   int64_t in_bytes = (int64_t)bfly_dtype_size(d->input_dtype);
   int64_t out_bytes = (int64_t)bfly_dtype_size(d->output_dtype);
   if (cu.ctxPush(kernel->context) != CUDA_SUCCESS)
     return bfly_fail(BFLY_ERROR_GPU, "bfly_gpu_kernel_apply: no context");
   CUresult result = CUDA_SUCCESS;
-  for (int64_t first = 0; first < batch && result == CUDA_SUCCESS;
-       first += per_launch) {
-    int64_t count = batch - first < per_launch ? batch - first : per_launch;
-    CUdeviceptr in_ptr = in + (uint64_t)(first * in_dist * in_bytes);
-    CUdeviceptr out_ptr = out + (uint64_t)(first * out_dist * out_bytes);
-    void *arguments[] = {&in_ptr, &out_ptr, &count, &in_dist, &out_dist};
-    unsigned blocks =
-        (unsigned)((count + d->vectors_per_block - 1) / d->vectors_per_block);
-    result = cu.launchKernel(
-        kernel->function, blocks, 1, 1, (unsigned)d->block_threads, 1, 1,
-        (unsigned)d->shared_bytes, (CUstream)stream, arguments, NULL);
+  for (int i = 0; i < d->launch_count && result == CUDA_SUCCESS; ++i) {
+    const bfly_gpu_launch *l = &d->launches[i];
+    /* ceil(batch * tiles / V) blocks; a batch beyond the grid's limit in
+     * several launches, each on the next vectors. */
+    int64_t per_launch = BFLY_GPU_MAX_BLOCKS * l->vectors_per_block / l->tiles;
+    for (int64_t first = 0; first < batch && result == CUDA_SUCCESS;
+         first += per_launch) {
+      int64_t count = batch - first < per_launch ? batch - first : per_launch;
+      CUdeviceptr source = l->reads_output
+                               ? out + (uint64_t)(first * out_dist * out_bytes)
+                               : in + (uint64_t)(first * in_dist * in_bytes);
+      int64_t source_dist = l->reads_output ? out_dist : in_dist;
+      CUdeviceptr target = out + (uint64_t)(first * out_dist * out_bytes);
+      void *arguments[] = {&source, &target, &count, &source_dist, &out_dist};
+      int64_t items = count * l->tiles;
+      unsigned blocks =
+          (unsigned)((items + l->vectors_per_block - 1) / l->vectors_per_block);
+      result = cu.launchKernel(
+          kernel->functions[i], blocks, 1, 1, (unsigned)l->block_threads, 1, 1,
+          (unsigned)l->shared_bytes, (CUstream)stream, arguments, NULL);
+    }
   }
   CUcontext popped;
   cu.ctxPop(&popped);

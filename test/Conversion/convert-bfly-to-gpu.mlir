@@ -1,4 +1,5 @@
 // RUN: bfly-opt %s --split-input-file --convert-bfly-to-gpu | FileCheck %s
+// RUN: bfly-opt %S/Inputs/gpu-passes.mlir --convert-bfly-to-gpu="max-shared-bytes=32" | FileCheck %S/Inputs/gpu-passes.mlir
 
 /// A transform becomes a kernel of gpu.module @bfly_gpu with the ABI's
 /// parameters (gpu_kernel_abi.h), its records, and its vectors in dynamic
@@ -10,7 +11,7 @@
 // CHECK: module attributes {gpu.container_module}
 // CHECK: gpu.module @bfly_gpu
 // CHECK: gpu.func @stage_complex(%[[IN:.*]]: !llvm.ptr {llvm.noalias, llvm.readonly}, %[[OUT:.*]]: !llvm.ptr {llvm.noalias}, %[[BATCH:.*]]: i64, %{{.*}}: i64, %{{.*}}: i64) kernel
-// CHECK-SAME: bfly.gpu_launch = {bank_transactions = [[T:[0-9]+]] : i64, block_threads = 128 : i64, ideal_transactions = [[T]] : i64, phases = 3 : i64, shared_bytes = 3072 : i64, shared_layout = "{{.*}}", vectors_per_block = 64 : i64}
+// CHECK-SAME: bfly.gpu_launch = {bank_transactions = [[T:[0-9]+]] : i64, block_threads = 128 : i64, ideal_transactions = [[T]] : i64, in_place = 1 : i64, launch = 0 : i64, phases = 3 : i64, reads_output = 0 : i64, shared_bytes = 3072 : i64, shared_layout = "{{.*}}", tiles = 1 : i64, vectors_per_block = 64 : i64}
 // CHECK-SAME: bfly.kernel = {flops = 56 : i64, input = complex<f32>, n = 4 : i64, name = "stage_complex"
 // CHECK-SAME: known_block_size = array<i32: 128, 1, 1>
 // CHECK: %[[DYN:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>

@@ -46,6 +46,7 @@ using Complex = std::complex<double>;
 struct GpuChoice {
   unsigned maxRadix = 16;
   unsigned vectorsPerBlock = 0;
+  unsigned maxSharedBytes = 96 * 1024;
 };
 
 /// A kernel made by the GPU pipeline, run by the emulator.
@@ -77,13 +78,24 @@ public:
         if (complexIn)
           in[size_t((b * inDist + i) * inWidth + 1)] = x[b](i).imag();
       }
-    int64_t races = -1;
+    int64_t races = 0;
+    auto run = [&](auto *input, auto *output) {
+      // As the runtime does: a later launch works in place on the output.
+      for (const Launch &launch : launches) {
+        int64_t more = -1;
+        if (launch.readsOutput)
+          launch.function(output, output, batch, outDist, outDist, &more);
+        else
+          launch.function(input, output, batch, inDist, outDist, &more);
+        races += more;
+      }
+    };
     if (f32) {
       std::vector<float> in32(in.begin(), in.end()), out32(out.size());
-      function(in32.data(), out32.data(), batch, inDist, outDist, &races);
+      run(in32.data(), out32.data());
       out.assign(out32.begin(), out32.end());
     } else {
-      function(in.data(), out.data(), batch, inDist, outDist, &races);
+      run(in.data(), out.data());
     }
     y.assign(size_t(batch), Eigen::VectorXcd(n));
     for (int64_t b = 0; b < batch; ++b)
@@ -95,8 +107,15 @@ public:
   }
 
   int64_t vectorsPerBlock = 0, phases = 0;
+  size_t launchCount() const { return launches.size(); }
 
 private:
+  struct Launch {
+    std::string name;
+    bool readsOutput = false;
+    test::EmulatedKernelFn function = nullptr;
+  };
+
   bool compile(const Factorization &model, const GpuChoice &choice,
                const std::function<void(mlir::ModuleOp)> &mutate) {
     static bool initialized = [] {
@@ -123,6 +142,7 @@ private:
     GpuPipelineOptions options;
     options.maxRadix = choice.maxRadix;
     options.vectorsPerBlock = choice.vectorsPerBlock;
+    options.maxSharedBytes = choice.maxSharedBytes;
     buildGpuKernelPipeline(kernels, options);
     if (failed(kernels.run(*module))) {
       ADD_FAILURE() << "convert-bfly-to-gpu failed";
@@ -131,10 +151,16 @@ private:
     module->walk([&](mlir::gpu::GPUFuncOp kernel) {
       auto launch = kernel->getAttrOfType<mlir::DictionaryAttr>(
           mlir::bfly::BflyDialect::kGpuLaunchAttr);
-      vectorsPerBlock =
-          mlir::cast<mlir::IntegerAttr>(launch.get("vectors_per_block"))
-              .getInt();
-      phases = mlir::cast<mlir::IntegerAttr>(launch.get("phases")).getInt();
+      auto integer = [&](llvm::StringRef key) {
+        return mlir::cast<mlir::IntegerAttr>(launch.get(key)).getInt();
+      };
+      size_t index = size_t(integer("launch"));
+      if (launches.size() <= index)
+        launches.resize(index + 1);
+      launches[index].name = kernel.getName().str();
+      launches[index].readsOutput = integer("reads_output") != 0;
+      vectorsPerBlock = std::max(vectorsPerBlock, integer("vectors_per_block"));
+      phases += integer("phases");
     });
     if (mutate)
       mutate(*module);
@@ -162,18 +188,20 @@ private:
       return false;
     }
     engine = std::move(*created);
-    auto address = engine->lookup("transform");
-    if (!address) {
-      ADD_FAILURE() << llvm::toString(address.takeError());
-      return false;
+    for (Launch &launch : launches) {
+      auto address = engine->lookup(launch.name);
+      if (!address) {
+        ADD_FAILURE() << llvm::toString(address.takeError());
+        return false;
+      }
+      launch.function = reinterpret_cast<test::EmulatedKernelFn>(*address);
     }
-    function = reinterpret_cast<test::EmulatedKernelFn>(*address);
     return true;
   }
 
   std::unique_ptr<mlir::MLIRContext> context;
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  test::EmulatedKernelFn function = nullptr;
+  std::vector<Launch> launches;
   int64_t n = 0;
   bool f32 = true, complexIn = true, complexOut = true;
 };
@@ -191,14 +219,23 @@ std::vector<Eigen::VectorXcd> randomInputs(const Factorization &model,
   return x;
 }
 
+/// y = M x by some reference.
+using Reference = std::function<Eigen::VectorXcd(const Eigen::VectorXcd &)>;
+
+Reference byMatrix(const Eigen::MatrixXcd &matrix) {
+  return [matrix](const Eigen::VectorXcd &x) -> Eigen::VectorXcd {
+    return matrix * x;
+  };
+}
+
 /// ||y - M x|| / ||M x|| over the batch (real parts where the output is
 /// real).
-double relativeError(const Eigen::MatrixXcd &matrix, bool realOutput,
+double relativeError(const Reference &reference, bool realOutput,
                      const std::vector<Eigen::VectorXcd> &x,
                      const std::vector<Eigen::VectorXcd> &y) {
   double error = 0, norm = 0;
   for (size_t b = 0; b < x.size(); ++b) {
-    Eigen::VectorXcd want = matrix * x[b];
+    Eigen::VectorXcd want = reference(x[b]);
     if (realOutput)
       want = want.real().cast<Complex>();
     error += (y[b] - want).squaredNorm();
@@ -215,11 +252,12 @@ double tolerance(Precision precision, int64_t n) {
 
 /// Runs `model`'s GPU kernel on a batch that ends in a partly filled block,
 /// with distances that are not n, and checks it against `reference`.
-void expectMatches(const Factorization &model,
-                   const Eigen::MatrixXcd &reference, double allowed,
-                   const GpuChoice &choice = {}) {
+void expectMatches(const Factorization &model, const Reference &reference,
+                   double allowed, const GpuChoice &choice = {},
+                   size_t launches = 1) {
   auto kernel = EmulatedKernel::build(model, choice);
   ASSERT_TRUE(kernel);
+  EXPECT_EQ(kernel->launchCount(), launches);
   int64_t batch = 2 * kernel->vectorsPerBlock + 1;
   unsigned seed = unsigned(model.n * 7 + batch);
   std::vector<Eigen::VectorXcd> x = randomInputs(model, batch, seed), y;
@@ -271,7 +309,7 @@ TEST_P(GpuExactKernelTest, MatchesTheTextbookMatrix) {
                                c.type.precision);
   Eigen::MatrixXcd reference =
       c.transform == "hadamard" ? hadamardMatrix(c.n) : dftMatrix(c.n, inverse);
-  expectMatches(model, reference, tolerance(c.type.precision, c.n));
+  expectMatches(model, byMatrix(reference), tolerance(c.type.precision, c.n));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSizesAndTypes, GpuExactKernelTest,
@@ -302,7 +340,8 @@ TEST(GpuEmulationTest, RandomChainsMatchTheirDenseMatrix) {
         SCOPED_TRACE("n=" + std::to_string(n) + " " + type.str() +
                      (realIO ? " real in/out" : ""));
         Factorization model = randomModel(n, type, realIO, ++seed);
-        expectMatches(model, model.toDense(), 8 * tolerance(type.precision, n));
+        expectMatches(model, byMatrix(model.toDense()),
+                      8 * tolerance(type.precision, n));
       }
 }
 
@@ -311,7 +350,8 @@ TEST(GpuEmulationTest, GenericButterfliesMatchTheirDenseMatrix) {
     for (ElementType type : ElementType::all()) {
       SCOPED_TRACE("n=" + std::to_string(n) + " " + type.str());
       Factorization model = Factorization::random(n, type, 7);
-      expectMatches(model, model.toDense(), 8 * tolerance(type.precision, n));
+      expectMatches(model, byMatrix(model.toDense()),
+                    8 * tolerance(type.precision, n));
     }
 }
 
@@ -324,9 +364,58 @@ TEST(GpuEmulationTest, EveryRadixAndBlockShape) {
     for (unsigned vectors : {0u, 1u, 2u}) {
       SCOPED_TRACE("max-radix=" + std::to_string(radix) +
                    " vectors-per-block=" + std::to_string(vectors));
-      expectMatches(model, reference, tolerance(Precision::F32, 1024),
+      expectMatches(model, byMatrix(reference), tolerance(Precision::F32, 1024),
                     {radix, vectors});
     }
+}
+
+/// Vectors longer than a block holds run in several launches over tiles:
+/// forced here with a small shared memory limit (2 KiB: tiles of 128 to 512
+/// elements, so 2 or 3 launches at n = 1024 and 4096), and at n = 16384
+/// with the default limit.
+TEST(GpuEmulationTest, SeveralPassesMatchTheirReference) {
+  GpuChoice small;
+  small.maxSharedBytes = 2048;
+  for (ElementType type : ElementType::all())
+    for (int64_t n : {1024, 4096}) {
+      SCOPED_TRACE("n=" + std::to_string(n) + " " + type.str());
+      Factorization dft =
+          type.field == Field::Complex
+              ? Factorization::dft(n, false, Normalization::Unitary,
+                                   type.precision)
+              : Factorization::hadamard(n, type);
+      Eigen::MatrixXcd matrix =
+          type.field == Field::Complex ? dftMatrix(n) : hadamardMatrix(n);
+      auto kernel = EmulatedKernel::build(dft, small);
+      ASSERT_TRUE(kernel);
+      EXPECT_GE(kernel->launchCount(), 2u);
+      std::vector<Eigen::VectorXcd> x = randomInputs(dft, 3, unsigned(n)), y;
+      EXPECT_EQ(kernel->apply(x, y, n + 2, n + 4), 0);
+      EXPECT_LE(
+          relativeError(byMatrix(matrix), type.field == Field::Real, x, y),
+          tolerance(type.precision, n));
+      Factorization generic = Factorization::random(n, type, 3);
+      auto random = EmulatedKernel::build(generic, small);
+      ASSERT_TRUE(random);
+      EXPECT_GE(random->launchCount(), 2u);
+      x = randomInputs(generic, 3, unsigned(n) + 1);
+      EXPECT_EQ(random->apply(x, y, n, n), 0);
+      EXPECT_LE(relativeError(
+                    [&](const Eigen::VectorXcd &v) { return generic.apply(v); },
+                    type.field == Field::Real, x, y),
+                8 * tolerance(type.precision, n));
+    }
+  Factorization big =
+      Factorization::dft(16384, false, Normalization::Unitary, Precision::F32);
+  auto kernel = EmulatedKernel::build(big);
+  ASSERT_TRUE(kernel);
+  EXPECT_EQ(kernel->launchCount(), 2u);
+  std::vector<Eigen::VectorXcd> x = randomInputs(big, 2, 5), y;
+  EXPECT_EQ(kernel->apply(x, y, 16384, 16384), 0);
+  EXPECT_LE(
+      relativeError([&](const Eigen::VectorXcd &v) { return big.apply(v); },
+                    false, x, y),
+      tolerance(Precision::F32, 16384));
 }
 
 /// The checker itself: without its barriers a kernel's threads read

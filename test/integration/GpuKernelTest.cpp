@@ -106,18 +106,25 @@ PtxasReport runPtxas(const std::string &ptxas, const std::string &ptx,
   return report;
 }
 
-/// Every N = 2 .. 4096 and element type: PTX, assembled by ptxas without
+/// Every N = 2 .. 4096 (one launch) and 16384, 65536 (several launches
+/// over tiles) and every element type: PTX, assembled by ptxas without
 /// spills or static shared memory (the vectors live in dynamic shared
-/// memory, declared `.extern .shared`), the block's dynamic shared memory
+/// memory, declared `.extern .shared`), each launch's dynamic shared memory
 /// within 48 KiB wherever it carries several vectors and within the
 /// default 96 KiB limit always.
 TEST(GpuKernelTest, EverySizeAndTypeAssemblesWithoutSpills) {
   std::string ptxas = findPtxas();
   TempDir dir;
-  int assembled = 0;
+  int assembled = 0, expected = 0;
+  std::vector<int64_t> sizes;
+  for (int64_t n = 2; n <= 4096; n *= 2)
+    sizes.push_back(n);
+  sizes.push_back(16384);
+  sizes.push_back(65536);
   for (ElementType type : ElementType::all())
-    for (int64_t n = 2; n <= 4096; n *= 2) {
+    for (int64_t n : sizes) {
       SCOPED_TRACE(type.str() + " n=" + std::to_string(n));
+      ++expected;
       mlir::DialectRegistry registry;
       registerCompilerDialects(registry);
       mlir::MLIRContext context(registry);
@@ -127,15 +134,21 @@ TEST(GpuKernelTest, EverySizeAndTypeAssemblesWithoutSpills) {
           compileGpuImage(*model, gpuOptions());
       ASSERT_TRUE(bool(image)) << llvm::toString(image.takeError());
       EXPECT_NE(image->ptx.find(".target sm_90"), std::string::npos);
-      EXPECT_NE(image->ptx.find(".entry transform"), std::string::npos);
-      EXPECT_EQ(image->blockThreads % image->vectorsPerBlock, 0);
-      EXPECT_LE(image->sharedBytes, 96 * 1024);
-      if (image->vectorsPerBlock > 1) {
-        EXPECT_LE(image->sharedBytes, 48 * 1024);
-      }
-      if (image->sharedBytes > 0) {
-        EXPECT_NE(image->ptx.find(".extern .shared .align 16 .b8"),
+      int64_t elementBytes = (type.field == Field::Complex ? 2 : 1) *
+                             (type.precision == Precision::F32 ? 4 : 8);
+      EXPECT_EQ(image->launches.size() > 1, n * elementBytes > 96 * 1024);
+      for (const GpuLaunchImage &launch : image->launches) {
+        EXPECT_NE(image->ptx.find(".entry " + launch.entry + "("),
                   std::string::npos);
+        EXPECT_EQ(launch.blockThreads % launch.vectorsPerBlock, 0);
+        EXPECT_LE(launch.sharedBytes, 96 * 1024);
+        if (launch.vectorsPerBlock > 1) {
+          EXPECT_LE(launch.sharedBytes, 48 * 1024);
+        }
+        if (launch.sharedBytes > 0) {
+          EXPECT_NE(image->ptx.find(".extern .shared .align 16 .b8"),
+                    std::string::npos);
+        }
       }
       if (ptxas.empty())
         continue;
@@ -151,7 +164,7 @@ TEST(GpuKernelTest, EverySizeAndTypeAssemblesWithoutSpills) {
   if (ptxas.empty())
     GTEST_SKIP() << "PTX generated for every size and type; no ptxas "
                     "(/usr/local/cuda/bin/ptxas or $BFLY_PTXAS) to assemble it";
-  EXPECT_EQ(assembled, 4 * 12);
+  EXPECT_EQ(assembled, expected);
 }
 
 /// A DFT-64 GPU kernel .so in `dir`.
@@ -184,10 +197,15 @@ TEST(GpuKernelTest, TheSharedObjectDescribesItsKernel) {
   EXPECT_EQ(d->output_dtype, BFLY_DTYPE_COMPLEX_F32);
   EXPECT_STREQ(d->isa, "ptx");
   EXPECT_STREQ(d->arch, "sm_90");
-  EXPECT_STREQ(d->entry, "transform");
-  EXPECT_GE(d->block_threads, 32);
-  EXPECT_EQ(d->block_threads % d->vectors_per_block, 0);
-  EXPECT_GE(d->shared_bytes, d->vectors_per_block * 64 * 2 * 4);
+  ASSERT_EQ(d->launch_count, 1);
+  EXPECT_EQ(d->in_place, 1);
+  const bfly_gpu_launch &launch = d->launches[0];
+  EXPECT_STREQ(launch.entry, "transform");
+  EXPECT_GE(launch.block_threads, 32);
+  EXPECT_EQ(launch.block_threads % launch.vectors_per_block, 0);
+  EXPECT_GE(launch.shared_bytes, launch.vectors_per_block * 64 * 2 * 4);
+  EXPECT_EQ(launch.tiles, 1);
+  EXPECT_EQ(launch.reads_output, 0);
   EXPECT_EQ(int64_t(std::string(d->image).size()), d->image_size);
   EXPECT_NE(std::string(d->image).find(".entry transform("), std::string::npos);
   EXPECT_NE(std::string(d->provenance).find("compiler=GpuKernelTest"),

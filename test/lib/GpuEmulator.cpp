@@ -34,6 +34,7 @@ public:
     };
     threads = integer("block_threads");
     vectors = integer("vectors_per_block");
+    tiles = integer("tiles");
     sharedBytes = integer("shared_bytes");
     if (failed(splitSegments()))
       return failure();
@@ -55,10 +56,11 @@ public:
       return failure();
     allocateSpills();
 
-    // ceil(batch / V) blocks, one after another.
-    Value batch = entry->getArgument(2);
+    // ceil(batch * tiles / V) blocks, one after another.
+    Value items =
+        arith::MulIOp::create(b, entry->getArgument(2), constantI64(tiles));
     Value blocks = arith::DivUIOp::create(
-        b, arith::AddIOp::create(b, batch, constantI64(vectors - 1)),
+        b, arith::AddIOp::create(b, items, constantI64(vectors - 1)),
         constantI64(vectors));
     blocks = arith::IndexCastUIOp::create(b, b.getIndexType(), blocks);
     forLoop(index(0), blocks, [&](Value block) {
@@ -225,7 +227,8 @@ private:
   }
 
   /// Before a shared access: a write by another thread, or (for a write)
-  /// any access by another thread, in this segment is a race.
+  /// any access by another thread, in this segment is a race; so is an
+  /// access outside the block's shared memory.
   void instrument(Operation *access, Value thread) {
     bool write = isa<memref::StoreOp>(access);
     Value memory = write ? cast<memref::StoreOp>(access).getMemRef()
@@ -236,8 +239,15 @@ private:
     size_t which = view - sharedViews.begin();
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(access);
-    Value i = write ? cast<memref::StoreOp>(access).getIndices()[0]
-                    : cast<memref::LoadOp>(access).getIndices()[0];
+    OpOperand &indexOperand = access->getOpOperand(write ? 2 : 1);
+    Value i = indexOperand.get();
+    // An access outside the block's shared memory counts, and is sent to
+    // word 0 rather than into the host's heap.
+    int64_t words = cast<MemRefType>(memory.getType()).getDimSize(0);
+    Value inside =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::ult, i, index(words));
+    i = arith::SelectOp::create(b, inside, i, index(0));
+    indexOperand.set(i);
     Value me = arith::IndexCastUIOp::create(
         b, b.getI32Type(), arith::AddIOp::create(b, thread, index(1)));
     Value zero = constantI32(0);
@@ -248,7 +258,10 @@ private:
           b, arith::CmpIOp::create(b, arith::CmpIPredicate::ne, owner, zero),
           arith::CmpIOp::create(b, arith::CmpIPredicate::ne, owner, me));
     };
-    Value race = other(writer);
+    Value race = arith::OrIOp::create(
+        b, other(writer),
+        arith::XOrIOp::create(
+            b, inside, arith::ConstantIntOp::create(b, b.getI1Type(), 1)));
     if (write) {
       race = arith::OrIOp::create(b, race, other(reader));
       memref::StoreOp::create(b, me, writers[which], ValueRange{i});
@@ -303,7 +316,7 @@ private:
   ModuleOp module;
   bool checkRaces;
   ImplicitLocOpBuilder b;
-  int64_t threads = 0, vectors = 0, sharedBytes = 0;
+  int64_t threads = 0, vectors = 0, tiles = 1, sharedBytes = 0;
   SmallVector<SmallVector<Operation *>> segments;
   llvm::SmallPtrSet<Operation *, 16> hoisted;
   SmallVector<Spill> spills;

@@ -234,6 +234,8 @@ TEST(RuntimeTest, StridedApplyRefusesDistancesThatOverflowOrOverlap) {
 /// The GPU descriptor check (no driver needed) names the field it refuses.
 TEST(RuntimeTest, TheGpuDescriptorCheckNamesTheBadField) {
   static const char ptx[] = ".version 8.0\n.target sm_90\n";
+  static const bfly_gpu_launch launches[] = {
+      {"transform", 32, 512, 2, 0, 1}, {"transform_pass2", 64, 0, 4, 1, 8}};
   const bfly_gpu_kernel_descriptor good = {BFLY_GPU_KERNEL_ABI_VERSION,
                                            sizeof(bfly_gpu_kernel_descriptor),
                                            64,
@@ -242,57 +244,76 @@ TEST(RuntimeTest, TheGpuDescriptorCheckNamesTheBadField) {
                                            "dft",
                                            "ptx",
                                            "sm_90",
-                                           "transform",
                                            ptx,
                                            int64_t(sizeof ptx - 1),
-                                           32,
-                                           512,
                                            2,
+                                           1,
+                                           launches,
                                            100,
                                            10,
                                            "fixture"};
   EXPECT_EQ(bfly_gpu_descriptor_check(&good, "good"), BFLY_OK)
       << bfly_last_error();
-  auto refusal = [](bfly_gpu_kernel_descriptor d) {
-    bfly_status status = bfly_gpu_descriptor_check(&d, "bad");
-    return std::make_pair(status, std::string(bfly_last_error()));
-  };
   struct Case {
-    void (*damage)(bfly_gpu_kernel_descriptor &);
+    void (*damage)(bfly_gpu_kernel_descriptor &, bfly_gpu_launch *);
     const char *field;
   };
+  using D = bfly_gpu_kernel_descriptor &;
+  using L = bfly_gpu_launch *;
   for (const Case &c : {
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.n = 6; }, "n "},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.n = int64_t(1) << 40; },
-                "n "},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.input_dtype = 9; },
-                "input_dtype"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.entry = nullptr; },
-                "entry is null"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.provenance = nullptr; },
-                "provenance is null"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.isa = "cubin"; }, "isa"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.arch = "gfx90a"; },
-                "arch"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.image_size = 1000; },
-                "image_size"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.block_threads = 0; },
-                "block_threads"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.vectors_per_block = 3; },
-                "vectors_per_block"},
-           Case{[](bfly_gpu_kernel_descriptor &d) { d.shared_bytes = -4; },
-                "shared_bytes"},
+           Case{[](D d, L) { d.n = 6; }, "n "},
+           Case{[](D d, L) { d.n = int64_t(1) << 40; }, "n "},
+           Case{[](D d, L) { d.input_dtype = 9; }, "input_dtype"},
+           Case{[](D d, L) { d.provenance = nullptr; }, "provenance is null"},
+           Case{[](D d, L) { d.isa = "cubin"; }, "isa"},
+           Case{[](D d, L) { d.arch = "gfx90a"; }, "arch"},
+           Case{[](D d, L) { d.image_size = 1000; }, "image_size"},
+           Case{[](D d, L) { d.launch_count = 0; }, "launch_count"},
+           Case{[](D d, L) { d.launch_count = 17; }, "launch_count"},
+           Case{[](D d, L) { d.launches = nullptr; }, "launches is null"},
+           Case{[](D d, L) { d.in_place = 2; }, "in_place"},
+           Case{[](D, L l) { l[1].entry = nullptr; }, "launches[].entry"},
+           Case{[](D, L l) { l[0].block_threads = 0; },
+                "launches[].block_threads"},
+           Case{[](D, L l) { l[0].vectors_per_block = 3; },
+                "launches[].vectors_per_block"},
+           Case{[](D, L l) { l[1].shared_bytes = -4; },
+                "launches[].shared_bytes"},
+           Case{[](D, L l) { l[1].tiles = 6; }, "launches[].tiles"},
+           Case{[](D, L l) { l[1].tiles = 128; }, "launches[].tiles"},
+           Case{[](D, L l) { l[0].reads_output = 1; },
+                "launches[].reads_output"},
+           Case{[](D, L l) { l[1].reads_output = 0; },
+                "launches[].reads_output"},
        }) {
-    auto [status, message] = refusal([&] {
-      bfly_gpu_kernel_descriptor d = good;
-      c.damage(d);
-      return d;
-    }());
-    EXPECT_EQ(status, BFLY_ERROR_NOT_A_KERNEL) << c.field;
+    bfly_gpu_kernel_descriptor d = good;
+    bfly_gpu_launch copy[2] = {launches[0], launches[1]};
+    d.launches = copy;
+    c.damage(d, copy);
+    EXPECT_EQ(bfly_gpu_descriptor_check(&d, "bad"), BFLY_ERROR_NOT_A_KERNEL)
+        << c.field;
+    std::string message = bfly_last_error();
     EXPECT_NE(message.find(std::string("malformed GPU descriptor: ") + c.field),
               std::string::npos)
         << message;
   }
+  // A descriptor in memory (the JIT's) makes a kernel only with a driver.
+  bfly_gpu_kernel *made = nullptr;
+  bfly_status status = bfly_gpu_kernel_create(&good, nullptr, 0, &made);
+  if (status == BFLY_OK) {
+    bfly_gpu_kernel_free(made);
+  } else {
+    EXPECT_TRUE(status == BFLY_ERROR_NO_DRIVER ||
+                status == BFLY_ERROR_NO_DEVICE)
+        << bfly_last_error();
+    EXPECT_EQ(made, nullptr);
+  }
+  bfly_gpu_kernel_descriptor broken = good;
+  broken.launch_count = 0;
+  EXPECT_EQ(bfly_gpu_kernel_create(&broken, "broken", 0, &made),
+            BFLY_ERROR_NOT_A_KERNEL);
+  EXPECT_EQ(bfly_gpu_kernel_create(nullptr, "none", 0, &made),
+            BFLY_ERROR_INVALID_ARGUMENT);
   bfly_gpu_kernel_descriptor old = good;
   old.abi_version = 7;
   EXPECT_EQ(bfly_gpu_descriptor_check(&old, "old"), BFLY_ERROR_ABI_VERSION);

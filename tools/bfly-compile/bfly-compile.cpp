@@ -45,6 +45,11 @@ static cl::opt<unsigned> vectorsPerBlock(
     cl::desc("GPU: vectors one block carries, a power of two (default: "
              "chosen)"),
     cl::init(0), cl::cat(toolCategory));
+static cl::opt<unsigned> maxSharedBytes(
+    "max-shared-bytes",
+    cl::desc("GPU: most dynamic shared memory per block, in bytes (default "
+             "98304); longer vectors run in several passes"),
+    cl::init(96 * 1024), cl::cat(toolCategory));
 static cl::opt<bfly::Lowering> lowering(
     "lowering", cl::desc("How the factors become code"),
     cl::init(bfly::Lowering::Vector),
@@ -130,15 +135,17 @@ int main(int argc, char **argv) {
           "bfly-compile",
           "--target must be 'cpu' or 'cuda[:sm_XX]', got '" + target + "'");
     options.gpuVectorsPerBlock = vectorsPerBlock;
+    options.gpuMaxSharedBytes = maxSharedBytes;
     if (maxRadix.getNumOccurrences())
       options.gpuMaxRadix = maxRadix;
   } else if (targetName != "cpu") {
     return bfly::tool::fail("bfly-compile",
                             "--target must be 'cpu' or 'cuda[:sm_XX]', got '" +
                                 target + "'");
-  } else if (vectorsPerBlock != 0) {
+  } else if (vectorsPerBlock != 0 || maxSharedBytes.getNumOccurrences()) {
     return bfly::tool::fail("bfly-compile",
-                            "--vectors-per-block is for --target=cuda");
+                            "--vectors-per-block and --max-shared-bytes are "
+                            "for --target=cuda");
   }
   std::string output = outputPath.empty() ? defaultOutput() : outputPath;
   if (Error error = bfly::compileModelFile(inputPath, options, emitKind, output,
