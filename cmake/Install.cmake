@@ -35,6 +35,7 @@ install(FILES
   runtime/include/bfly/kernel_abi.h
   runtime/include/bfly/gpu_kernel_abi.h
   runtime/include/bfly/gpu.h
+  runtime/include/bfly/gpu.hpp
   runtime/include/bfly/runtime.h
   runtime/include/bfly/runtime.hpp
   compiler/Jit/include/bfly/jit.hpp

@@ -82,6 +82,45 @@ std::string loadEntry(const std::string &soPath, const std::string &key,
   return "";
 }
 
+/// The dialects models are read with.
+mlir::DialectRegistry compilerRegistry() {
+  mlir::DialectRegistry registry;
+  registerCompilerDialects(registry);
+  return registry;
+}
+
+/// A model parsed from text in its own context, with its diagnostics.
+class ParsedModel {
+public:
+  ParsedModel(const std::string &text, const std::string &origin)
+      : context(compilerRegistry(), mlir::MLIRContext::Threading::DISABLED),
+        origin(origin) {
+    context.printOpOnDiagnostic(false);
+    handler = std::make_unique<mlir::ScopedDiagnosticHandler>(
+        &context, [this](mlir::Diagnostic &d) {
+          llvm::raw_string_ostream os(diagnostics);
+          os << (diagnostics.empty() ? "" : "\n") << d.getLocation() << ": "
+             << d.str();
+          return mlir::success();
+        });
+    mlir::ParserConfig config(&context);
+    module = mlir::parseSourceString<mlir::ModuleOp>(text, config, origin);
+    if (module && mlir::failed(getModelTransform(*module)))
+      module = nullptr;
+  }
+
+  /// "`what` 'origin' failed:" and the diagnostics.
+  std::string failure(const std::string &what) const {
+    return what + " '" + origin + "' failed" +
+           (diagnostics.empty() ? "" : ":\n") + diagnostics;
+  }
+
+  mlir::MLIRContext context;
+  std::string origin, diagnostics;
+  std::unique_ptr<mlir::ScopedDiagnosticHandler> handler;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+};
+
 /// Releases a JIT-compiled kernel's code with its kernel.
 void releaseEngine(void *owner) {
   delete static_cast<mlir::ExecutionEngine *>(owner);
@@ -135,35 +174,20 @@ Kernel Jit::compileText(const std::string &ir) {
 Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   if (status_ != BFLY_OK)
     return Kernel::failure(status_, error_);
-  mlir::DialectRegistry registry;
-  registerCompilerDialects(registry);
-  mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
-  context.printOpOnDiagnostic(false);
-  std::string diagnostics;
-  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
-    llvm::raw_string_ostream os(diagnostics);
-    os << (diagnostics.empty() ? "" : "\n") << d.getLocation() << ": "
-       << d.str();
-    return mlir::success();
-  });
+  ParsedModel parsed(text, origin);
   auto failed = [&](const std::string &what) {
-    return Kernel::failure(BFLY_ERROR_COMPILE,
-                           what + " '" + origin + "' failed" +
-                               (diagnostics.empty() ? "" : ":\n") +
-                               diagnostics);
+    return Kernel::failure(BFLY_ERROR_COMPILE, parsed.failure(what));
   };
-  mlir::ParserConfig config(&context);
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceString<mlir::ModuleOp>(text, config, origin);
-  if (!module || mlir::failed(getModelTransform(*module)))
+  if (!parsed.module)
     return failed("reading the model");
+  mlir::ModuleOp module = *parsed.module;
 
   CompileOptions options;
   options.vectorBits = options_.vectorBits;
   options.maxRadix = options_.maxRadix;
   if (options_.cacheDir.empty()) {
     options.generator = "bfly-jit";
-    llvm::Expected<JitKernel> jitted = jitCompileModel(*module, options);
+    llvm::Expected<JitKernel> jitted = jitCompileModel(module, options);
     if (!jitted) {
       std::string message = llvm::toString(jitted.takeError());
       return failed("compiling the model (" + message + ")");
@@ -182,7 +206,7 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   // input do not matter.
   std::string canonical;
   llvm::raw_string_ostream os(canonical);
-  module->print(os);
+  module.print(os);
   std::string key = cacheKey(canonical, options_);
   std::string soPath = options_.cacheDir + "/" + key + ".so";
   Kernel kernel;
@@ -195,7 +219,7 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
     ++counters_->rebuilt;
   options.generator = "bfly-jit key=" + key;
   if (llvm::Error error =
-          compileModel(*module, options, EmitKind::Shared, soPath)) {
+          compileModel(module, options, EmitKind::Shared, soPath)) {
     std::string message = llvm::toString(std::move(error));
     ++counters_->cacheWriteFailures;
     return failed("compiling the model (" + message + ")");
@@ -209,6 +233,106 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
                            "cannot write the cache entry '" + soPath + "'");
   }
   return Kernel::load(soPath);
+}
+
+//===----------------------------------------------------------------------===//
+// GPU images
+//===----------------------------------------------------------------------===//
+
+/// What a GpuImage owns: the PTX and the strings and launches its
+/// descriptor points to.
+struct GpuImage::Data {
+  GpuKernelImage image;
+  std::string isa = "ptx";
+  std::vector<bfly_gpu_launch> launches;
+  bfly_gpu_kernel_descriptor descriptor{};
+};
+
+GpuImage GpuImage::failure(bfly_status status, std::string message) {
+  GpuImage image;
+  image.status_ = status;
+  image.error_ = std::move(message);
+  return image;
+}
+
+GpuImage GpuImage::of(std::shared_ptr<const Data> data) {
+  GpuImage image;
+  image.data_ = std::move(data);
+  image.status_ = BFLY_OK;
+  image.error_.clear();
+  return image;
+}
+
+const bfly_gpu_kernel_descriptor &GpuImage::descriptor() const {
+  return data_->descriptor;
+}
+
+const std::string &GpuImage::ptx() const { return data_->image.ptx; }
+
+GpuKernel GpuImage::load(int device) const {
+  if (!data_)
+    return GpuKernel::fromStatus(status_, nullptr);
+  return GpuKernel::create(data_->descriptor, data_->image.name, device);
+}
+
+GpuImage Jit::compileGpuFile(const std::string &path, const std::string &arch) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return GpuImage::failure(BFLY_ERROR_OPEN, "cannot read '" + path + "': " +
+                                                  buffer.getError().message());
+  return compileGpuBuffer((*buffer)->getBuffer().str(), path, arch);
+}
+
+GpuImage Jit::compileGpuText(const std::string &ir, const std::string &arch) {
+  return compileGpuBuffer(ir, "<model text>", arch);
+}
+
+GpuImage Jit::compileGpuBuffer(const std::string &text,
+                               const std::string &origin,
+                               const std::string &arch) {
+  if (status_ != BFLY_OK)
+    return GpuImage::failure(status_, error_);
+  ParsedModel parsed(text, origin);
+  if (!parsed.module)
+    return GpuImage::failure(BFLY_ERROR_COMPILE,
+                             parsed.failure("reading the model"));
+  CompileOptions options;
+  options.gpuArch = arch;
+  options.generator = "bfly-jit";
+  llvm::Expected<GpuKernelImage> compiled =
+      compileGpuImage(*parsed.module, options);
+  if (!compiled)
+    return GpuImage::failure(
+        BFLY_ERROR_COMPILE,
+        parsed.failure("compiling the model for " + arch + " (" +
+                       llvm::toString(compiled.takeError()) + ")"));
+  ++counters_->compiled;
+  auto data = std::make_shared<GpuImage::Data>();
+  data->image = std::move(*compiled);
+  const GpuKernelImage &image = data->image;
+  for (const GpuLaunchImage &launch : image.launches)
+    data->launches.push_back(
+        {launch.entry.c_str(), int32_t(launch.blockThreads),
+         int32_t(launch.sharedBytes), int32_t(launch.vectorsPerBlock),
+         launch.readsOutput ? 1 : 0, launch.tiles});
+  bfly_gpu_kernel_descriptor &d = data->descriptor;
+  d.abi_version = BFLY_GPU_KERNEL_ABI_VERSION;
+  d.descriptor_size = sizeof(bfly_gpu_kernel_descriptor);
+  d.n = image.n;
+  d.input_dtype = image.inputDtype;
+  d.output_dtype = image.outputDtype;
+  d.name = image.name.c_str();
+  d.isa = data->isa.c_str();
+  d.arch = image.arch.c_str();
+  d.image = image.ptx.c_str();
+  d.image_size = int64_t(image.ptx.size());
+  d.launch_count = int32_t(data->launches.size());
+  d.in_place = image.inPlace ? 1 : 0;
+  d.launches = data->launches.data();
+  d.flops = image.flops;
+  d.nonzero_twiddles = image.nonzeroTwiddles;
+  d.provenance = image.provenance.c_str();
+  return GpuImage::of(std::move(data));
 }
 
 } // namespace bfly

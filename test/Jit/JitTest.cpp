@@ -1,8 +1,8 @@
 //===- JitTest.cpp - in-process compilation and its cache -----------------===//
 //
 // JIT kernels against the textbook matrices (Targets), the cache's hits,
-// rebuilds of damaged or foreign entries, bad input, and compiling while
-// other threads run kernels.
+// rebuilds of damaged or foreign entries, bad input, compiling while other
+// threads run kernels, and PTX compiled in memory.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Jit/FactorizationJit.h"
@@ -15,8 +15,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SHA256.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/SHA256.h"
 
 #include <gtest/gtest.h>
 
@@ -180,9 +180,9 @@ TEST(JitTest, DamagedOrForeignCacheEntriesAreRebuiltNeverTrusted) {
   ASSERT_TRUE(bool(bytes));
   {
     std::ofstream sum(entry32 + ".sha256", std::ios::trunc);
-    sum << llvm::toHex(llvm::SHA256::hash(llvm::arrayRefFromStringRef(
-                           (*bytes)->getBuffer())),
-                       /*LowerCase=*/true);
+    sum << llvm::toHex(
+        llvm::SHA256::hash(llvm::arrayRefFromStringRef((*bytes)->getBuffer())),
+        /*LowerCase=*/true);
   }
   Kernel third = jitCompile(jit, hadamard(32));
   ASSERT_TRUE(third) << third.error();
@@ -224,6 +224,53 @@ TEST(JitTest, BadInputGetsAStatusAndAMessageAndNoCacheEntry) {
   EXPECT_EQ(unwritable.status(), BFLY_ERROR_CACHE);
   EXPECT_NE(unwritable.error().find("cannot be written"), std::string::npos);
   EXPECT_EQ(jitCompile(unwritable, hadamard(8)).status(), BFLY_ERROR_CACHE);
+}
+
+/// A model compiled for a GPU in memory: the PTX of every launch and a
+/// descriptor the runtime accepts, made without a GPU; loading it names
+/// what is missing here (or, with a GPU, runs it against the matrix).
+TEST(JitTest, CompilesModelsToPtxInMemory) {
+  Jit jit = Jit::create();
+  GpuImage image = jit.compileGpuText(kHadamard4);
+  ASSERT_TRUE(image) << image.error();
+  EXPECT_NE(image.ptx().find(".target sm_90"), std::string::npos);
+  const bfly_gpu_kernel_descriptor &d = image.descriptor();
+  EXPECT_EQ(bfly_gpu_descriptor_check(&d, "jit"), BFLY_OK) << bfly_last_error();
+  EXPECT_EQ(d.n, 4);
+  EXPECT_EQ(d.input_dtype, BFLY_DTYPE_F32);
+  EXPECT_STREQ(d.name, "h4");
+  ASSERT_EQ(d.launch_count, 1);
+  EXPECT_NE(image.ptx().find(std::string(".entry ") + d.launches[0].entry),
+            std::string::npos);
+  EXPECT_EQ(std::string(d.image), image.ptx());
+
+  GpuImage sm100 = jit.compileGpuText(kHadamard4, "sm_100");
+  ASSERT_TRUE(sm100) << sm100.error();
+  EXPECT_NE(sm100.ptx().find(".target sm_100"), std::string::npos);
+
+  GpuKernel kernel = image.load();
+  if (kernel) {
+    float x[4] = {1, 0, 0, 0}, y[4] = {};
+    ASSERT_EQ(kernel.applyHost(x, y, 1), BFLY_OK) << bfly_last_error();
+    for (float v : y)
+      EXPECT_NEAR(v, 0.5f, 1e-6f);
+  } else {
+    EXPECT_TRUE(kernel.status() == BFLY_ERROR_NO_DRIVER ||
+                kernel.status() == BFLY_ERROR_NO_DEVICE)
+        << kernel.error();
+  }
+
+  GpuImage broken = jit.compileGpuText("bfly.transform @f(");
+  EXPECT_FALSE(broken);
+  EXPECT_EQ(broken.status(), BFLY_ERROR_COMPILE);
+  GpuImage badArch = jit.compileGpuText(kHadamard4, "sm_12");
+  EXPECT_EQ(badArch.status(), BFLY_ERROR_COMPILE);
+  EXPECT_NE(badArch.error().find("unknown NVIDIA architecture 'sm_12'"),
+            std::string::npos)
+      << badArch.error();
+  EXPECT_FALSE(badArch.load());
+  EXPECT_EQ(jit.compileGpuFile("/no/such/model.mlir").status(),
+            BFLY_ERROR_OPEN);
 }
 
 /// One thread compiles (in memory and through the cache) while others run

@@ -20,10 +20,13 @@
 #ifndef BFLY_JIT_HPP
 #define BFLY_JIT_HPP
 
+#include "bfly/gpu.hpp"
 #include "bfly/runtime.hpp"
 
 #include <atomic>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace bfly {
 
@@ -41,6 +44,32 @@ struct JitStats {
   int64_t cacheHits = 0;
   int64_t rebuilt = 0; ///< cache entries found corrupt or stale
   int64_t cacheWriteFailures = 0;
+};
+
+/// A GPU kernel compiled in memory: its PTX and the descriptor a
+/// bfly-compile --target=cuda .so would hold. Made without a GPU; load() puts
+/// it on one. Copies share the same image.
+class GpuImage {
+public:
+  explicit operator bool() const { return data_ != nullptr; }
+  bfly_status status() const { return status_; }
+  const std::string &error() const { return error_; }
+
+  const bfly_gpu_kernel_descriptor &descriptor() const;
+  const std::string &ptx() const;
+
+  /// The kernel on GPU `device`; without a driver or that GPU, an empty
+  /// GpuKernel whose error() says which.
+  GpuKernel load(int device = 0) const;
+
+  struct Data;
+  static GpuImage failure(bfly_status status, std::string message);
+  static GpuImage of(std::shared_ptr<const Data> data);
+
+private:
+  std::shared_ptr<const Data> data_;
+  bfly_status status_ = BFLY_ERROR_INVALID_ARGUMENT;
+  std::string error_ = "no GPU image compiled";
 };
 
 class Jit {
@@ -64,7 +93,18 @@ public:
   /// compileText with `origin` naming the text in diagnostics.
   Kernel compileBuffer(const std::string &text, const std::string &origin);
 
+  /// A model file, or a model as IR text, compiled to PTX for the NVIDIA
+  /// architecture `arch` ("sm_90"), in memory (no disk cache): what
+  /// bfly-compile --target=cuda makes, without its file.
+  GpuImage compileGpuFile(const std::string &path,
+                          const std::string &arch = "sm_90");
+  GpuImage compileGpuText(const std::string &ir,
+                          const std::string &arch = "sm_90");
+
 private:
+  GpuImage compileGpuBuffer(const std::string &text, const std::string &origin,
+                            const std::string &arch);
+
   JitOptions options_;
   bfly_status status_ = BFLY_ERROR_INVALID_ARGUMENT;
   std::string error_;
