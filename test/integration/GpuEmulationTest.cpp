@@ -180,8 +180,10 @@ private:
       ADD_FAILURE() << "the emulation does not lower to LLVM";
       return false;
     }
+    // The options refer to the transformer: it must outlive create().
+    auto optimize = mlir::makeOptimizingTransformer(1, 0, nullptr);
     mlir::ExecutionEngineOptions engineOptions;
-    engineOptions.transformer = mlir::makeOptimizingTransformer(1, 0, nullptr);
+    engineOptions.transformer = optimize;
     auto created = mlir::ExecutionEngine::create(*module, engineOptions);
     if (!created) {
       ADD_FAILURE() << llvm::toString(created.takeError());
