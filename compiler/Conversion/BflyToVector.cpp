@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <array>
 
@@ -33,11 +34,13 @@ using namespace mlir::bfly;
 
 namespace {
 
-/// A chain value in a planar buffer: real parts at [0, n), imaginary parts
-/// (complex values only) at [n, 2n).
+/// A chain value in a buffer: planar scratch (real parts at [0, n),
+/// imaginary parts of complex values at [n, 2n)), or the caller's input or
+/// output, whose complex values are interleaved (re, im) pairs.
 struct Buffer {
   Value memref;
   bool complex;
+  bool interleaved = false;
 };
 
 /// V lanes of a chain value; im is null for real values.
@@ -75,34 +78,6 @@ public:
         vector(VectorType::get({lanes}, scalar)), counts(counts) {
     contract = arith::FastMathFlagsAttr::get(b.getContext(),
                                              arith::FastMathFlags::contract);
-  }
-
-  /// Interleaved complex `in` (2n scalars) -> planar `dst`.
-  void deinterleave(Value in, Buffer dst) {
-    SmallVector<int64_t> evens, odds;
-    for (int64_t k = 0; k < lanes; ++k) {
-      evens.push_back(2 * k);
-      odds.push_back(2 * k + 1);
-    }
-    forEach(n, lanes, [&](Value i) {
-      Value at = mul(i, 2);
-      Value v0 = loadVector(in, at), v1 = loadVector(in, add(at, lanes));
-      store({shuffle(v0, v1, evens), shuffle(v0, v1, odds)}, dst, i);
-    });
-  }
-
-  /// Planar `src` -> interleaved complex `out`.
-  void interleave(Buffer src, Value out) {
-    // Output scalar m of 2V is part m % 2 of element m / 2.
-    SmallVector<int64_t> masks[2];
-    for (int64_t m = 0; m < 2 * lanes; ++m)
-      masks[m / lanes].push_back(m % 2 ? lanes + m / 2 : m / 2);
-    forEach(n, lanes, [&](Value i) {
-      Vec x = load(src, i);
-      Value at = mul(i, 2);
-      storeVector(shuffle(x.re, x.im, masks[0]), out, at);
-      storeVector(shuffle(x.re, x.im, masks[1]), out, add(at, lanes));
-    });
   }
 
   /// Consecutive stages with distinct strides, all below V or all at least
@@ -264,15 +239,27 @@ public:
             combine(coefficientOf(2), x0, coefficientOf(3), x1)};
   }
 
-  void lowerPermute(PermuteOp op, Buffer src, Buffer dst) {
-    SmallVector<int64_t> permutation = op.getPermutation();
-    // Transposes of V x V blocks need n >= V^2: narrower ones below.
+  /// The rows a bit reversal transposes in registers: W = 2^w <= V lanes
+  /// with W^2 <= n; 1 when `op` is not a bit reversal (or n < 4).
+  int64_t transposeWidth(PermuteOp op) {
     int logN = llvm::Log2_64(n);
     int logV = std::min<int>(llvm::Log2_64(lanes), logN / 2);
-    if (logV >= 1 && permutation == bitReversal(n)) {
-      lowerBitReversal(src, dst, logN, logV);
+    if (logV < 1 || op.getPermutation() != bitReversal(n))
+      return 1;
+    return int64_t(1) << logV;
+  }
+
+  /// `op`, then the tied stages `after` it of strides below
+  /// transposeWidth(op) (see lowerBitReversal).
+  void lowerPermute(PermuteOp op, ArrayRef<StageOp> after, Buffer src,
+                    Buffer dst) {
+    SmallVector<int64_t> permutation = op.getPermutation();
+    int64_t width = transposeWidth(op);
+    if (width > 1) {
+      lowerBitReversal(src, dst, width, after);
       return;
     }
+    assert(after.empty() && "stages fused into a permutation it cannot take");
     SmallVector<int32_t> table;
     for (int64_t i : permutation)
       table.push_back(static_cast<int32_t>(i));
@@ -288,13 +275,19 @@ public:
     forEach(n, lanes, [&](Value i) {
       Value from =
           vector::LoadOp::create(b, indexVector, gather, ValueRange{i});
+      if (src.interleaved) // element k's parts are at 2k and 2k + 1
+        from = arith::ShLIOp::create(
+            b, from,
+            arith::ConstantOp::create(
+                b, DenseElementsAttr::get(indexVector, int32_t(1))));
       auto part = [&](int64_t offset) {
         return vector::GatherOp::create(b, vector, src.memref,
                                         ValueRange{index(offset)}, from, mask,
                                         zero)
             .getResult();
       };
-      store({part(0), src.complex ? part(n) : Value()}, dst, i);
+      int64_t imaginary = src.interleaved ? 1 : n;
+      store({part(0), src.complex ? part(imaginary) : Value()}, dst, i);
     });
   }
 
@@ -311,9 +304,13 @@ public:
   /// row a of a middle m holds source rows br(c) of middle br(m), lane
   /// br(a) of each: load those W rows, transpose them in registers (w
   /// rounds of shuffles), and store transposed row j as output row br(j).
-  void lowerBitReversal(Buffer src, Buffer dst, int logN, int logV) {
-    int64_t width = int64_t(1) << logV;
-    auto rowType = VectorType::get({width}, scalar);
+  /// Before the transpose, loaded row c holds the outputs whose low w bits
+  /// are c: a tied stage of stride h < W mixes rows c and c + h with the
+  /// matrix c mod h, the same in every lane, so `stages` run there as
+  /// whole-register butterflies with constant twiddles, no shuffle.
+  void lowerBitReversal(Buffer src, Buffer dst, int64_t width,
+                        ArrayRef<StageOp> stages) {
+    int logN = llvm::Log2_64(n), logV = llvm::Log2_64(width);
     int middleBits = logN - 2 * logV;
     int64_t middles = int64_t(1) << middleBits;
     SmallVector<int64_t> rowOrder = bitReversal(width);
@@ -330,18 +327,43 @@ public:
           b, b.getIndexType(),
           memref::LoadOp::create(b, reversedMiddles, ValueRange{m}));
       Value fromBase = mul(from, width), toBase = mul(m, width);
-      for (int64_t part = 0; part < (src.complex ? 2 : 1); ++part) {
-        int64_t offset = part * n;
-        SmallVector<Value> rows;
-        for (int64_t c = 0; c < width; ++c)
-          rows.push_back(vector::LoadOp::create(
-              b, rowType, src.memref,
-              ValueRange{add(fromBase, rowOrder[c] * rowStride + offset)}));
-        transpose(rows);
-        for (int64_t j = 0; j < width; ++j)
-          storeVector(rows[j], dst.memref,
-                      add(toBase, rowOrder[j] * rowStride + offset));
+      SmallVector<Vec> loaded;
+      for (int64_t c = 0; c < width; ++c)
+        loaded.push_back(
+            loadRow(src, add(fromBase, rowOrder[c] * rowStride), width));
+      // Constants of the rows' width (below V for small n).
+      VectorType full = vector;
+      vector = VectorType::get({width}, scalar);
+      auto restore = llvm::make_scope_exit([&] { vector = full; });
+      for (StageOp stage : stages) {
+        int64_t h = int64_t(stage.getStride());
+        TwiddleArrays all = twiddleArrays(stage, src.complex);
+        for (int64_t c = 0; c < width; ++c) {
+          if (c & h)
+            continue;
+          // The one matrix of these pairs, c mod h, as constants.
+          TwiddleArrays one;
+          for (int e = 0; e < 4; ++e)
+            for (int part = 0; part < (src.complex ? 2 : 1); ++part)
+              one[e][part] = {all[e][part][c % h]};
+          std::tie(loaded[c], loaded[c + h]) =
+              butterfly(one, Value(), /*period=*/0, loaded[c], loaded[c + h]);
+        }
       }
+      restore.release();
+      vector = full;
+      SmallVector<Value> rows[2];
+      for (const Vec &row : loaded) {
+        rows[0].push_back(row.re);
+        if (row.im)
+          rows[1].push_back(row.im);
+      }
+      for (auto &part : rows)
+        if (!part.empty())
+          transpose(part);
+      for (int64_t j = 0; j < width; ++j)
+        storeRow({rows[0][j], src.complex ? rows[1][j] : Value()}, dst,
+                 add(toBase, rowOrder[j] * rowStride), width);
     });
   }
 
@@ -387,9 +409,9 @@ public:
     });
   }
 
-  /// Planar real `src` -> `out`.
-  void copy(Buffer src, Value out) {
-    forEach(n, lanes, [&](Value i) { storeVector(load(src, i).re, out, i); });
+  /// `src` -> `dst`, whatever their layouts.
+  void copy(Buffer src, Buffer dst) {
+    forEach(n, lanes, [&](Value i) { store(load(src, i), dst, i); });
   }
 
 private:
@@ -530,14 +552,49 @@ private:
   void storeVector(Value v, Value memref, Value i) {
     vector::StoreOp::create(b, v, memref, ValueRange{i});
   }
-  Vec load(Buffer buffer, Value i) {
-    return {loadVector(buffer.memref, i),
-            buffer.complex ? loadVector(buffer.memref, add(i, n)) : Value()};
+  /// V elements from `i`: one load per part, or for interleaved complex
+  /// data two loads and the shuffles that split real and imaginary parts.
+  Vec load(Buffer buffer, Value i) { return loadRow(buffer, i, lanes); }
+  void store(Vec x, Buffer buffer, Value i) { storeRow(x, buffer, i, lanes); }
+
+  /// The same for `width` <= V elements.
+  Vec loadRow(Buffer buffer, Value i, int64_t width) {
+    auto type = VectorType::get({width}, scalar);
+    if (!buffer.interleaved)
+      return {vector::LoadOp::create(b, type, buffer.memref, ValueRange{i}),
+              buffer.complex
+                  ? Value(vector::LoadOp::create(b, type, buffer.memref,
+                                                 ValueRange{add(i, n)}))
+                  : Value()};
+    auto pairs = VectorType::get({2 * width}, scalar);
+    Value both =
+        vector::LoadOp::create(b, pairs, buffer.memref, ValueRange{mul(i, 2)});
+    SmallVector<int64_t> evens, odds;
+    for (int64_t k = 0; k < width; ++k) {
+      evens.push_back(2 * k);
+      odds.push_back(2 * k + 1);
+    }
+    return {shuffle(both, both, evens), shuffle(both, both, odds)};
   }
-  void store(Vec x, Buffer buffer, Value i) {
-    storeVector(x.re, buffer.memref, i);
-    if (buffer.complex)
-      storeVector(x.im, buffer.memref, add(i, n));
+  void storeRow(Vec x, Buffer buffer, Value i, int64_t width) {
+    if (!buffer.interleaved) {
+      vector::StoreOp::create(b, x.re, buffer.memref, ValueRange{i});
+      if (buffer.complex)
+        vector::StoreOp::create(b, x.im ? x.im : zeroRow(width), buffer.memref,
+                                ValueRange{add(i, n)});
+      return;
+    }
+    // Scalar m of the 2 * width stored is part m % 2 of element m / 2.
+    SmallVector<int64_t> mask;
+    for (int64_t m = 0; m < 2 * width; ++m)
+      mask.push_back(m % 2 ? width + m / 2 : m / 2);
+    Value both = shuffle(x.re, x.im ? x.im : zeroRow(width), mask);
+    vector::StoreOp::create(b, both, buffer.memref, ValueRange{mul(i, 2)});
+  }
+  Value zeroRow(int64_t width) {
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(VectorType::get({width}, scalar),
+                                  b.getFloatAttr(scalar, 0.0).getValue()));
   }
 
   ImplicitLocOpBuilder &b;
@@ -594,6 +651,76 @@ static bool staysInBlocks(ArrayRef<StageOp> group, int64_t block) {
          });
 }
 
+namespace {
+/// One pass over the data: a group of stages, or another factor; passes
+/// of one `blockRun` (> 0) run block by block, `block` elements at a time.
+struct DataPass {
+  SmallVector<StageOp> stages; ///< a group, or stages fused into `factor`
+  Operation *factor = nullptr; ///< a permutation, diagonal or conversion
+  bool complexOut = false;     ///< the pass's result holds complex values
+  int64_t blockRun = 0, block = 0;
+};
+} // namespace
+
+/// The passes of `chain`: a pass per group of stages (bfly-fuse-stages'
+/// plan) or other factor; consecutive stage passes that stay within cache
+/// blocks form a run (two or more: one gains nothing).
+static SmallVector<DataPass> planPasses(ArrayRef<Operation *> chain,
+                                        const KernelSignature &signature,
+                                        int64_t lanes, unsigned blockBytes,
+                                        VectorKernelBuilder &builder) {
+  SmallVector<DataPass> passes;
+  int64_t runs = 0;
+  bool complex = signature.complexIn;
+  for (size_t i = 0; i < chain.size();) {
+    if (!isa<StageOp>(chain[i])) {
+      DataPass pass;
+      pass.factor = chain[i];
+      pass.complexOut = isComplexVector(chain[i]->getResult(0).getType());
+      complex = pass.complexOut;
+      ++i;
+      // A bit reversal transposes in registers; the tied stages of strides
+      // below its width that follow it run there too.
+      if (auto permute = dyn_cast<PermuteOp>(pass.factor)) {
+        int64_t width = builder.transposeWidth(permute);
+        while (i < chain.size()) {
+          auto stage = dyn_cast<StageOp>(chain[i]);
+          if (!stage || !stage.isTied() || int64_t(stage.getStride()) >= width)
+            break;
+          pass.stages.push_back(stage);
+          ++i;
+        }
+      }
+      passes.push_back(pass);
+      continue;
+    }
+    size_t runStart = passes.size();
+    int64_t block = blockElements(signature, lanes, complex, blockBytes);
+    while (i < chain.size() && isa<StageOp>(chain[i])) {
+      DataPass pass;
+      pass.stages = stageGroup(chain, i, lanes);
+      pass.complexOut =
+          isComplexVector(pass.stages.back()->getResult(0).getType());
+      bool blocked = staysInBlocks(pass.stages, block);
+      if (!blocked && passes.size() > runStart)
+        break;
+      i += pass.stages.size();
+      passes.push_back(pass);
+      if (!blocked)
+        break;
+    }
+    size_t count = passes.size() - runStart;
+    if (count >= 2 && staysInBlocks(passes[runStart].stages, block)) {
+      ++runs;
+      for (size_t k = runStart; k < passes.size(); ++k) {
+        passes[k].blockRun = runs;
+        passes[k].block = block;
+      }
+    }
+  }
+  return passes;
+}
+
 static void lowerTransform(TransformOp transform, SymbolTable &symbols,
                            unsigned vectorBits, unsigned blockBytes,
                            Counts &counts, int64_t &numFactors) {
@@ -605,83 +732,81 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   func::FuncOp kernel = createKernel(b, symbols, transform, signature);
   VectorKernelBuilder builder(b, symbols, signature.scalar, n, lanes, counts);
 
-  Value in = kernel.getArgument(0), out = kernel.getArgument(1);
-  // Ping-pong between two planar scratch buffers; `in` is read once (a real
-  // input directly), `out` written once, so they may alias.
-  KernelScratch scratchBuffers(signature.scalar, n);
-  Value scratch[2] = {scratchBuffers.allocate(b), scratchBuffers.allocate(b)};
-  int next = 0;
-  Buffer src{in, false};
-  if (signature.complexIn) {
-    src = {scratch[next], true};
-    next ^= 1;
-    builder.deinterleave(in, src);
+  // The first pass reads the caller's input and the last writes its output
+  // (interleaved complex data is split and joined in their loads and
+  // stores); the passes between ping-pong between two planar scratch
+  // buffers. The input is read whole before the output is first written
+  // (a single pass writes each element where it read it), so they may
+  // alias.
+  SmallVector<DataPass> passes =
+      planPasses(chain, signature, lanes, blockBytes, builder);
+  bool inPlaceSafe = passes.size() >= 2 ||
+                     (passes.size() == 1 && !passes[0].factor) ||
+                     (passes.size() == 1 && !isa<PermuteOp>(passes[0].factor));
+  if (!inPlaceSafe || passes.empty()) {
+    // A permutation alone reads across the vector: one more pass, a copy.
+    DataPass copy;
+    copy.complexOut = signature.complexOut;
+    passes.push_back(copy);
   }
-  for (size_t i = 0; i < chain.size();) {
-    Operation *op = chain[i];
-    Buffer dst{scratch[next], isComplexVector(op->getResult(0).getType())};
-    next ^= 1;
-    if (isa<StageOp>(op)) {
-      // The passes from here on that stay within blocks: run block by
-      // block when there are two or more (one pass gains nothing).
-      struct Pass {
-        SmallVector<StageOp> group;
-        Buffer src, dst;
-      };
-      SmallVector<Pass> passes;
-      size_t j = i;
+  Buffer input{kernel.getArgument(0), signature.complexIn, signature.complexIn};
+  Buffer output{kernel.getArgument(1), signature.complexOut,
+                signature.complexOut};
+  KernelScratch scratchBuffers(signature.scalar, n);
+  Value scratch[2];
+  if (passes.size() >= 2)
+    scratch[0] = scratchBuffers.allocate(b);
+  if (passes.size() >= 3)
+    scratch[1] = scratchBuffers.allocate(b);
+  Buffer src = input;
+  auto target = [&](size_t k) {
+    if (k + 1 == passes.size())
+      return output;
+    return Buffer{scratch[k % 2], passes[k].complexOut};
+  };
+  for (size_t k = 0; k < passes.size();) {
+    if (passes[k].blockRun) {
+      size_t end = k;
+      while (end < passes.size() && passes[end].blockRun == passes[k].blockRun)
+        ++end;
+      int64_t block = passes[k].block;
       Buffer from = src;
-      int parity = next ^ 1; // dst's buffer: `next` has moved on already
-      while (j < chain.size() && isa<StageOp>(chain[j])) {
-        SmallVector<StageOp> group = stageGroup(chain, j, lanes);
-        int64_t block = blockElements(signature, lanes, from.complex,
-                                      blockBytes);
-        if (!staysInBlocks(group, block))
-          break;
-        Buffer to{scratch[parity],
-                  isComplexVector(group.back()->getResult(0).getType())};
-        parity ^= 1;
-        passes.push_back({group, from, to});
-        from = to;
-        j += group.size();
-      }
-      if (passes.size() >= 2) {
-        int64_t block =
-            blockElements(signature, lanes, src.complex, blockBytes);
-        emitLoop(b, n, block, [&](Value base) {
-          builder.setWindow(base, block);
-          for (Pass &pass : passes)
-            builder.lowerStages(pass.group, pass.src, pass.dst);
-          builder.clearWindow();
-        });
-        numFactors += int64_t(j - i);
-        counts.blockedPasses += int64_t(passes.size());
-        i = j;
-        src = from;
-        next = parity;
-        continue;
-      }
-      SmallVector<StageOp> group = stageGroup(chain, i, lanes);
-      builder.lowerStages(group, src, dst);
-      i += group.size();
-      numFactors += int64_t(group.size());
-      src = dst;
+      emitLoop(b, n, block, [&](Value base) {
+        builder.setWindow(base, block);
+        Buffer at = from;
+        for (size_t p = k; p < end; ++p) {
+          Buffer to = target(p);
+          builder.lowerStages(passes[p].stages, at, to);
+          at = to;
+        }
+        builder.clearWindow();
+      });
+      for (size_t p = k; p < end; ++p)
+        numFactors += int64_t(passes[p].stages.size());
+      counts.blockedPasses += int64_t(end - k);
+      src = target(end - 1);
+      k = end;
       continue;
     }
-    if (auto perm = dyn_cast<PermuteOp>(op))
-      builder.lowerPermute(perm, src, dst);
-    else if (auto diag = dyn_cast<DiagOp>(op))
-      builder.lowerDiag(diag, src, dst);
-    else
-      builder.lowerFieldChange(src, dst);
+    Buffer dst = target(k);
+    const DataPass &pass = passes[k];
+    if (!pass.factor && !pass.stages.empty()) {
+      builder.lowerStages(pass.stages, src, dst);
+      numFactors += int64_t(pass.stages.size());
+    } else if (!pass.factor) {
+      builder.copy(src, dst);
+    } else {
+      if (auto perm = dyn_cast<PermuteOp>(pass.factor))
+        builder.lowerPermute(perm, pass.stages, src, dst);
+      else if (auto diag = dyn_cast<DiagOp>(pass.factor))
+        builder.lowerDiag(diag, src, dst);
+      else
+        builder.lowerFieldChange(src, dst);
+      numFactors += 1 + int64_t(pass.stages.size());
+    }
     src = dst;
-    ++numFactors;
-    ++i;
+    ++k;
   }
-  if (signature.complexOut)
-    builder.interleave(src, out);
-  else
-    builder.copy(src, out);
   scratchBuffers.release(b);
   func::ReturnOp::create(b);
   finishKernel(b, symbols, transform, kernel);

@@ -2,22 +2,23 @@
 
 /// Untied complex twiddles of a stride at least V (4 lanes of f32) apart:
 /// both halves and the twiddles load as whole vectors, one array per 2x2
-/// entry and component (8 arrays), the data planar between deinterleaving
-/// and interleaving shuffles; no scalar loads anywhere.
+/// entry and component (8 arrays). The only pass reads the caller's
+/// interleaved input, splitting real and imaginary parts with shuffles as
+/// it loads, and joins them as it stores the output: one loop, no scratch,
+/// no scalar loads anywhere.
 // CHECK-LABEL: func.func @stage_wide_untied
 // CHECK-SAME: (%[[IN:.*]]: memref<16xf32>, %[[OUT:.*]]: memref<16xf32>)
 // CHECK-SAME: bfly.kernel = {flops = 112 : i64, input = complex<f32>, n = 8 : i64
 // CHECK-NOT: memref.load
+// CHECK-NOT: memref.alloca
 // CHECK: scf.for
-// CHECK: vector.load %[[IN]]
+// CHECK: vector.load %[[IN]]{{.*}} : memref<16xf32>, vector<8xf32>
 // CHECK: vector.shuffle {{.*}} [0, 2, 4, 6]
 // CHECK: vector.shuffle {{.*}} [1, 3, 5, 7]
-// CHECK: scf.for
 // CHECK-COUNT-8: memref.get_global
-// CHECK: vector.load {{.*}} : memref<4xf32>, vector<4xf32>
-// CHECK: scf.for
-// CHECK: vector.shuffle {{.*}} [0, 4, 1, 5]
+// CHECK: vector.shuffle {{.*}} [0, 4, 1, 5, 2, 6, 3, 7]
 // CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: scf.for
 // CHECK-NOT: memref.load
 bfly.transform @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomplex<f32>> {
   %y = bfly.stage %x stride 4 twiddles dense<[[[(0.0, 0.5), (1.0, 0.5)], [(2.0, 0.5), (3.0, 0.5)]], [[(1.0, 1.5), (2.0, 1.5)], [(3.0, 1.5), (4.0, 1.5)]], [[(2.0, 2.5), (3.0, 2.5)], [(4.0, 2.5), (5.0, 2.5)]], [[(3.0, 3.5), (4.0, 3.5)], [(5.0, 3.5), (6.0, 3.5)]]]> : tensor<4x2x2xcomplex<f32>> : tensor<8xcomplex<f32>>
@@ -40,8 +41,9 @@ bfly.transform @stage_wide_untied(%x: tensor<8xcomplex<f32>>) -> tensor<8xcomple
 // CHECK: vector.shuffle {{.*}} [2, 6, 3, 7]
 // CHECK-NOT: scf.for
 // CHECK: vector.shuffle {{.*}} [0, 1, 4, 5]
-// CHECK-COUNT-2: vector.store
+// CHECK-COUNT-2: vector.store %{{.*}}, %arg1
 // CHECK-NEXT: }
+// CHECK-NEXT: return
 bfly.transform @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
   %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]], [[0.5, 0.5], [0.5, -0.5]]]> : tensor<2x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<8xf32>
@@ -91,7 +93,9 @@ bfly.transform @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
 // -----
 
 /// The bit reversal is a transpose of V x V blocks in registers: rows
-/// loaded in bit-reversed order, two rounds of shuffles, no gathers.
+/// loaded in bit-reversed order, two rounds of shuffles, no gathers. Alone
+/// it reads across the vector, so it writes scratch and a copy follows
+/// (the input and output may be one buffer).
 // CHECK-LABEL: func.func @bit_reverse_transposes
 // CHECK-NOT: vector.gather
 // CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<16xf32>, vector<4xf32>
@@ -106,17 +110,13 @@ bfly.transform @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
 // -----
 
 /// Two stages of strides at least V that bfly-fuse-stages grouped are one
-/// pass over four vectors (radix 4): one loop, four loads, four
-/// butterflies, four stores; the only other loop copies the result out.
+/// pass over four vectors (radix 4), from the input to the output: one
+/// loop, four loads, four butterflies, four stores.
 // CHECK-LABEL: func.func @wide_stages_fuse
 // CHECK: scf.for
 // CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<16xf32>, vector<4xf32>
 // CHECK-NOT: scf.for
-// CHECK-COUNT-4: vector.store
-// CHECK-NEXT: }
-// CHECK: scf.for
-// CHECK-NEXT: vector.load
-// CHECK-NEXT: vector.store
+// CHECK-COUNT-4: vector.store %{{.*}}, %arg1
 // CHECK-NEXT: }
 // CHECK-NEXT: return
 bfly.transform @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
@@ -127,9 +127,9 @@ bfly.transform @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
 
 // -----
 
-/// The same stages without a plan are two passes (and a copy out).
+/// The same stages without a plan are two passes.
 // CHECK-LABEL: func.func @unplanned_stages_are_passes_of_their_own
-// CHECK-COUNT-3: scf.for
+// CHECK-COUNT-2: scf.for
 // CHECK-NOT: scf.for
 // CHECK: return
 bfly.transform @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> tensor<16xf32> {
@@ -141,13 +141,39 @@ bfly.transform @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> 
 // -----
 
 /// A planned group that mixes strides below V (2) and at least V (4) is
-/// cut there: two passes (and a copy out).
+/// cut there: two passes.
 // CHECK-LABEL: func.func @group_cut_at_the_vector_width
-// CHECK-COUNT-3: scf.for
+// CHECK-COUNT-2: scf.for
 // CHECK-NOT: scf.for
 // CHECK: return
 bfly.transform @group_cut_at_the_vector_width(%x: tensor<16xf32>) -> tensor<16xf32> {
   %0 = bfly.stage %x stride 2 twiddles dense<2.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
   %1 = bfly.stage %0 stride 4 twiddles dense<3.0> : tensor<8x2x2xf32> {bfly.fuse_group = 0 : i64} : tensor<16xf32>
+  bfly.return %1 : tensor<16xf32>
+}
+
+// -----
+
+/// Tied stages of strides below the transpose's width that follow a bit
+/// reversal run inside its pass, on whole rows before the transpose: the
+/// rows' low index bits are the row number, so each butterfly mixes two
+/// rows with constant twiddles and needs no shuffle of its own. Here the
+/// stages of strides 1 and 2 of a Hadamard-16: one pass (and a copy), the
+/// only shuffles the transpose's eight.
+// CHECK-LABEL: func.func @stages_inside_the_bit_reversal
+// CHECK: scf.for
+// CHECK-COUNT-4: vector.load %arg0
+// CHECK-NOT: arith.mulf
+// CHECK-COUNT-4: arith.addf
+// CHECK-COUNT-8: vector.shuffle
+// CHECK-NOT: vector.shuffle
+// CHECK-COUNT-4: vector.store
+// CHECK: scf.for
+// CHECK-NOT: vector.shuffle
+// CHECK: return
+bfly.transform @stages_inside_the_bit_reversal(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %p = bfly.permute %x bit_reverse : tensor<16xf32>
+  %0 = bfly.stage %p stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<16xf32>
+  %1 = bfly.stage %0 stride 2 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]], [[1.0, 1.0], [1.0, -1.0]]]> : tensor<2x2x2xf32> : tensor<16xf32>
   bfly.return %1 : tensor<16xf32>
 }
