@@ -20,7 +20,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-#include "llvm/ADT/ScopeExit.h"
 
 #include <array>
 
@@ -334,7 +333,6 @@ public:
       // Constants of the rows' width (below V for small n).
       VectorType full = vector;
       vector = VectorType::get({width}, scalar);
-      auto restore = llvm::make_scope_exit([&] { vector = full; });
       for (StageOp stage : stages) {
         int64_t h = int64_t(stage.getStride());
         TwiddleArrays all = twiddleArrays(stage, src.complex);
@@ -350,7 +348,6 @@ public:
               butterfly(one, Value(), /*period=*/0, loaded[c], loaded[c + h]);
         }
       }
-      restore.release();
       vector = full;
       SmallVector<Value> rows[2];
       for (const Vec &row : loaded) {
