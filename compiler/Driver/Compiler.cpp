@@ -1,6 +1,8 @@
 //===- Compiler.cpp - model file -> LLVM IR -> object -> .so --------------===//
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Driver/Output.h"
+#include "compiler/Driver/Tuner.h"
+#include "llvm/Support/Format.h"
 
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Pipelines/CpuPipeline.h"
@@ -274,7 +276,30 @@ llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
   OwningOpRef<ModuleOp> model = parseModelFile(inputPath, context, sourceMgr);
   if (!model)
     return diagnosticsError("reading the model");
-  return compileModel(*model, options, emit, outputPath);
+  if (!options.tune)
+    return compileModel(*model, options, emit, outputPath);
+  if (!options.gpuArch.empty())
+    return llvm::createStringError("--tune times CPU kernels; a GPU kernel "
+                                   "is tuned by its schedule");
+  llvm::Expected<TuneResult> tuned =
+      tuneModel(*model, options, options.wisdomPath);
+  if (!tuned)
+    return tuned.takeError();
+  if (tuned->fromWisdom) {
+    diagnostics << "tuned (from wisdom): " << tuned->best.str() << "\n";
+  } else {
+    for (const auto &[choice, us] : tuned->timings)
+      diagnostics << llvm::format("tune: %-50s %9.3f us\n",
+                                  choice.str().c_str(), us);
+    diagnostics << llvm::format(
+        "tuned: %s: %.3f us, %.2fx the default's speed\n",
+        tuned->best.str().c_str(), tuned->bestMicroseconds(),
+        tuned->defaultMicroseconds() / tuned->bestMicroseconds());
+  }
+  CompileOptions chosen = options;
+  tuned->best.applyTo(chosen);
+  chosen.generator += " (tuned: " + tuned->best.str() + ")";
+  return compileModel(*model, chosen, emit, outputPath);
 }
 
 namespace {

@@ -52,6 +52,10 @@ struct CompileOptions {
   unsigned blockBytes = 262144;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
+  /// Time the code generator's variants of the model on this CPU and keep
+  /// the fastest (Tuner.h); a choice in `wisdomPath` ("": none) is reused.
+  bool tune = false;
+  std::string wisdomPath;
   /// A GPU kernel for this NVIDIA architecture ("sm_90") instead of CPU
   /// code; empty: CPU.
   std::string gpuArch;
@@ -69,7 +73,8 @@ void registerCompilerDialects(mlir::DialectRegistry &registry);
 
 /// Reads the model file at `inputPath` ("-": stdin) and compiles it to
 /// `emit` at `outputPath`: bfly-compile. Diagnostics (errors with their
-/// source lines, bfly-prune-twiddles's remark) go to `diagnostics`.
+/// source lines, bfly-prune-twiddles's remark, the tuner's choice) go to
+/// `diagnostics`.
 llvm::Error compileModelFile(llvm::StringRef inputPath,
                              const CompileOptions &options, EmitKind emit,
                              llvm::StringRef outputPath,

@@ -2,6 +2,7 @@
 #include "bfly/jit.hpp"
 
 #include "compiler/Driver/Compiler.h"
+#include "compiler/Driver/Tuner.h"
 #include "compiler/Import/FactorizationIR.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -27,19 +28,6 @@ std::string sha256Hex(llvm::StringRef bytes) {
   return llvm::toHex(digest, /*LowerCase=*/true);
 }
 
-/// This CPU as the code generator sees it: its name and features.
-const std::string &hostIdentity() {
-  static const std::string identity = [] {
-    std::vector<std::string> features;
-    for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      if (feature.second)
-        features.push_back(feature.first().str());
-    std::sort(features.begin(), features.end());
-    return llvm::sys::getHostCPUName().str() + " " + llvm::join(features, ",");
-  }();
-  return identity;
-}
-
 /// The cache key: everything the kernel's code depends on.
 std::string cacheKey(llvm::StringRef canonicalModel,
                      const JitOptions &options) {
@@ -47,8 +35,8 @@ std::string cacheKey(llvm::StringRef canonicalModel,
   llvm::raw_string_ostream os(text);
   os << "bfly " BFLY_VERSION "\nkernel abi " << BFLY_KERNEL_ABI_VERSION
      << "\ncpu " << hostIdentity() << "\nvector-bits " << options.vectorBits
-     << "\nmax-radix " << options.maxRadix << "\nblock-bytes "
-     << CompileOptions().blockBytes << "\n"
+     << "\nmax-radix " << options.maxRadix << "\ntuned " << options.tune
+     << "\nblock-bytes " << CompileOptions().blockBytes << "\n"
      << canonicalModel;
   return sha256Hex(text);
 }
@@ -185,7 +173,21 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   CompileOptions options;
   options.vectorBits = options_.vectorBits;
   options.maxRadix = options_.maxRadix;
+  // Tunes the options (once a cache miss makes it necessary).
+  auto tune = [&]() -> std::string {
+    if (!options_.tune)
+      return "";
+    std::string wisdom =
+        options_.cacheDir.empty() ? "" : options_.cacheDir + "/wisdom.txt";
+    llvm::Expected<TuneResult> tuned = tuneModel(module, options, wisdom);
+    if (!tuned)
+      return llvm::toString(tuned.takeError());
+    tuned->best.applyTo(options);
+    return "";
+  };
   if (options_.cacheDir.empty()) {
+    if (std::string problem = tune(); !problem.empty())
+      return failed("tuning the model (" + problem + ")");
     options.generator = "bfly-jit";
     llvm::Expected<JitKernel> jitted = jitCompileModel(module, options);
     if (!jitted) {
@@ -217,6 +219,8 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   }
   if (why != "missing")
     ++counters_->rebuilt;
+  if (std::string problem = tune(); !problem.empty())
+    return failed("tuning the model (" + problem + ")");
   options.generator = "bfly-jit key=" + key;
   if (llvm::Error error =
           compileModel(module, options, EmitKind::Shared, soPath)) {

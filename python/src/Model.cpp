@@ -59,14 +59,16 @@ const char *numpyName(ElementType type) {
 
 /// The Jit for a cache folder ("": in memory), made once per process and
 /// never destroyed: kernels it made may outlive every static destructor.
-Jit &jitFor(const std::string &cacheDir) {
+Jit &jitFor(const std::string &cacheDir, bool tune) {
   static std::mutex mutex;
-  static auto *jits = new std::map<std::string, std::unique_ptr<Jit>>();
+  static auto *jits =
+      new std::map<std::pair<std::string, bool>, std::unique_ptr<Jit>>();
   std::lock_guard<std::mutex> lock(mutex);
-  std::unique_ptr<Jit> &jit = (*jits)[cacheDir];
+  std::unique_ptr<Jit> &jit = (*jits)[{cacheDir, tune}];
   if (!jit || !*jit) {
     JitOptions options;
     options.cacheDir = cacheDir;
+    options.tune = tune;
     jit = std::make_unique<Jit>(Jit::create(options));
   }
   return *jit;
@@ -121,8 +123,8 @@ Precision parsePrecision(const std::string &precision) {
     return Precision::F32;
   if (precision == "f64" || precision == "float64")
     return Precision::F64;
-  throw py::value_error("precision must be 'f32' or 'f64'; got '" +
-                        precision + "'");
+  throw py::value_error("precision must be 'f32' or 'f64'; got '" + precision +
+                        "'");
 }
 
 py::object notRecoveredWarning() {
@@ -131,11 +133,10 @@ py::object notRecoveredWarning() {
 
 py::object learn(py::object target, std::optional<int64_t> n,
                  const std::string &modelClass, const std::string &methodName,
-                 const std::string &precision,
-                 std::optional<double> targetRmse, double timeLimit,
-                 uint64_t seed, int restarts, std::optional<int> jobs,
-                 const std::string &stride, const std::string &twiddles,
-                 bool requireRecovery) {
+                 const std::string &precision, std::optional<double> targetRmse,
+                 double timeLimit, uint64_t seed, int restarts,
+                 std::optional<int> jobs, const std::string &stride,
+                 const std::string &twiddles, bool requireRecovery) {
   std::optional<Target> fitTarget;
   std::string targetLabel;
   if (py::isinstance<py::str>(target)) {
@@ -163,7 +164,8 @@ py::object learn(py::object target, std::optional<int64_t> n,
   std::optional<FitMethod> method = parseFitMethod(methodName);
   if (!method)
     throw py::value_error("method must be auto, hierarchical, spectral or "
-                          "gradient; got '" + methodName + "'");
+                          "gradient; got '" +
+                          methodName + "'");
   if (stride != "increasing" && stride != "decreasing")
     throw py::value_error("stride must be 'increasing' or 'decreasing'");
   if (twiddles != "complex" && twiddles != "real")
@@ -201,9 +203,8 @@ py::object learn(py::object target, std::optional<int64_t> n,
                result.method + " found no model: " + result.failure);
   bool recovered = result.rmse <= options.targetRmse;
   if (!recovered) {
-    std::string why =
-        notRecoveredReason(result, *fitTarget, options,
-                           {"target_rmse", "time_limit"});
+    std::string why = notRecoveredReason(result, *fitTarget, options,
+                                         {"target_rmse", "time_limit"});
     if (requireRecovery)
       raiseError(py::module_::import("bfly").attr("NotRecoveredError").ptr(),
                  why);
@@ -211,9 +212,9 @@ py::object learn(py::object target, std::optional<int64_t> n,
   }
   for (const std::string &note : result.notes)
     PyErr_WarnEx(PyExc_UserWarning, note.c_str(), 2);
-  result.model.provenance = fitProvenance(
-      result, options, targetLabel, fitTarget->size(),
-      "bfly Python package " BFLY_VERSION);
+  result.model.provenance =
+      fitProvenance(result, options, targetLabel, fitTarget->size(),
+                    "bfly Python package " BFLY_VERSION);
   auto model = std::make_unique<PyModel>();
   model->model = std::move(result.model);
   model->rmse = result.rmse;
@@ -292,7 +293,7 @@ TwiddleTensor twiddleTensor(py::handle object) {
     tensor.shape.push_back(array.shape(i));
   py::array_t<std::complex<double>, py::array::c_style> values =
       py::module_::import("numpy").attr("ascontiguousarray")(array,
-                                                            "complex128");
+                                                             "complex128");
   tensor.values.assign(values.data(), values.data() + values.size());
   return tensor;
 }
@@ -300,13 +301,11 @@ TwiddleTensor twiddleTensor(py::handle object) {
 py::array twiddleArray(const TwiddleTensor &tensor) {
   std::vector<py::ssize_t> shape(tensor.shape.begin(), tensor.shape.end());
   py::array_t<std::complex<double>> values(shape);
-  std::copy(tensor.values.begin(), tensor.values.end(),
-            values.mutable_data());
-  const char *dtype = tensor.complex
-                          ? (tensor.precision == Precision::F32 ? "complex64"
-                                                                : "complex128")
-                          : (tensor.precision == Precision::F32 ? "float32"
-                                                                : "float64");
+  std::copy(tensor.values.begin(), tensor.values.end(), values.mutable_data());
+  const char *dtype =
+      tensor.complex
+          ? (tensor.precision == Precision::F32 ? "complex64" : "complex128")
+          : (tensor.precision == Precision::F32 ? "float32" : "float64");
   py::object typed = values;
   if (!tensor.complex)
     typed = values.attr("real");
@@ -361,8 +360,7 @@ py::array readTwiddles(const std::string &path, const std::string &name) {
   bool safetensors = path.size() >= 12 &&
                      path.compare(path.size() - 12, 12, ".safetensors") == 0;
   llvm::Expected<TwiddleTensor> tensor =
-      safetensors ? readTwiddlesSafetensors(path, name)
-                  : readTwiddlesNpy(path);
+      safetensors ? readTwiddlesSafetensors(path, name) : readTwiddlesNpy(path);
   if (!tensor)
     raiseError(PyExc_ValueError, takeMessage(tensor.takeError()));
   return twiddleArray(*tensor);
@@ -424,23 +422,25 @@ void defineModel(py::module_ &module) {
           py::arg("path"), "Writes the model file (atomically).")
       .def(
           "compile",
-          [](const PyModel &m, std::optional<std::string> cacheDir) {
+          [](const PyModel &m, std::optional<std::string> cacheDir, bool tune) {
             Kernel kernel;
             {
               py::gil_scoped_release release;
-              Jit &jit = jitFor(cacheDir.value_or(""));
+              Jit &jit = jitFor(cacheDir.value_or(""), tune);
               kernel = jit ? jitCompile(jit, m.model)
                            : Kernel::failure(jit.status(), jit.error());
             }
             return wrapKernel(std::move(kernel), "jit");
           },
-          py::arg("cache_dir") = py::none(),
+          py::arg("cache_dir") = py::none(), py::kw_only(),
+          py::arg("tune") = false,
           "JIT-compiles the model for this CPU into a bfly.Kernel; with "
           "cache_dir, the kernel is kept there and a later compile of the "
-          "same model is a lookup.")
+          "same model is a lookup. tune=True times the code generator's "
+          "variants and keeps the fastest (with cache_dir, once).")
       .def("__repr__", [](const PyModel &m) {
-        std::string text = "<bfly.Model n=" + std::to_string(m.model.n) +
-                           " " + numpyName(m.model.type) + ", " +
+        std::string text = "<bfly.Model n=" + std::to_string(m.model.n) + " " +
+                           numpyName(m.model.type) + ", " +
                            std::to_string(m.model.factors.size()) + " factors";
         if (!m.method.empty())
           text += ", by " + m.method;

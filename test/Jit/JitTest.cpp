@@ -226,6 +226,36 @@ TEST(JitTest, BadInputGetsAStatusAndAMessageAndNoCacheEntry) {
   EXPECT_EQ(jitCompile(unwritable, hadamard(8)).status(), BFLY_ERROR_CACHE);
 }
 
+/// Tuned mode: the code generator's variants timed once; the tuned kernel
+/// and the choice (wisdom.txt) are cached, so the second compile is a
+/// lookup; the kernel is the transform.
+TEST(JitTest, TunedKernelsAreCachedWithTheirChoice) {
+  TempDir cache;
+  JitOptions options;
+  options.cacheDir = cache.path();
+  options.tune = true;
+  Jit jit = Jit::create(options);
+  Kernel first = jitCompile(jit, hadamard(256));
+  ASSERT_TRUE(first) << first.error();
+  EXPECT_LE(relativeError(first, hadamardMatrix(256)), 1e-6);
+  EXPECT_TRUE(llvm::sys::fs::exists(cache.file("wisdom.txt")));
+  Kernel second = jitCompile(jit, hadamard(256));
+  ASSERT_TRUE(second) << second.error();
+  EXPECT_EQ(jit.stats().compiled, 1);
+  EXPECT_EQ(jit.stats().cacheHits, 1);
+  // Untuned kernels of the same model are other cache entries.
+  Jit plain = Jit::create({cache.path()});
+  ASSERT_TRUE(jitCompile(plain, hadamard(256)));
+  EXPECT_EQ(plain.stats().cacheHits, 0);
+  // In memory, tuning runs every time.
+  JitOptions memory;
+  memory.tune = true;
+  Jit inMemory = Jit::create(memory);
+  Kernel tuned = jitCompile(inMemory, hadamard(64));
+  ASSERT_TRUE(tuned) << tuned.error();
+  EXPECT_LE(relativeError(tuned, hadamardMatrix(64)), 1e-6);
+}
+
 /// A model compiled for a GPU in memory: the PTX of every launch and a
 /// descriptor the runtime accepts, made without a GPU; loading it names
 /// what is missing here (or, with a GPU, runs it against the matrix).

@@ -54,6 +54,17 @@ def test_any_batch_shape_matches_numpy_fft(dft, shape):
     assert close(y, expected_dft(x))
 
 
+def test_a_tuned_kernel_computes_the_same_transform(tmp_path):
+    model = bfly.learn(np.fft.fft(np.eye(N), norm="ortho"),
+                       require_recovery=True)
+    tuned = model.compile(cache_dir=str(tmp_path), tune=True)
+    x = random_complex((8, N), seed=3)
+    assert close(tuned(x), expected_dft(x))
+    assert (tmp_path / "wisdom.txt").exists()
+    assert close(model.compile(cache_dir=str(tmp_path), tune=True)(x),
+                 expected_dft(x))
+
+
 def test_an_empty_batch_gives_an_empty_result(dft):
     y = dft(np.zeros((0, N), np.complex64))
     assert y.shape == (0, N)

@@ -1,5 +1,6 @@
 //===- bfly-compile.cpp - compile a bfly model to a kernel ----------------===//
 #include "compiler/Driver/Compiler.h"
+#include "compiler/Driver/Tuner.h"
 
 #include "tools/ToolSupport.h"
 #include "llvm/ADT/SmallString.h"
@@ -80,6 +81,18 @@ static cl::opt<unsigned> blockBytes(
              "within blocks whose scratch fits in this many bytes run block "
              "by block (default 262144; 0: never)"),
     cl::init(262144), cl::cat(toolCategory));
+static cl::opt<bool>
+    tune("tune",
+         cl::desc("Time the code generator's variants (fusion radix, SIMD "
+                  "width, cache blocking) on this CPU and keep the fastest; "
+                  "the choice is kept in the wisdom file, so tuning the same "
+                  "model again is instant"),
+         cl::init(false), cl::cat(toolCategory));
+static cl::opt<std::string>
+    wisdom("wisdom",
+           cl::desc("Where --tune keeps its choices (default $BFLY_WISDOM, "
+                    "else ~/.cache/bfly/wisdom.txt; 'none': nowhere)"),
+           cl::value_desc("path"), cl::cat(toolCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(toolCategory));
@@ -125,6 +138,12 @@ int main(int argc, char **argv) {
   options.pruneThreshold = prune;
   options.vectorBits = vectorBits;
   options.generator = commandLine;
+  options.tune = tune;
+  if (wisdom.getNumOccurrences() && !tune)
+    return bfly::tool::fail("bfly-compile", "--wisdom is for --tune");
+  options.wisdomPath = wisdom == "none" ? ""
+                       : wisdom.empty() ? bfly::defaultWisdomPath()
+                                        : wisdom.getValue();
   StringRef targetName = target;
   if (targetName.consume_front("cuda")) {
     options.gpuArch = "sm_90";

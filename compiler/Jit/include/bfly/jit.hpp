@@ -37,6 +37,11 @@ struct JitOptions {
   /// radix of fused stages, as for bfly-compile.
   unsigned vectorBits = 0;
   unsigned maxRadix = 8;
+  /// Time the code generator's variants on this CPU and keep the fastest
+  /// (as bfly-compile --tune), instead of vectorBits and maxRadix. With a
+  /// cache folder the tuned kernel is cached (and the choice kept in its
+  /// wisdom.txt), so a second compile of the model is a lookup.
+  bool tune = false;
 };
 
 struct JitStats {
