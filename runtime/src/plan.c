@@ -39,8 +39,10 @@ struct bfly_plan {
   pthread_mutex_t turn; /* one execute at a time */
   pthread_mutex_t lock; /* guards what follows */
   pthread_cond_t wake, finished;
-  unsigned long generation;
+  unsigned long generation; /* also read without the lock (atomically) */
   int pending, stopping;
+  int64_t next_chunk; /* the current call's next chunk (atomic) */
+  int64_t chunk;      /* its vectors per chunk */
   const char *in;
   char *out;
   bfly_layout layout;
@@ -84,11 +86,35 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
   }
 }
 
-/* Thread `index`'s share of the current call's batch. */
-static void run_share(const bfly_plan *plan, int index) {
+/* Chunks of the current call's batch until none is left. Threads take
+ * chunks as they come, so one woken late takes fewer: no thread waits for
+ * another's fixed share. Each vector is computed alone, so results do not
+ * depend on who takes what. */
+static void run_share(bfly_plan *plan, int index) {
   int64_t batch = plan->layout.batch;
-  run_vectors(plan, index, batch * index / plan->threads,
-              batch * (index + 1) / plan->threads);
+  for (;;) {
+    int64_t c = __atomic_fetch_add(&plan->next_chunk, 1, __ATOMIC_RELAXED);
+    int64_t b0 = c * plan->chunk;
+    if (b0 >= batch)
+      return;
+    int64_t b1 = b0 + plan->chunk < batch ? b0 + plan->chunk : batch;
+    run_vectors(plan, index, b0, b1);
+  }
+}
+
+/* How long an idle worker watches for the next call before sleeping:
+ * calls that come back to back then start without a wake-up. */
+enum { SPIN_ROUNDS = 1 << 11 };
+
+static void spin_for_work(bfly_plan *plan, unsigned long seen) {
+  for (int round = 0; round < SPIN_ROUNDS; ++round) {
+    if (__atomic_load_n(&plan->generation, __ATOMIC_ACQUIRE) != seen ||
+        __atomic_load_n(&plan->stopping, __ATOMIC_ACQUIRE))
+      return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
 }
 
 static void *worker_main(void *arg) {
@@ -97,6 +123,11 @@ static void *worker_main(void *arg) {
   unsigned long seen = 0;
   pthread_mutex_lock(&plan->lock);
   for (;;) {
+    if (!plan->stopping && plan->generation == seen) {
+      pthread_mutex_unlock(&plan->lock);
+      spin_for_work(plan, seen);
+      pthread_mutex_lock(&plan->lock);
+    }
     while (!plan->stopping && plan->generation == seen)
       pthread_cond_wait(&plan->wake, &plan->lock);
     if (plan->stopping)
@@ -114,7 +145,7 @@ static void *worker_main(void *arg) {
 
 static void stop_workers(bfly_plan *plan) {
   pthread_mutex_lock(&plan->lock);
-  plan->stopping = 1;
+  __atomic_store_n(&plan->stopping, 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&plan->wake);
   pthread_mutex_unlock(&plan->lock);
   for (int i = 0; i < plan->started; ++i)
@@ -239,9 +270,14 @@ bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
   if (!split) {
     run_vectors(plan, 0, 0, layout->batch);
   } else {
+    /* About four chunks per thread: few enough to cost nothing, enough to
+     * even out a late start. */
+    int64_t chunks = 4 * (int64_t)plan->threads;
+    plan->chunk = (layout->batch + chunks - 1) / chunks;
+    plan->next_chunk = 0;
     pthread_mutex_lock(&plan->lock);
     plan->pending = plan->threads - 1;
-    ++plan->generation;
+    __atomic_store_n(&plan->generation, plan->generation + 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&plan->wake);
     pthread_mutex_unlock(&plan->lock);
     run_share(plan, 0);
