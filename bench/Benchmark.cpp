@@ -13,11 +13,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <complex>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <iomanip>
 #include <memory>
@@ -25,6 +25,22 @@
 #include <variant>
 
 namespace bfly {
+
+bool applyKernelOps(Eigen::MatrixXcd &matrix, const std::string &ops) {
+  std::stringstream list(ops);
+  std::string op;
+  while (std::getline(list, op, ',')) {
+    if (op == "adjoint")
+      matrix = matrix.adjoint().eval();
+    else if (op == "transpose")
+      matrix = matrix.transpose().eval();
+    else if (op == "inverse")
+      matrix = matrix.inverse().eval();
+    else if (!op.empty() && op != "forward")
+      return false;
+  }
+  return true;
+}
 
 Accuracy measureAccuracy(const Kernel &kernel,
                          const Eigen::MatrixXcd &reference, int64_t vectors,
@@ -43,8 +59,8 @@ Accuracy measureAccuracy(const Kernel &kernel,
   return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
 }
 
-Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse,
-                            int64_t vectors, unsigned seed) {
+Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
+                            unsigned seed) {
   const bfly_kernel_descriptor &d = kernel.descriptor();
   Eigen::MatrixXcd x = randomColumns(d.n, vectors, true, seed);
   std::vector<char> in = packColumns(x, d.input_dtype);
@@ -339,8 +355,9 @@ void printTimings(std::ostream &os, const std::vector<Timing> &timings) {
   for (const Timing &t : timings) {
     if (t.implementation.rfind("fftw-", 0) != 0)
       continue;
-    auto same = std::find_if(fastest.begin(), fastest.end(),
-                             [&](const Timing *f) { return f->batch == t.batch; });
+    auto same =
+        std::find_if(fastest.begin(), fastest.end(),
+                     [&](const Timing *f) { return f->batch == t.batch; });
     if (same == fastest.end())
       fastest.push_back(&t);
     else if (t.secondsPerTransform < (*same)->secondsPerTransform)

@@ -32,6 +32,12 @@ struct Accuracy {
   double relativeError = 0; ///< ||Y - M X||_F / ||M X||_F
 };
 
+/// `matrix` after the ops a kernel's provenance lists ("adjoint",
+/// "transpose", "inverse", comma-separated, in the order applied): the
+/// matrix that kernel computes when `matrix` is its model's. False for an
+/// op it does not know.
+bool applyKernelOps(Eigen::MatrixXcd &matrix, const std::string &ops);
+
 /// The kernel on `vectors` random inputs against `reference` times them.
 Accuracy measureAccuracy(const Kernel &kernel,
                          const Eigen::MatrixXcd &reference, int64_t vectors,
@@ -81,8 +87,8 @@ timeKernelAndBaselines(const Kernel &kernel, const std::string &target,
 /// A DFT kernel (unitary, complex in and out) on `vectors` random inputs
 /// against FFTW's double-precision DFT of them, scaled by 1/sqrt(n): the
 /// reference for sizes whose dense matrix is too large.
-Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse,
-                            int64_t vectors, unsigned seed);
+Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
+                            unsigned seed);
 
 /// The median time of one call of `call`.
 double medianSecondsPerCall(const std::function<void()> &call,

@@ -160,6 +160,7 @@ llvm::Error lowerForTarget(ModuleOp model, const CompileOptions &options,
   pipeline.vectorBits = options.vectorBits;
   pipeline.maxRadix = options.maxRadix;
   pipeline.blockBytes = options.blockBytes;
+  pipeline.op = options.op;
   if (options.vectorBits == 0) {
     const llvm::MCSubtargetInfo *cpu = target.machine->getMCSubtargetInfo();
     pipeline.vectorBits = cpu->checkFeatures("+avx512f") ? 512

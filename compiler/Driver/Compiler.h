@@ -52,6 +52,9 @@ struct CompileOptions {
   unsigned blockBytes = 262144;
   /// How the kernel was made (a command line), kept in its provenance.
   std::string generator;
+  /// The map the kernel computes: the model's, or its adjoint, transpose or
+  /// inverse.
+  mlir::bfly::TransformAlgebra op = mlir::bfly::TransformAlgebra::Forward;
   /// Time the code generator's variants of the model on this CPU and keep
   /// the fastest (Tuner.h); a choice in `wisdomPath` ("": none) is reused.
   bool tune = false;

@@ -193,6 +193,7 @@ void setPipelineOptions(GpuPipelineOptions &pipeline,
   pipeline.maxRadix = options.gpuMaxRadix;
   pipeline.vectorsPerBlock = options.gpuVectorsPerBlock;
   pipeline.maxSharedBytes = options.gpuMaxSharedBytes;
+  pipeline.op = options.op;
 }
 
 llvm::Error diagnosticsError(StringRef what) {

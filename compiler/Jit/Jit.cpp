@@ -9,6 +9,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -36,7 +37,8 @@ std::string cacheKey(llvm::StringRef canonicalModel,
   os << "bfly " BFLY_VERSION "\nkernel abi " << BFLY_KERNEL_ABI_VERSION
      << "\ncpu " << hostIdentity() << "\nvector-bits " << options.vectorBits
      << "\nmax-radix " << options.maxRadix << "\ntuned " << options.tune
-     << "\nblock-bytes " << CompileOptions().blockBytes << "\n"
+     << "\nop " << options.op << "\nblock-bytes " << CompileOptions().blockBytes
+     << "\n"
      << canonicalModel;
   return sha256Hex(text);
 }
@@ -109,6 +111,16 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp> module;
 };
 
+std::optional<mlir::bfly::TransformAlgebra> parseAlgebra(llvm::StringRef op) {
+  using mlir::bfly::TransformAlgebra;
+  return llvm::StringSwitch<std::optional<TransformAlgebra>>(op)
+      .Case("forward", TransformAlgebra::Forward)
+      .Case("adjoint", TransformAlgebra::Adjoint)
+      .Case("transpose", TransformAlgebra::Transpose)
+      .Case("inverse", TransformAlgebra::Inverse)
+      .Default(std::nullopt);
+}
+
 /// Releases a JIT-compiled kernel's code with its kernel.
 void releaseEngine(void *owner) {
   delete static_cast<mlir::ExecutionEngine *>(owner);
@@ -173,6 +185,13 @@ Kernel Jit::compileBuffer(const std::string &text, const std::string &origin) {
   CompileOptions options;
   options.vectorBits = options_.vectorBits;
   options.maxRadix = options_.maxRadix;
+  std::optional<mlir::bfly::TransformAlgebra> op = parseAlgebra(options_.op);
+  if (!op)
+    return Kernel::failure(BFLY_ERROR_INVALID_ARGUMENT,
+                           "unknown op '" + options_.op +
+                               "': expected forward, adjoint, transpose or "
+                               "inverse");
+  options.op = *op;
   // Tunes the options (once a cache miss makes it necessary).
   auto tune = [&]() -> std::string {
     if (!options_.tune)

@@ -53,7 +53,63 @@ bool passed(std::chrono::steady_clock::time_point deadline) {
 }
 } // namespace
 
+namespace {
+/// fitAuto with modelClass "auto".
+FitResult fitAnyClass(const Target &target, const FitOptions &options) {
+  FitOptions shared = options;
+  shared.deadline = fitDeadline(options);
+  FitResult best;
+  best.rmse = INFINITY;
+  double seconds = 0;
+  std::vector<std::string> notes;
+  bool recovered = false;
+  for (const char *modelClass : kAutoModelClasses) {
+    for (bool decreasing : {false, true}) {
+      if (recovered || passed(*shared.deadline))
+        break;
+      if (!options.eitherStride && decreasing != options.decreasingStride)
+        continue;
+      FitOptions one = shared;
+      one.modelClass = modelClass;
+      one.decreasingStride = decreasing;
+      FitResult result = closedForm(target, one);
+      result.modelClass = modelClass;
+      result.decreasingStride = decreasing;
+      seconds += result.seconds;
+      char line[200];
+      std::snprintf(line, sizeof line,
+                    "tried %s, %s strides, in closed form: rmse %s in %.2f s",
+                    modelClass, decreasing ? "decreasing" : "increasing",
+                    formatRmse(result.rmse).c_str(), result.seconds);
+      notes.push_back(line);
+      if (options.progress)
+        options.progress(line);
+      recovered = result.rmse <= options.targetRmse;
+      if (result.rmse < best.rmse || recovered)
+        best = std::move(result);
+    }
+  }
+  if (!recovered && options.allowGradient && !passed(*shared.deadline)) {
+    FitOptions gradient = shared;
+    gradient.modelClass = "bp";
+    FitResult result = fitGradient(target, gradient);
+    result.modelClass = "bp";
+    result.decreasingStride = gradient.decreasingStride;
+    seconds += result.seconds;
+    if (result.rmse < best.rmse)
+      best = std::move(result);
+  }
+  if (best.rmse > options.targetRmse && passed(*shared.deadline))
+    best.timedOut = true;
+  best.seconds = seconds;
+  best.notes.insert(best.notes.begin(), notes.begin(), notes.end());
+  return best;
+}
+} // namespace
+
 FitResult fitAuto(const Target &target, const FitOptions &options) {
+  if (options.modelClass == "auto")
+    return fitAnyClass(target, options);
   FitOptions shared = options;
   shared.deadline = fitDeadline(options);
   FitResult best;
@@ -100,6 +156,8 @@ FitResult fitAuto(const Target &target, const FitOptions &options) {
     best.timedOut = true;
   best.seconds = seconds;
   best.notes.insert(best.notes.begin(), notes.begin(), notes.end());
+  best.modelClass = options.modelClass;
+  best.decreasingStride = options.decreasingStride;
   return best;
 }
 
@@ -117,48 +175,61 @@ std::optional<FitMethod> parseFitMethod(const std::string &name) {
 
 std::optional<std::string> fitRequestProblem(FitMethod method,
                                              const FitOptions &options) {
-  if (modelBlocks(options.modelClass) == 0)
+  bool automatic = options.modelClass == "auto";
+  if (!automatic && modelBlocks(options.modelClass) == 0)
     return "unsupported model class '" + options.modelClass +
-           "': expected bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 times";
-  if (method == FitMethod::Spectral && options.modelClass != "bpbp")
+           "': expected auto, bp, bpp, bpbp or (bp)^k as bp repeated k <= 8 "
+           "times";
+  if (method == FitMethod::Spectral && !automatic &&
+      options.modelClass != "bpbp")
     return std::string("the spectral method fits bpbp models only");
   if (method == FitMethod::Spectral && options.decreasingStride)
     return std::string("the spectral method fits increasing strides only");
   return std::nullopt;
 }
 
-FitResult fit(FitMethod method, const Target &target,
-              const FitOptions &options) {
+FitResult fit(FitMethod method, const Target &target, const FitOptions &given) {
+  // One method fits one class: "auto" means bpbp for the spectral method,
+  // bp for the others.
+  FitOptions options = given;
+  if (method != FitMethod::Auto && options.modelClass == "auto")
+    options.modelClass = method == FitMethod::Spectral ? "bpbp" : "bp";
+  FitResult result;
   switch (method) {
   case FitMethod::Hierarchical:
-    return fitHierarchical(target, options);
-  case FitMethod::Spectral:
-    return fitSpectral(target, options);
-  case FitMethod::Gradient:
-    return fitGradient(target, options);
-  case FitMethod::Auto:
+    result = fitHierarchical(target, options);
     break;
+  case FitMethod::Spectral:
+    result = fitSpectral(target, options);
+    break;
+  case FitMethod::Gradient:
+    result = fitGradient(target, options);
+    break;
+  case FitMethod::Auto:
+    return fitAuto(target, options);
   }
-  return fitAuto(target, options);
+  result.modelClass = options.modelClass;
+  result.decreasingStride = options.decreasingStride;
+  return result;
 }
 
-std::map<std::string, std::string> fitProvenance(const FitResult &result,
-                                                 const FitOptions &options,
-                                                 const std::string &target,
-                                                 int64_t n,
-                                                 const std::string &tool) {
+std::map<std::string, std::string>
+fitProvenance(const FitResult &result, const FitOptions &options,
+              const std::string &target, int64_t n, const std::string &tool) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.3f", result.seconds);
+  bool chosen = !result.modelClass.empty();
+  bool decreasing = chosen ? result.decreasingStride : options.decreasingStride;
   return {{"target", target},
           {"n", std::to_string(n)},
-          {"model", options.modelClass},
+          {"model", chosen ? result.modelClass : options.modelClass},
           {"method", result.method},
           {"permutation", result.permutation},
           {"precision", options.precision == Precision::F32 ? "f32" : "f64"},
           {"rmse", formatRmse(result.rmse)},
           {"seed", std::to_string(options.seed)},
           {"seconds", seconds},
-          {"stride", options.decreasingStride ? "decreasing" : "increasing"},
+          {"stride", decreasing ? "decreasing" : "increasing"},
           {"tool", tool}};
 }
 

@@ -23,12 +23,19 @@ namespace bfly {
 /// The BP blocks of a model class: "bp" (a butterfly after a learned
 /// permutation) and "bpp" (an extra size-n permutation factor applied
 /// first) have one, "bpbp" two, "bp" repeated k <= 8 times, (BP)^k, k; 0
-/// for anything else.
+/// for anything else ("auto" included: it names no one class).
 int modelBlocks(const std::string &modelClass);
 
+/// The classes "auto" tries, cheapest first, each in both stride orders.
+inline constexpr const char *kAutoModelClasses[] = {"bp", "bpp", "bpbp"};
+
 struct FitOptions {
-  /// The model class (see modelBlocks). The closed forms fit (BP)^k's first
-  /// BP block, the others the identity; the spectral method BPBP.
+  /// The model class (see modelBlocks), or "auto": fitAuto tries the closed
+  /// forms of bp, bpp and bpbp in both stride orders and keeps the first
+  /// (cheapest) that recovers the target; fit() with another method takes
+  /// it as that method's class (bpbp for the spectral one, else bp). The closed
+  /// forms fit (BP)^k's first BP block, the others the identity; the spectral
+  /// method BPBP.
   std::string modelClass = "bp";
   /// The precision the model is stored and reported in.
   Precision precision = Precision::F32;
@@ -62,6 +69,8 @@ struct FitOptions {
   /// frequency) rather than stride 1 first. The spectral method fits
   /// increasing strides only.
   bool decreasingStride = false;
+  /// "auto": try both stride orders (else only decreasingStride's).
+  bool eitherStride = true;
   /// Start a new bracket of restarts while time is left and the target is
   /// not reached (off: one bracket, a time-independent result).
   bool repeatBrackets = true;
@@ -90,8 +99,11 @@ struct FitResult {
   /// The deadline stopped the fit before it was done.
   bool timedOut = false;
   /// What the user should know, e.g. another model class that recovers
-  /// the target in closed form.
+  /// the target in closed form, or what "auto" tried.
   std::vector<std::string> notes;
+  /// The class and stride order of the model (the one "auto" chose).
+  std::string modelClass;
+  bool decreasingStride = false;
 };
 
 /// The time a fit may run: options.deadline, or timeLimitSeconds from now.
@@ -139,8 +151,11 @@ FitResult fitGradient(const Target &target, const FitOptions &options);
 /// hierarchical one for every class (bpbp: its BP part); if they fall short
 /// of the target RMSE, the closed forms of the other classes (named in the
 /// notes when one recovers the target), then the gradient method if it is
-/// allowed. The best result is kept; its time is that of every route
-/// tried, and all of them share one deadline.
+/// allowed. With modelClass "auto", the closed forms of every class in
+/// kAutoModelClasses, cheapest first and in both stride orders, until one
+/// recovers the target (each tried is a note), then the gradient method on
+/// bp. The best result is kept; its time is that of every route tried, and
+/// all of them share one deadline.
 FitResult fitAuto(const Target &target, const FitOptions &options);
 
 /// The methods a caller asks for by name: fitAuto and the three above.
@@ -155,18 +170,17 @@ std::optional<FitMethod> parseFitMethod(const std::string &name);
 std::optional<std::string> fitRequestProblem(FitMethod method,
                                              const FitOptions &options);
 
-/// Runs `method`.
+/// Runs `method` ("auto" as the class of another method is bpbp for the
+/// spectral method, bp for the others).
 FitResult fit(FitMethod method, const Target &target,
               const FitOptions &options);
 
 /// A learned model's provenance: `target` as the caller names it, the size,
 /// model class, method, permutation, precision, RMSE, seed, time, stride
 /// order and `tool`.
-std::map<std::string, std::string> fitProvenance(const FitResult &result,
-                                                 const FitOptions &options,
-                                                 const std::string &target,
-                                                 int64_t n,
-                                                 const std::string &tool);
+std::map<std::string, std::string>
+fitProvenance(const FitResult &result, const FitOptions &options,
+              const std::string &target, int64_t n, const std::string &tool);
 
 /// How the caller names the two knobs a missed fit is explained with.
 struct FitKnobNames {

@@ -18,6 +18,7 @@ namespace bfly {
 
 void buildCpuPipeline(mlir::OpPassManager &pm,
                       const CpuPipelineOptions &options) {
+  mlir::bfly::addTransformAlgebra(pm, options.op);
   // Pruning sees the model as it was learned, so the threshold and the
   // bound refer to the user's twiddles, not to normalized ones.
   if (options.prune > 0) {

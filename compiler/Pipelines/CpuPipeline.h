@@ -8,6 +8,7 @@
 #ifndef BFLY_COMPILER_PIPELINES_CPUPIPELINE_H
 #define BFLY_COMPILER_PIPELINES_CPUPIPELINE_H
 
+#include "dialect/Transforms/Passes.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -29,6 +30,18 @@ struct CpuPipelineOptions
       *this, "cpu-features",
       llvm::cl::desc("CPU features the kernel requires, comma-separated"),
       llvm::cl::init("")};
+  Option<mlir::bfly::TransformAlgebra> op{
+      *this, "op", llvm::cl::desc("Which map the kernel computes"),
+      llvm::cl::init(mlir::bfly::TransformAlgebra::Forward),
+      llvm::cl::values(clEnumValN(mlir::bfly::TransformAlgebra::Forward,
+                                  "forward", "the model's map (default)"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Adjoint,
+                                  "adjoint",
+                                  "its adjoint (conjugate transpose)"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Transpose,
+                                  "transpose", "its transpose"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Inverse,
+                                  "inverse", "its inverse"))};
   Option<bool> simplify{
       *this, "simplify",
       llvm::cl::desc("Run bfly-simplify-twiddles and bfly-fold-permutations "

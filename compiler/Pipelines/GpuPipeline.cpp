@@ -16,6 +16,7 @@ namespace bfly {
 
 void buildGpuKernelPipeline(mlir::OpPassManager &pm,
                             const GpuPipelineOptions &options) {
+  mlir::bfly::addTransformAlgebra(pm, options.op);
   if (options.prune > 0) {
     mlir::bfly::BflyPruneTwiddlesOptions prune;
     prune.threshold = options.prune;

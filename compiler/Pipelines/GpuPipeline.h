@@ -9,6 +9,7 @@
 #ifndef BFLY_COMPILER_PIPELINES_GPUPIPELINE_H
 #define BFLY_COMPILER_PIPELINES_GPUPIPELINE_H
 
+#include "dialect/Transforms/Passes.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -26,6 +27,18 @@ struct GpuPipelineOptions
       *this, "features",
       llvm::cl::desc("PTX features (the PTX ISA version, +ptx80 for sm_90)"),
       llvm::cl::init("+ptx80")};
+  Option<mlir::bfly::TransformAlgebra> op{
+      *this, "op", llvm::cl::desc("Which map the kernel computes"),
+      llvm::cl::init(mlir::bfly::TransformAlgebra::Forward),
+      llvm::cl::values(clEnumValN(mlir::bfly::TransformAlgebra::Forward,
+                                  "forward", "the model's map (default)"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Adjoint,
+                                  "adjoint",
+                                  "its adjoint (conjugate transpose)"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Transpose,
+                                  "transpose", "its transpose"),
+                       clEnumValN(mlir::bfly::TransformAlgebra::Inverse,
+                                  "inverse", "its inverse"))};
   Option<bool> simplify{
       *this, "simplify",
       llvm::cl::desc("Run bfly-simplify-twiddles and bfly-fold-permutations "

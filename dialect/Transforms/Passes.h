@@ -4,6 +4,7 @@
 
 #include "dialect/IR/BflyOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 
 namespace mlir::bfly {
 
@@ -12,6 +13,28 @@ namespace mlir::bfly {
 
 #define GEN_PASS_REGISTRATION
 #include "dialect/Transforms/Passes.h.inc"
+
+/// Which map of a model a kernel computes: the model's, or its adjoint,
+/// transpose or inverse (bfly-adjoint, bfly-transpose, bfly-inverse).
+enum class TransformAlgebra { Forward, Adjoint, Transpose, Inverse };
+
+/// Adds the pass computing `which` on every bfly.transform (none for
+/// Forward).
+inline void addTransformAlgebra(OpPassManager &pm, TransformAlgebra which) {
+  switch (which) {
+  case TransformAlgebra::Forward:
+    return;
+  case TransformAlgebra::Adjoint:
+    pm.addNestedPass<TransformOp>(createBflyAdjoint());
+    return;
+  case TransformAlgebra::Transpose:
+    pm.addNestedPass<TransformOp>(createBflyTranspose());
+    return;
+  case TransformAlgebra::Inverse:
+    pm.addNestedPass<TransformOp>(createBflyInverse());
+    return;
+  }
+}
 
 } // namespace mlir::bfly
 

@@ -142,4 +142,32 @@ def BflyFuseStages : Pass<"bfly-fuse-stages", "::mlir::bfly::TransformOp"> {
   ];
 }
 
+class Bfly_AlgebraPass<string flag, string what, string guarantee>
+    : Pass<flag, "::mlir::bfly::TransformOp"> {
+  let summary = "Rewrite a transform into its " # what;
+  let description = [{
+    **Input**: a `bfly.transform` (its verifier guarantees the chain).
+
+    **Output**: the chain of the }] # what # [{: the factors in reverse order,
+    each replaced by its own (a stage's 2x2 blocks, so tied stays tied; a
+    permutation's inverse; a diagonal transformed entry by entry). A real
+    map that is the real part of a complex chain keeps `bfly.complex` and
+    `bfly.real` at its ends. The provenance gains `op` (appended to an
+    earlier one: "adjoint,inverse").
+
+    **Refusals** (located diagnostics, nothing changed): a map between real
+    and complex vectors, and for the inverse a real part of a complex chain,
+    a singular 2x2 block or a zero diagonal entry.
+
+    **Guarantee**: }] # guarantee;
+}
+
+def BflyTranspose : Bfly_AlgebraPass<"bfly-transpose", "transpose",
+    "exact: the same constants, moved.">;
+def BflyAdjoint : Bfly_AlgebraPass<"bfly-adjoint", "adjoint (conjugate transpose)",
+    "exact: the same constants, moved and conjugated.">;
+def BflyInverse : Bfly_AlgebraPass<"bfly-inverse", "inverse",
+    "each new constant is computed in double precision and rounded once to "
+    "the model's precision; the chain is the inverse up to that rounding.">;
+
 #endif // BFLY_DIALECT_TRANSFORMS_PASSES_TD

@@ -5,7 +5,7 @@
     >>> kernel = model.compile()
     >>> y = kernel(np.random.randn(64, 1024).astype(np.complex64))
 
-* ``bfly.learn(matrix_or_target, n=None, *, model="bp", method="auto",
+* ``bfly.learn(matrix_or_target, n=None, *, model="auto", method="auto",
   precision="f32", ...)`` fits a model (a :class:`Model`): closed forms
   first, the paper's gradient method if they fall short.
 * ``model.compile(cache_dir=None)`` JIT-compiles it into a :class:`Kernel`;
@@ -38,14 +38,18 @@ class NotRecoveredError(Error):
     """A fit with ``require_recovery=True`` ended above its target RMSE."""
 
 
-def learn(target, n=None, *, model="bp", method="auto", precision="f32",
+def learn(target, n=None, *, model="auto", method="auto", precision="f32",
           target_rmse=None, time_limit=120.0, seed=0, restarts=32, jobs=None,
-          stride="increasing", twiddles="complex", require_recovery=False):
+          stride=None, twiddles="complex", require_recovery=False):
     """Fits a butterfly model to a matrix or a named target.
 
     target: a 2-D array (any numeric dtype; zero-padded to a square power
         of two) or a name from :func:`targets` (then ``n`` is its size).
-    model: the model class, "bp", "bpp", "bpbp" or "bp" repeated k times.
+    model: the model class: "auto" (the cheapest of bp, bpp and bpbp whose
+        closed form recovers the target, in the given stride order or
+        either), "bp", "bpp", "bpbp" or "bp" repeated k times.
+    stride: "increasing" (stride 1 first) or "decreasing"; None: increasing,
+        or either for model "auto".
     method: "auto" (closed forms, then gradient), "hierarchical",
         "spectral" (bpbp of a normal matrix) or "gradient".
     precision: "f32" or "f64", the precision the model is stored in.

@@ -24,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 
 namespace py = pybind11;
 
@@ -59,16 +60,17 @@ const char *numpyName(ElementType type) {
 
 /// The Jit for a cache folder ("": in memory), made once per process and
 /// never destroyed: kernels it made may outlive every static destructor.
-Jit &jitFor(const std::string &cacheDir, bool tune) {
+Jit &jitFor(const std::string &cacheDir, bool tune, const std::string &op) {
   static std::mutex mutex;
-  static auto *jits =
-      new std::map<std::pair<std::string, bool>, std::unique_ptr<Jit>>();
+  static auto *jits = new std::map<std::tuple<std::string, bool, std::string>,
+                                   std::unique_ptr<Jit>>();
   std::lock_guard<std::mutex> lock(mutex);
-  std::unique_ptr<Jit> &jit = (*jits)[{cacheDir, tune}];
+  std::unique_ptr<Jit> &jit = (*jits)[{cacheDir, tune, op}];
   if (!jit || !*jit) {
     JitOptions options;
     options.cacheDir = cacheDir;
     options.tune = tune;
+    options.op = op;
     jit = std::make_unique<Jit>(Jit::create(options));
   }
   return *jit;
@@ -135,7 +137,8 @@ py::object learn(py::object target, std::optional<int64_t> n,
                  const std::string &modelClass, const std::string &methodName,
                  const std::string &precision, std::optional<double> targetRmse,
                  double timeLimit, uint64_t seed, int restarts,
-                 std::optional<int> jobs, const std::string &stride,
+                 std::optional<int> jobs,
+                 const std::optional<std::string> &stride,
                  const std::string &twiddles, bool requireRecovery) {
   std::optional<Target> fitTarget;
   std::string targetLabel;
@@ -166,7 +169,7 @@ py::object learn(py::object target, std::optional<int64_t> n,
     throw py::value_error("method must be auto, hierarchical, spectral or "
                           "gradient; got '" +
                           methodName + "'");
-  if (stride != "increasing" && stride != "decreasing")
+  if (stride && *stride != "increasing" && *stride != "decreasing")
     throw py::value_error("stride must be 'increasing' or 'decreasing'");
   if (twiddles != "complex" && twiddles != "real")
     throw py::value_error("twiddles must be 'complex' or 'real'");
@@ -186,6 +189,7 @@ py::object learn(py::object target, std::optional<int64_t> n,
       jobs ? *jobs : int(std::max(1u, std::thread::hardware_concurrency()));
   options.timeLimitSeconds = timeLimit;
   options.decreasingStride = stride == "decreasing";
+  options.eitherStride = !stride; // model="auto" tries both
   options.complexTwiddles = twiddles == "complex";
   if (std::optional<std::string> problem = fitRequestProblem(*method, options))
     throw py::value_error(*problem);
@@ -422,22 +426,30 @@ void defineModel(py::module_ &module) {
           py::arg("path"), "Writes the model file (atomically).")
       .def(
           "compile",
-          [](const PyModel &m, std::optional<std::string> cacheDir, bool tune) {
+          [](const PyModel &m, std::optional<std::string> cacheDir, bool tune,
+             const std::string &op) {
+            if (op != "forward" && op != "adjoint" && op != "transpose" &&
+                op != "inverse")
+              throw py::value_error("op must be 'forward', 'adjoint', "
+                                    "'transpose' or 'inverse'; got '" +
+                                    op + "'");
             Kernel kernel;
             {
               py::gil_scoped_release release;
-              Jit &jit = jitFor(cacheDir.value_or(""), tune);
+              Jit &jit = jitFor(cacheDir.value_or(""), tune, op);
               kernel = jit ? jitCompile(jit, m.model)
                            : Kernel::failure(jit.status(), jit.error());
             }
             return wrapKernel(std::move(kernel), "jit");
           },
           py::arg("cache_dir") = py::none(), py::kw_only(),
-          py::arg("tune") = false,
+          py::arg("tune") = false, py::arg("op") = "forward",
           "JIT-compiles the model for this CPU into a bfly.Kernel; with "
           "cache_dir, the kernel is kept there and a later compile of the "
           "same model is a lookup. tune=True times the code generator's "
-          "variants and keeps the fastest (with cache_dir, once).")
+          "variants and keeps the fastest (with cache_dir, once). op: "
+          "'adjoint', 'transpose' or 'inverse' compiles that map of the "
+          "model instead.")
       .def("__repr__", [](const PyModel &m) {
         std::string text = "<bfly.Model n=" + std::to_string(m.model.n) + " " +
                            numpyName(m.model.type) + ", " +
@@ -450,11 +462,12 @@ void defineModel(py::module_ &module) {
       });
 
   module.def("learn", &learn, py::arg("target"), py::arg("n") = py::none(),
-             py::kw_only(), py::arg("model") = "bp", py::arg("method") = "auto",
-             py::arg("precision") = "f32", py::arg("target_rmse") = py::none(),
-             py::arg("time_limit") = 120.0, py::arg("seed") = 0,
-             py::arg("restarts") = 32, py::arg("jobs") = py::none(),
-             py::arg("stride") = "increasing", py::arg("twiddles") = "complex",
+             py::kw_only(), py::arg("model") = "auto",
+             py::arg("method") = "auto", py::arg("precision") = "f32",
+             py::arg("target_rmse") = py::none(), py::arg("time_limit") = 120.0,
+             py::arg("seed") = 0, py::arg("restarts") = 32,
+             py::arg("jobs") = py::none(), py::arg("stride") = py::none(),
+             py::arg("twiddles") = "complex",
              py::arg("require_recovery") = false);
   module.def("load_model", &loadModel, py::arg("path"));
   module.def("targets", &targetNames);

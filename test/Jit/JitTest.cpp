@@ -256,6 +256,23 @@ TEST(JitTest, TunedKernelsAreCachedWithTheirChoice) {
   EXPECT_LE(relativeError(tuned, hadamardMatrix(64)), 1e-6);
 }
 
+/// The JIT compiles a model's inverse (or adjoint, transpose) on request,
+/// and refuses an op it does not know.
+TEST(JitTest, CompilesAModelsInverse) {
+  JitOptions options;
+  options.op = "inverse";
+  Jit jit = Jit::create(options);
+  Kernel inverse =
+      jitCompile(jit, Factorization::dft(64, false, Normalization::Unitary));
+  ASSERT_TRUE(inverse) << inverse.error();
+  EXPECT_LE(relativeError(inverse, dftMatrix(64, /*inverse=*/true)), 1e-5);
+  options.op = "sideways";
+  Jit unknown = Jit::create(options);
+  Kernel refused = jitCompile(unknown, hadamard(8));
+  EXPECT_EQ(refused.status(), BFLY_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(refused.error().find("unknown op 'sideways'"), std::string::npos);
+}
+
 /// A model compiled for a GPU in memory: the PTX of every launch and a
 /// descriptor the runtime accepts, made without a GPU; loading it names
 /// what is missing here (or, with a GPU, runs it against the matrix).

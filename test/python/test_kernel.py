@@ -65,6 +65,18 @@ def test_a_tuned_kernel_computes_the_same_transform(tmp_path):
                  expected_dft(x))
 
 
+def test_kernels_of_the_adjoint_and_inverse(tmp_path):
+    matrix = np.fft.fft(np.eye(N), norm="ortho")
+    model = bfly.learn(matrix, require_recovery=True)
+    x = random_complex((4, N), seed=4)
+    adjoint = model.compile(op="adjoint")
+    inverse = model.compile(op="inverse")
+    assert close(adjoint(x), x.astype(np.complex128) @ matrix.conj())
+    assert close(inverse(x), x.astype(np.complex128) @ np.linalg.inv(matrix).T)
+    with pytest.raises(ValueError, match="op must be"):
+        model.compile(op="sideways")
+
+
 def test_an_empty_batch_gives_an_empty_result(dft):
     y = dft(np.zeros((0, N), np.complex64))
     assert y.shape == (0, N)

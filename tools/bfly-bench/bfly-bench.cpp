@@ -1,9 +1,9 @@
 //===- bfly-bench.cpp - measure a compiled kernel next to its baselines ---===//
 #include "bench/Benchmark.h"
+#include "common/Permutation.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Import/Npy.h"
-#include "common/Permutation.h"
 #include "compiler/Model/Targets.h"
 
 #include "mlir/Support/FileUtilities.h"
@@ -19,9 +19,9 @@
 
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 using namespace llvm;
@@ -41,7 +41,8 @@ static cl::opt<std::string> sizes(
 static cl::opt<bfly::Precision> sweepPrecision(
     "precision", cl::desc("--sizes: the kernels' precision"),
     cl::init(bfly::Precision::F32),
-    cl::values(clEnumValN(bfly::Precision::F32, "f32", "complex<f32> (default)"),
+    cl::values(clEnumValN(bfly::Precision::F32, "f32",
+                          "complex<f32> (default)"),
                clEnumValN(bfly::Precision::F64, "f64", "complex<f64>")),
     cl::cat(toolCategory));
 static cl::opt<std::string> modelPath(
@@ -155,10 +156,9 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
   if (!matrixPath.empty() || !modelPath.empty())
     return fail("--sizes compiles its own kernels: no --matrix or --model");
   bool inverse = target == "idft";
-  double accepted = tolerance > 0
-                        ? double(tolerance)
-                        : (sweepPrecision == bfly::Precision::F32 ? 1e-5
-                                                                  : 1e-12);
+  double accepted =
+      tolerance > 0 ? double(tolerance)
+                    : (sweepPrecision == bfly::Precision::F32 ? 1e-5 : 1e-12);
   std::printf("bfly-bench --sizes=%s: exact %s, %s, one thread, median of "
               "%d samples\n\n",
               sizes.c_str(), target.c_str(),
@@ -166,8 +166,8 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
                                                      : "complex<f64>",
               options.samples);
   std::printf("  %8s %6s %10s %9s %5s  %-14s %12s %10s\n", "n", "batch",
-              "compile s", ".so KiB", "error", "implementation",
-              "us/transform", "/ bfly");
+              "compile s", ".so KiB", "error", "implementation", "us/transform",
+              "/ bfly");
   std::vector<bfly::SizedTiming> all;
   bool accurate = true;
   for (int64_t n = first; n <= last; n *= 2) {
@@ -182,13 +182,13 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
     auto start = std::chrono::steady_clock::now();
     Error error = bfly::compileFactorization(model, compile,
                                              bfly::EmitKind::Shared, path);
-    double seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
     uint64_t bytes = 0;
     sys::fs::file_size(path, bytes);
-    bfly::Kernel kernel = error ? bfly::Kernel() : bfly::Kernel::load(
-                                                       std::string(path));
+    bfly::Kernel kernel =
+        error ? bfly::Kernel() : bfly::Kernel::load(std::string(path));
     sys::fs::remove(path);
     if (error)
       return fail("n=" + Twine(n) + ": " + toString(std::move(error)));
@@ -199,8 +199,7 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
     bfly::BenchOptions sized = options;
     sized.slowBaselines = false;
     std::vector<bfly::Timing> timings =
-        bfly::timeKernelAndBaselines(kernel, target, Eigen::MatrixXcd(),
-                                     sized);
+        bfly::timeKernelAndBaselines(kernel, target, Eigen::MatrixXcd(), sized);
     double bflyTime = 0;
     for (const bfly::Timing &t : timings) {
       if (t.implementation == "bfly")
@@ -214,8 +213,7 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
     }
     std::fflush(stdout);
   }
-  if (!csvPath.empty() &&
-      !writeAtomically(csvPath, [&](std::ostream &os) {
+  if (!csvPath.empty() && !writeAtomically(csvPath, [&](std::ostream &os) {
         bfly::writeSizeSweepCsv(os, all);
       }))
     return fail("cannot write '" + csvPath + "'");
@@ -252,8 +250,9 @@ int main(int argc, char **argv) {
   if (!fftwPlanners.empty())
     options.fftwPlanners.assign(fftwPlanners.begin(), fftwPlanners.end());
   for (const std::string &planner : options.fftwPlanners)
-    if (llvm::none_of(bfly::fftwPlanners(),
-                      [&](const auto &known) { return known.first == planner; }))
+    if (llvm::none_of(bfly::fftwPlanners(), [&](const auto &known) {
+          return known.first == planner;
+        }))
       return fail("unknown FFTW planner '" + planner +
                   "': expected measure or patient");
   if (!sizes.empty()) {
@@ -333,8 +332,7 @@ int main(int argc, char **argv) {
                        d.output_dtype == d.input_dtype;
     if (std::optional<std::string> problem = bfly::targetSizeProblem(d.n)) {
       if (!fftwChecked)
-        return fail("no dense reference for n=" + Twine(d.n) + ": " +
-                    *problem);
+        return fail("no dense reference for n=" + Twine(d.n) + ": " + *problem);
     } else {
       reference = std::move(bfly::makeTarget(name, d.n, seed)->matrix);
     }
@@ -348,6 +346,17 @@ int main(int argc, char **argv) {
                 "--matrix or --model");
   }
 
+  // A kernel of the model's adjoint, transpose or inverse is checked
+  // against that map of the reference (the DFT's adjoint and inverse are
+  // the inverse DFT, its transpose itself).
+  std::string ops = provenanceValue(d.provenance, "op");
+  if (reference.size() > 0 && !bfly::applyKernelOps(reference, ops))
+    return fail("the kernel's provenance names an unknown op '" + ops + "'");
+  bool flipped = false;
+  for (StringRef op : split(ops, ','))
+    flipped ^= op == "adjoint" || op == "inverse";
+  if (flipped && (name == "dft" || name == "idft") && reference.size() == 0)
+    name = name == "dft" ? "idft" : "dft";
   bool single = d.input_dtype == BFLY_DTYPE_F32 ||
                 d.input_dtype == BFLY_DTYPE_COMPLEX_F32;
   double accepted = tolerance > 0 ? tolerance : (single ? 1e-5 : 1e-12);
@@ -359,8 +368,9 @@ int main(int argc, char **argv) {
   if (model && name != "model" && dense) {
     // The butterfly-loop baseline times the model: it must be the kernel's
     // (checked against the model itself, whatever the reference).
-    bfly::Accuracy same =
-        bfly::measureAccuracy(kernel, model->toDense(), 16, 2);
+    Eigen::MatrixXcd modelMatrix = model->toDense();
+    bfly::applyKernelOps(modelMatrix, ops);
+    bfly::Accuracy same = bfly::measureAccuracy(kernel, modelMatrix, 16, 2);
     if (!(same.relativeError <= accepted))
       return fail("the kernel does not compute the model's matrix (relative "
                   "error " +
@@ -379,7 +389,9 @@ int main(int argc, char **argv) {
               : name == "matrix" ? "the user's"
               : dense            ? "textbook"
                                  : "FFTW's (double precision)",
-              name == "matrix" ? matrixPath.c_str() : name.c_str(),
+              ((name == "matrix" ? matrixPath.getValue() : name) +
+               (ops.empty() || !dense ? "" : " (" + ops + ")"))
+                  .c_str(),
               static_cast<long long>(accuracy.vectors), accuracy.maxAbsError,
               accuracy.relativeError, accepted, accurate ? "ok" : "FAILED");
 
@@ -391,8 +403,7 @@ int main(int argc, char **argv) {
       kernel, name, reference, options, model ? &*model : nullptr);
   bfly::printTimings(std::cout, timings);
 
-  if (!csvPath.empty() &&
-      !writeAtomically(csvPath, [&](std::ostream &os) {
+  if (!csvPath.empty() && !writeAtomically(csvPath, [&](std::ostream &os) {
         bfly::writeTimingsCsv(os, timings);
       }))
     return fail("cannot write '" + csvPath + "'");

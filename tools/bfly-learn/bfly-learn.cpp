@@ -35,9 +35,11 @@ static cl::opt<std::string> outputPath("o", cl::desc("Output model file"),
                                        cl::cat(toolCategory));
 static cl::opt<std::string>
     modelClass("model",
-               cl::desc("Model class: bp (default), bpp, bpbp, or (bp)^k "
+               cl::desc("Model class: auto (default: the cheapest of bp, "
+                        "bpp and bpbp whose closed form recovers the target, "
+                        "in either stride order), bp, bpp, bpbp, or (bp)^k "
                         "written as bp k times"),
-               cl::init("bp"), cl::cat(toolCategory));
+               cl::init("auto"), cl::cat(toolCategory));
 using Method = bfly::FitMethod;
 static cl::opt<Method> method(
     "method", cl::desc("Fitting method"), cl::init(Method::Auto),
@@ -308,6 +310,7 @@ int main(int argc, char **argv) {
   options.maxSteps = steps;
   options.tied = tied;
   options.decreasingStride = decreasingStride;
+  options.eitherStride = stride.getNumOccurrences() == 0;
   options.complexTwiddles = twiddles == bfly::Field::Complex;
   options.logitSharing = logits;
   options.learnPermutation = learned;
@@ -350,10 +353,12 @@ int main(int argc, char **argv) {
   std::string rms = bfly::formatRmse(bfly::rms(*target));
   const std::string &rmseText = model.provenance["rmse"];
   errs() << "bfly-learn: " << target->name << " n=" << length << " "
-         << modelClass << " by " << result.method << ": rmse " << rmseText
+         << model.provenance["model"] << " by " << result.method << ": rmse "
+         << rmseText
          << (recovered ? " (recovered)"
                        : " (not recovered; the target's rms is ")
          << (recovered ? "" : rms) << (recovered ? "" : ")") << " in "
-         << model.provenance["seconds"] << " s, permutation " << result.permutation << "\n";
+         << model.provenance["seconds"] << " s, permutation "
+         << result.permutation << "\n";
   return 0;
 }

@@ -42,6 +42,9 @@ struct JitOptions {
   /// cache folder the tuned kernel is cached (and the choice kept in its
   /// wisdom.txt), so a second compile of the model is a lookup.
   bool tune = false;
+  /// The map compiled: "forward" (the model's), "adjoint", "transpose" or
+  /// "inverse".
+  std::string op = "forward";
 };
 
 struct JitStats {
