@@ -277,30 +277,9 @@ llvm::Error compileModelFile(StringRef inputPath, const CompileOptions &options,
   OwningOpRef<ModuleOp> model = parseModelFile(inputPath, context, sourceMgr);
   if (!model)
     return diagnosticsError("reading the model");
-  if (!options.tune)
-    return compileModel(*model, options, emit, outputPath);
-  if (!options.gpuArch.empty())
-    return llvm::createStringError("--tune times CPU kernels; a GPU kernel "
-                                   "is tuned by its schedule");
-  llvm::Expected<TuneResult> tuned =
-      tuneModel(*model, options, options.wisdomPath);
-  if (!tuned)
-    return tuned.takeError();
-  if (tuned->fromWisdom) {
-    diagnostics << "tuned (from wisdom): " << tuned->best.str() << "\n";
-  } else {
-    for (const auto &[choice, us] : tuned->timings)
-      diagnostics << llvm::format("tune: %-50s %9.3f us\n",
-                                  choice.str().c_str(), us);
-    diagnostics << llvm::format(
-        "tuned: %s: %.3f us, %.2fx the default's speed\n",
-        tuned->best.str().c_str(), tuned->bestMicroseconds(),
-        tuned->defaultMicroseconds() / tuned->bestMicroseconds());
-  }
-  CompileOptions chosen = options;
-  tuned->best.applyTo(chosen);
-  chosen.generator += " (tuned: " + tuned->best.str() + ")";
-  return compileModel(*model, chosen, emit, outputPath);
+  CompileOptions logged = options;
+  logged.log = &diagnostics;
+  return compileModel(*model, logged, emit, outputPath);
 }
 
 namespace {
@@ -347,8 +326,45 @@ llvm::Expected<SmallString<0>> compileCpuObject(ModuleOp model,
   return compileForCpu(model, options, EmitKind::Object);
 }
 
+/// options.tune: the tuner's choice applied to `options`, reported in its
+/// log.
+static llvm::Expected<CompileOptions> tuned(ModuleOp model,
+                                            const CompileOptions &options) {
+  if (!options.gpuArch.empty())
+    return llvm::createStringError("--tune times CPU kernels; a GPU kernel "
+                                   "is tuned by its schedule");
+  llvm::Expected<TuneResult> result =
+      tuneModel(model, options, options.wisdomPath);
+  if (!result)
+    return result.takeError();
+  if (llvm::raw_ostream *log = options.log) {
+    if (result->fromWisdom) {
+      *log << "tuned (from wisdom): " << result->best.str() << "\n";
+    } else {
+      for (const auto &[choice, us] : result->timings)
+        *log << llvm::format("tune: %-50s %9.3f us\n", choice.str().c_str(),
+                             us);
+      *log << llvm::format(
+          "tuned: %s: %.3f us, %.2fx the default's speed\n",
+          result->best.str().c_str(), result->bestMicroseconds(),
+          result->defaultMicroseconds() / result->bestMicroseconds());
+    }
+  }
+  CompileOptions chosen = options;
+  chosen.tune = false;
+  result->best.applyTo(chosen);
+  chosen.generator += " (tuned: " + result->best.str() + ")";
+  return chosen;
+}
+
 llvm::Error compileModel(ModuleOp model, const CompileOptions &options,
                          EmitKind emit, StringRef outputPath) {
+  if (options.tune) {
+    llvm::Expected<CompileOptions> chosen = tuned(model, options);
+    if (!chosen)
+      return chosen.takeError();
+    return compileModel(model, *chosen, emit, outputPath);
+  }
   if (!options.gpuArch.empty())
     return compileModelForGpu(model, options, emit, outputPath);
   if (emit == EmitKind::Ptx)

@@ -59,6 +59,8 @@ struct CompileOptions {
   /// the fastest (Tuner.h); a choice in `wisdomPath` ("": none) is reused.
   bool tune = false;
   std::string wisdomPath;
+  /// Where remarks such as the tuner's timings go (null: nowhere).
+  llvm::raw_ostream *log = nullptr;
   /// A GPU kernel for this NVIDIA architecture ("sm_90") instead of CPU
   /// code; empty: CPU.
   std::string gpuArch;

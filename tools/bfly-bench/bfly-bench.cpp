@@ -2,6 +2,7 @@
 #include "bench/Benchmark.h"
 #include "common/Permutation.h"
 #include "compiler/Driver/Compiler.h"
+#include "compiler/Driver/Tuner.h"
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Import/Npy.h"
 #include "compiler/Model/Targets.h"
@@ -31,6 +32,11 @@ static cl::OptionCategory toolCategory("bfly-bench options");
 static cl::opt<std::string> kernelPath(cl::Positional,
                                        cl::desc("<kernel.so | model.mlir>"),
                                        cl::cat(toolCategory));
+static cl::opt<bool>
+    tune("tune",
+         cl::desc("--sizes: compile each kernel with bfly-compile --tune "
+                  "(its wisdom file: $BFLY_WISDOM or ~/.cache/bfly)"),
+         cl::init(false), cl::cat(toolCategory));
 static cl::opt<std::string> sizes(
     "sizes",
     cl::desc("Instead of one kernel: compile the exact DFT (--target=dft or "
@@ -179,6 +185,8 @@ static int runSizeSweep(const bfly::BenchOptions &options) {
       return fail("cannot create a temporary kernel: " + ec.message());
     bfly::CompileOptions compile;
     compile.generator = "bfly-bench";
+    compile.tune = tune;
+    compile.wisdomPath = bfly::defaultWisdomPath();
     auto start = std::chrono::steady_clock::now();
     Error error = bfly::compileFactorization(model, compile,
                                              bfly::EmitKind::Shared, path);
@@ -255,6 +263,9 @@ int main(int argc, char **argv) {
         }))
       return fail("unknown FFTW planner '" + planner +
                   "': expected measure or patient");
+  if (tune && sizes.empty())
+    return fail("--tune is for --sizes (tune a kernel with bfly-compile "
+                "--tune)");
   if (!sizes.empty()) {
     if (!kernelPath.empty())
       return fail("--sizes compiles its own kernels: give no kernel");
