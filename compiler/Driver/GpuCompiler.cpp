@@ -200,21 +200,30 @@ llvm::Error diagnosticsError(StringRef what) {
   return llvm::createStringError("%s failed (see the diagnostics above)",
                                  what.str().c_str());
 }
-} // namespace
 
-llvm::Expected<GpuKernelImage> compileGpuImage(ModuleOp model,
-                                               const CompileOptions &options) {
+/// The GPU pipeline's first half on `model` (its kernels with their
+/// records), with `pipeline` set up for the second.
+llvm::Error lowerForGpu(ModuleOp model, const CompileOptions &options,
+                        GpuPipelineOptions &pipeline) {
   llvm::Expected<std::string> features = ptxFeatures(options.gpuArch);
   if (!features)
     return features.takeError();
   if (failed(getModelTransform(model)))
     return diagnosticsError("reading the model");
-  GpuPipelineOptions pipeline;
   setPipelineOptions(pipeline, options, *features);
   PassManager kernels(model->getName());
   buildGpuKernelPipeline(kernels, pipeline);
   if (failed(kernels.run(model)))
     return diagnosticsError("lowering the model for the GPU");
+  return llvm::Error::success();
+}
+} // namespace
+
+llvm::Expected<GpuKernelImage> compileGpuImage(ModuleOp model,
+                                               const CompileOptions &options) {
+  GpuPipelineOptions pipeline;
+  if (llvm::Error error = lowerForGpu(model, options, pipeline))
+    return std::move(error);
   llvm::Expected<GpuKernelImage> image = readFacts(model);
   if (!image)
     return image.takeError();
@@ -241,17 +250,9 @@ llvm::Error compileModelForGpu(ModuleOp model, const CompileOptions &options,
         "--emit=llvm and --emit=obj are CPU outputs; a GPU kernel is "
         "--emit=so (default), ptx or mlir");
   if (emit == EmitKind::Mlir) {
-    llvm::Expected<std::string> features = ptxFeatures(options.gpuArch);
-    if (!features)
-      return features.takeError();
-    if (failed(getModelTransform(model)))
-      return diagnosticsError("reading the model");
     GpuPipelineOptions pipeline;
-    setPipelineOptions(pipeline, options, *features);
-    PassManager kernels(model->getName());
-    buildGpuKernelPipeline(kernels, pipeline);
-    if (failed(kernels.run(model)))
-      return diagnosticsError("lowering the model for the GPU");
+    if (llvm::Error error = lowerForGpu(model, options, pipeline))
+      return error;
     std::string text;
     llvm::raw_string_ostream os(text);
     model.print(os);

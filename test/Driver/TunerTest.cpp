@@ -3,6 +3,7 @@
 
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Model/Factorization.h"
+#include "test/lib/TempDir.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -14,19 +15,7 @@
 namespace bfly {
 namespace {
 
-class TempDir {
-public:
-  TempDir() {
-    llvm::SmallString<128> path;
-    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("bfly-tuner", path));
-    path_ = std::string(path);
-  }
-  ~TempDir() { llvm::sys::fs::remove_directories(path_); }
-  std::string file(const std::string &name) const { return path_ + "/" + name; }
-
-private:
-  std::string path_;
-};
+using test::TempDir;
 
 TEST(TunerTest, ChoicesPrintAndParseBack) {
   TuneChoice choice{16, 256, 32768};

@@ -16,6 +16,7 @@
 #include "compiler/Import/FactorizationIR.h"
 #include "compiler/Model/Factorization.h"
 #include "compiler/Model/Targets.h"
+#include "test/lib/TempDir.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -34,19 +35,7 @@
 namespace bfly {
 namespace {
 
-class TempDir {
-public:
-  TempDir() {
-    llvm::SmallString<128> dir;
-    EXPECT_FALSE(llvm::sys::fs::createUniqueDirectory("bfly-gpu-test", dir));
-    dir_ = std::string(dir);
-  }
-  ~TempDir() { llvm::sys::fs::remove_directories(dir_); }
-  std::string path(const std::string &name) const { return dir_ + "/" + name; }
-
-private:
-  std::string dir_;
-};
+using test::TempDir;
 
 /// ptxas, where the CUDA toolkit is installed; empty otherwise.
 std::string findPtxas() {
@@ -152,9 +141,9 @@ TEST(GpuKernelTest, EverySizeAndTypeAssemblesWithoutSpills) {
       }
       if (ptxas.empty())
         continue;
-      std::string ptx = dir.path(type.str() + "-" + std::to_string(n) + ".ptx");
+      std::string ptx = dir.file(type.str() + "-" + std::to_string(n) + ".ptx");
       ASSERT_FALSE(bool(writeOutput(ptx, image->ptx)));
-      PtxasReport report = runPtxas(ptxas, ptx, dir.path("ptxas.log"));
+      PtxasReport report = runPtxas(ptxas, ptx, dir.file("ptxas.log"));
       EXPECT_EQ(report.spillStores, 0);
       EXPECT_EQ(report.spillLoads, 0);
       EXPECT_EQ(report.sharedBytes, 0) << "static shared memory";
@@ -169,7 +158,7 @@ TEST(GpuKernelTest, EverySizeAndTypeAssemblesWithoutSpills) {
 
 /// A DFT-64 GPU kernel .so in `dir`.
 std::string compileDft64(const TempDir &dir) {
-  std::string so = dir.path("libdft64gpu.so");
+  std::string so = dir.file("libdft64gpu.so");
   llvm::Error error = compileFactorization(modelFor({}, 64), gpuOptions(),
                                            EmitKind::Shared, so);
   EXPECT_FALSE(bool(error)) << llvm::toString(std::move(error));
