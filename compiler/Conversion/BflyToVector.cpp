@@ -18,10 +18,12 @@
 #include "dialect/IR/BflyOps.h"
 #include "dialect/Transforms/StageGroups.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <array>
+#include <optional>
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_CONVERTBFLYTOVECTOR
@@ -92,6 +94,11 @@ public:
     windowBase = Value();
     extent = n;
   }
+
+  /// The next pass lowered sweeps only `part` of the vector (see
+  /// emitLoopPart); every pass makes exactly one top-level sweep.
+  void shareNextPass(LoopPart part) { share = part; }
+  bool shareTaken() const { return !share; }
 
   void lowerStages(MutableArrayRef<StageOp> group, Buffer src, Buffer dst) {
     std::vector<TwiddleArrays> twiddles;
@@ -422,7 +429,15 @@ private:
     return arith::MulIOp::create(b, i, index(factor));
   }
 
+  /// A pass's sweep over the vector (the first loop it emits), restricted
+  /// to a share when one was given.
   void forEach(int64_t count, int64_t step, function_ref<void(Value)> body) {
+    if (share) {
+      LoopPart part = *share;
+      share.reset(); // the loops inside the sweep run whole
+      emitLoopPart(b, count, step, part, body);
+      return;
+    }
     emitLoop(b, count, step, body);
   }
 
@@ -603,6 +618,7 @@ private:
   arith::FastMathFlagsAttr contract;
   Value windowBase;   ///< null: the whole vector
   int64_t extent = n; ///< elements the passes cover
+  std::optional<LoopPart> share; ///< for the next pass's sweep
 };
 } // namespace
 
@@ -718,6 +734,141 @@ static SmallVector<DataPass> planPasses(ArrayRef<Operation *> chain,
   return passes;
 }
 
+/// The smallest n whose kernel can split one vector across threads (a
+/// phase function besides the kernel). Below it a transform takes less
+/// than the tens of microseconds that handing its phases to threads costs.
+static constexpr int64_t kMinPhasedN = int64_t(1) << 14;
+
+namespace {
+/// Lowers a transform's passes into the kernel's body or, for a kernel that
+/// can split a vector across threads, into a phase function the body calls:
+/// a phase is a blocked run (its blocks are independent) or one other pass,
+/// and every element a phase writes depends only on the previous phase's
+/// output, so the iterations of its sweep can run on several threads.
+class PassLowering {
+public:
+  PassLowering(VectorKernelBuilder &builder, ImplicitLocOpBuilder &b,
+               int64_t n, ArrayRef<DataPass> passes)
+      : builder(builder), b(b), n(n), passes(passes) {
+    for (size_t k = 0; k < passes.size();) {
+      size_t end = k + 1;
+      while (passes[k].blockRun && end < passes.size() &&
+             passes[end].blockRun == passes[k].blockRun)
+        ++end;
+      phases.push_back({k, end});
+      k = end;
+    }
+  }
+
+  size_t numPhases() const { return phases.size(); }
+
+  /// Phase `p` from `input` to `output` through `scratch`; only `share` of
+  /// its sweep when given.
+  void lowerPhase(size_t p, Buffer input, Buffer output,
+                  ArrayRef<Value> scratch, std::optional<LoopPart> share,
+                  Counts &counts, int64_t &numFactors) {
+    auto [first, end] = phases[p];
+    auto target = [&](size_t k) {
+      if (k + 1 == passes.size())
+        return output;
+      return Buffer{scratch[k % 2], passes[k].complexOut};
+    };
+    Buffer src = first == 0 ? input : target(first - 1);
+    if (passes[first].blockRun) {
+      int64_t block = passes[first].block;
+      auto body = [&](Value base) {
+        builder.setWindow(base, block);
+        Buffer at = src;
+        for (size_t k = first; k < end; ++k) {
+          builder.lowerStages(passes[k].stages, at, target(k));
+          at = target(k);
+        }
+        builder.clearWindow();
+      };
+      if (share)
+        emitLoopPart(b, n, block, *share, body);
+      else
+        emitLoop(b, n, block, body);
+      for (size_t k = first; k < end; ++k)
+        numFactors += int64_t(passes[k].stages.size());
+      counts.blockedPasses += int64_t(end - first);
+      return;
+    }
+    if (share)
+      builder.shareNextPass(*share);
+    Buffer dst = target(first);
+    const DataPass &pass = passes[first];
+    if (!pass.factor && !pass.stages.empty()) {
+      builder.lowerStages(pass.stages, src, dst);
+      numFactors += int64_t(pass.stages.size());
+    } else if (!pass.factor) {
+      builder.copy(src, dst);
+    } else {
+      if (auto perm = dyn_cast<PermuteOp>(pass.factor))
+        builder.lowerPermute(perm, pass.stages, src, dst);
+      else if (auto diag = dyn_cast<DiagOp>(pass.factor))
+        builder.lowerDiag(diag, src, dst);
+      else
+        builder.lowerFieldChange(src, dst);
+      numFactors += 1 + int64_t(pass.stages.size());
+    }
+    assert(builder.shareTaken() && "a pass made no sweep");
+  }
+
+private:
+  VectorKernelBuilder &builder;
+  ImplicitLocOpBuilder &b;
+  int64_t n;
+  ArrayRef<DataPass> passes;
+  SmallVector<std::pair<size_t, size_t>> phases; ///< [first, end) passes
+};
+} // namespace
+
+/// `(in, out, scratch0, scratch1, phase, part, parts)`: part `part` of
+/// `parts` of phase `phase` (nothing for another phase), next to `kernel`.
+static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
+                                       SymbolTable &symbols, StringRef name,
+                                       func::FuncOp kernel,
+                                       PassLowering &lowering,
+                                       const KernelSignature &signature,
+                                       Counts &counts, int64_t &numFactors) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(kernel);
+  FunctionType kernelType = kernel.getFunctionType();
+  auto scratchType = MemRefType::get({2 * signature.n}, signature.scalar);
+  Type index = b.getIndexType();
+  auto phaseFunction = func::FuncOp::create(
+      b, (name + ".phase").str(),
+      b.getFunctionType({kernelType.getInput(0), kernelType.getInput(1),
+                         scratchType, scratchType, index, index, index},
+                        {}));
+  symbols.insert(phaseFunction);
+  Block *entry = phaseFunction.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  Buffer input{entry->getArgument(0), signature.complexIn,
+               signature.complexIn};
+  Buffer output{entry->getArgument(1), signature.complexOut,
+                signature.complexOut};
+  Value scratch[2] = {entry->getArgument(2), entry->getArgument(3)};
+  LoopPart share{entry->getArgument(5), entry->getArgument(6)};
+  SmallVector<int64_t> cases;
+  for (size_t p = 0; p < lowering.numPhases(); ++p)
+    cases.push_back(int64_t(p));
+  auto dispatch = scf::IndexSwitchOp::create(b, TypeRange{},
+                                             entry->getArgument(4), cases,
+                                             int64_t(cases.size()));
+  b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
+  scf::YieldOp::create(b);
+  for (size_t p = 0; p < lowering.numPhases(); ++p) {
+    b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
+    lowering.lowerPhase(p, input, output, scratch, share, counts, numFactors);
+    scf::YieldOp::create(b);
+  }
+  b.setInsertionPointAfter(dispatch);
+  func::ReturnOp::create(b);
+  return phaseFunction;
+}
+
 static void lowerTransform(TransformOp transform, SymbolTable &symbols,
                            unsigned vectorBits, unsigned blockBytes,
                            Counts &counts, int64_t &numFactors) {
@@ -746,67 +897,47 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     copy.complexOut = signature.complexOut;
     passes.push_back(copy);
   }
+  PassLowering lowering(builder, b, n, passes);
   Buffer input{kernel.getArgument(0), signature.complexIn, signature.complexIn};
   Buffer output{kernel.getArgument(1), signature.complexOut,
                 signature.complexOut};
   KernelScratch scratchBuffers(signature.scalar, n);
-  Value scratch[2];
-  if (passes.size() >= 2)
-    scratch[0] = scratchBuffers.allocate(b);
-  if (passes.size() >= 3)
-    scratch[1] = scratchBuffers.allocate(b);
-  Buffer src = input;
-  auto target = [&](size_t k) {
-    if (k + 1 == passes.size())
-      return output;
-    return Buffer{scratch[k % 2], passes[k].complexOut};
-  };
-  for (size_t k = 0; k < passes.size();) {
-    if (passes[k].blockRun) {
-      size_t end = k;
-      while (end < passes.size() && passes[end].blockRun == passes[k].blockRun)
-        ++end;
-      int64_t block = passes[k].block;
-      Buffer from = src;
-      emitLoop(b, n, block, [&](Value base) {
-        builder.setWindow(base, block);
-        Buffer at = from;
-        for (size_t p = k; p < end; ++p) {
-          Buffer to = target(p);
-          builder.lowerStages(passes[p].stages, at, to);
-          at = to;
-        }
-        builder.clearWindow();
-      });
-      for (size_t p = k; p < end; ++p)
-        numFactors += int64_t(passes[p].stages.size());
-      counts.blockedPasses += int64_t(end - k);
-      src = target(end - 1);
-      k = end;
-      continue;
-    }
-    Buffer dst = target(k);
-    const DataPass &pass = passes[k];
-    if (!pass.factor && !pass.stages.empty()) {
-      builder.lowerStages(pass.stages, src, dst);
-      numFactors += int64_t(pass.stages.size());
-    } else if (!pass.factor) {
-      builder.copy(src, dst);
-    } else {
-      if (auto perm = dyn_cast<PermuteOp>(pass.factor))
-        builder.lowerPermute(perm, pass.stages, src, dst);
-      else if (auto diag = dyn_cast<DiagOp>(pass.factor))
-        builder.lowerDiag(diag, src, dst);
-      else
-        builder.lowerFieldChange(src, dst);
-      numFactors += 1 + int64_t(pass.stages.size());
-    }
-    src = dst;
-    ++k;
+  SmallVector<NamedAttribute> phaseRecord;
+  if (n < kMinPhasedN) {
+    SmallVector<Value, 2> scratch;
+    if (passes.size() >= 2)
+      scratch.push_back(scratchBuffers.allocate(b));
+    if (passes.size() >= 3)
+      scratch.push_back(scratchBuffers.allocate(b));
+    for (size_t p = 0; p < lowering.numPhases(); ++p)
+      lowering.lowerPhase(p, input, output, scratch, std::nullopt, counts,
+                          numFactors);
+  } else {
+    func::FuncOp phaseFunction = lowerPhaseFunction(
+        b, symbols, transform.getName(), kernel, lowering, signature, counts,
+        numFactors);
+    Value scratch[2] = {scratchBuffers.allocate(b),
+                        scratchBuffers.allocate(b)};
+    auto index = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, v).getResult();
+    };
+    for (size_t p = 0; p < lowering.numPhases(); ++p)
+      func::CallOp::create(b, phaseFunction,
+                           ValueRange{input.memref, output.memref, scratch[0],
+                                      scratch[1], index(int64_t(p)), index(0),
+                                      index(1)});
+    int64_t scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
+    phaseRecord = {
+        b.getNamedAttr("phases",
+                       b.getI64IntegerAttr(int64_t(lowering.numPhases()))),
+        b.getNamedAttr("phase_function",
+                       FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
+        b.getNamedAttr("phase_scratch_bytes",
+                       b.getI64IntegerAttr(2 * 2 * n * scalarBytes))};
   }
   scratchBuffers.release(b);
   func::ReturnOp::create(b);
-  finishKernel(b, symbols, transform, kernel);
+  finishKernel(b, symbols, transform, kernel, phaseRecord);
 }
 
 namespace {

@@ -39,6 +39,9 @@ SmallVector<Type> mlir::bfly::kernelDescriptorFields(MLIRContext *context) {
       i64, // nonzero_twiddles
       ptr, // provenance
       ptr, // apply
+      i64, // phases
+      i64, // phase_scratch_bytes
+      ptr, // apply_phase
   };
 }
 
@@ -105,6 +108,45 @@ public:
     return apply;
   }
 
+  /// void apply_phase(const void *in, void *out, void *scratch, i64 phase,
+  ///                  i64 part, i64 parts): the phase function with the
+  /// scratch's two buffers, for 0 <= part < parts (nothing otherwise).
+  LLVM::LLVMFuncOp buildApplyPhase(LLVM::LLVMFuncOp phaseBody,
+                                   int64_t scratchBytes) {
+    Type ptr = LLVM::LLVMPointerType::get(b.getContext());
+    Type i64 = b.getI64Type();
+    auto type = LLVM::LLVMFunctionType::get(
+        LLVM::LLVMVoidType::get(b.getContext()),
+        {ptr, ptr, ptr, i64, i64, i64});
+    auto applyPhase = LLVM::LLVMFuncOp::create(b, "__bfly_apply_phase", type,
+                                               LLVM::Linkage::Internal);
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = applyPhase.addEntryBlock(b);
+    Block *run = b.createBlock(&applyPhase.getBody());
+    Block *exit = b.createBlock(&applyPhase.getBody());
+    b.setInsertionPointToEnd(entry);
+    Value part = entry->getArgument(4), parts = entry->getArgument(5);
+    // Unsigned part < parts also refuses a negative part (parts > 0 then).
+    Value valid = LLVM::AndOp::create(
+        b,
+        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ult, part, parts),
+        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::sgt, parts, constant(0)));
+    LLVM::CondBrOp::create(b, valid, run, exit);
+
+    b.setInsertionPointToEnd(run);
+    Value scratch = entry->getArgument(2);
+    Value second = LLVM::GEPOp::create(b, ptr, b.getI8Type(), scratch,
+                                       ValueRange{constant(scratchBytes / 2)});
+    LLVM::CallOp::create(b, phaseBody,
+                         ValueRange{entry->getArgument(0),
+                                    entry->getArgument(1), scratch, second,
+                                    entry->getArgument(3), part, parts});
+    LLVM::BrOp::create(b, ValueRange{}, exit);
+    b.setInsertionPointToEnd(exit);
+    LLVM::ReturnOp::create(b, ValueRange{});
+    return applyPhase;
+  }
+
   /// A private NUL-terminated string constant.
   LLVM::GlobalOp string(StringRef name, StringRef text) {
     std::string data = text.str();
@@ -132,6 +174,8 @@ public:
       Value v;
       if (auto symbol = dyn_cast<FlatSymbolRefAttr>(value))
         v = LLVM::AddressOfOp::create(b, type, symbol.getValue());
+      else if (isa<LLVM::ZeroAttr>(value))
+        v = LLVM::ZeroOp::create(b, type);
       else
         v = LLVM::ConstantOp::create(b, type, cast<IntegerAttr>(value));
       desc = LLVM::InsertValueOp::create(b, desc, v,
@@ -197,6 +241,23 @@ struct BflyExportKernelPass
       return FlatSymbolRefAttr::get(cast<SymbolOpInterface>(op).getNameAttr());
     };
     auto i32Attr = [&](int64_t v) { return b.getI32IntegerAttr(int32_t(v)); };
+    // A kernel that splits a vector across threads: its phase function.
+    Attribute phases = b.getI64IntegerAttr(0);
+    Attribute phaseScratchBytes = b.getI64IntegerAttr(0);
+    Attribute applyPhase = LLVM::ZeroAttr::get(b.getContext());
+    if (auto name = dyn_cast_or_null<FlatSymbolRefAttr>(get("phase_function"))) {
+      auto phaseBody = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+      if (!phaseBody) {
+        body.emitOpError("names a phase function '")
+            << name.getValue() << "' that is not a lowered function";
+        return signalPassFailure();
+      }
+      phaseBody.setLinkage(LLVM::Linkage::Internal);
+      phases = get("phases");
+      phaseScratchBytes = get("phase_scratch_bytes");
+      applyPhase = symbol(exporter.buildApplyPhase(
+          phaseBody, cast<IntegerAttr>(phaseScratchBytes).getInt()));
+    }
     auto name = exporter.string("__bfly_name",
                                 cast<StringAttr>(get("name")).getValue());
     auto cpuName = exporter.string("__bfly_cpu", cpu);
@@ -216,6 +277,9 @@ struct BflyExportKernelPass
         get("nonzero_twiddles"),
         symbol(prov),
         symbol(apply),
+        phases,
+        phaseScratchBytes,
+        applyPhase,
     });
     exporter.buildQuery(descriptor);
   }

@@ -84,10 +84,10 @@ Value mlir::bfly::constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
   return memref::GetGlobalOp::create(b, op.getType(), op.getSymName());
 }
 
-void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
-                          function_ref<void(Value)> body) {
-  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
-  scf::ForOp::create(b, index(0), index(count), index(step), ValueRange{},
+/// An scf.for over [lower, upper) by `step` whose body `body` builds at `b`.
+static void forLoop(ImplicitLocOpBuilder &b, Value lower, Value upper,
+                    Value step, function_ref<void(Value)> body) {
+  scf::ForOp::create(b, lower, upper, step, ValueRange{},
                      [&](OpBuilder &nested, Location, Value iv, ValueRange) {
                        OpBuilder::InsertionGuard guard(b);
                        b.setInsertionPoint(nested.getInsertionBlock(),
@@ -95,6 +95,28 @@ void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
                        body(iv);
                        scf::YieldOp::create(b);
                      });
+}
+
+void mlir::bfly::emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
+                          function_ref<void(Value)> body) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  forLoop(b, index(0), index(count), index(step), body);
+}
+
+void mlir::bfly::emitLoopPart(ImplicitLocOpBuilder &b, int64_t count,
+                              int64_t step, LoopPart share,
+                              function_ref<void(Value)> body) {
+  auto index = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
+  // Iterations [iterations * part / parts, iterations * (part+1) / parts):
+  // the runs tile the loop whatever `parts` is.
+  int64_t iterations = (count + step - 1) / step;
+  auto boundary = [&](Value part) {
+    Value scaled = arith::MulIOp::create(b, part, index(iterations));
+    Value first = arith::DivUIOp::create(b, scaled, share.parts);
+    return arith::MulIOp::create(b, first, index(step)).getResult();
+  };
+  Value next = arith::AddIOp::create(b, share.part, index(1));
+  forLoop(b, boundary(share.part), boundary(next), index(step), body);
 }
 
 KernelSignature mlir::bfly::kernelSignature(TransformOp transform) {
@@ -150,7 +172,8 @@ static std::string provenanceString(TransformOp transform) {
   return text;
 }
 
-DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform) {
+DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform,
+                                        ArrayRef<NamedAttribute> extra) {
   int64_t n = transform.getLength(), flops = 0, nonzeroTwiddles = 0;
   for (Operation *op : transform.getFactors()) {
     bool complex = isComplexVector(op->getResult(0).getType());
@@ -173,12 +196,15 @@ DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform) {
       b.getNamedAttr("nonzero_twiddles", b.getI64IntegerAttr(nonzeroTwiddles)),
       b.getNamedAttr("provenance",
                      b.getStringAttr(provenanceString(transform)))};
+  info.append(extra.begin(), extra.end());
   return b.getDictionaryAttr(info);
 }
 
 void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                              TransformOp transform, func::FuncOp kernel) {
-  kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform));
+                              TransformOp transform, func::FuncOp kernel,
+                              ArrayRef<NamedAttribute> extra) {
+  kernel->setAttr(BflyDialect::kKernelAttr,
+                  kernelRecord(b, transform, extra));
 
   // With the transform gone its name is free: the rename cannot fail.
   StringAttr name = transform.getSymNameAttr();

@@ -43,6 +43,17 @@ Value constantGlobal(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 void emitLoop(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
               function_ref<void(Value)> body);
 
+/// A share of a loop's iterations: part `part` (an index value) of `parts`
+/// runs of nearly equal length, so threads can split one sweep over a
+/// vector.
+struct LoopPart {
+  Value part, parts;
+};
+
+/// emitLoop restricted to `share`'s run of its iterations.
+void emitLoopPart(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
+                  LoopPart share, function_ref<void(Value)> body);
+
 /// A transform being replaced by its kernel: `(in: memref<K x S>, out:
 /// memref<K' x S>) -> ()`, K = n or 2n (complex, interleaved).
 struct KernelSignature {
@@ -62,13 +73,16 @@ func::FuncOp createKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 
 /// The `bfly.kernel` dictionary of `transform`'s kernel: name, n, element
 /// types, flops and nonzero twiddles as the model states them, provenance.
-DictionaryAttr kernelRecord(OpBuilder &b, TransformOp transform);
+DictionaryAttr kernelRecord(OpBuilder &b, TransformOp transform,
+                            ArrayRef<NamedAttribute> extra = {});
 
 /// Attaches the `bfly.kernel` dictionary (counting the chain's flops and
 /// nonzero twiddles as the model states them), erases `transform` and
 /// gives the kernel its name.
+/// `extra` entries join the dictionary (the phase entry points').
 void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
-                  TransformOp transform, func::FuncOp kernel);
+                  TransformOp transform, func::FuncOp kernel,
+                  ArrayRef<NamedAttribute> extra = {});
 
 /// The two buffers of 2n scalars a kernel computes its chain in: on the
 /// caller's stack while together they fit in BFLY_KERNEL_MAX_STACK_BYTES,

@@ -44,6 +44,23 @@ static LogicalResult verifyKernelRecord(Operation *op, Attribute value) {
              << BflyDialect::kKernelAttr << " needs an element type '" << key
              << "' (f32, f64, complex<f32> or complex<f64>)";
   }
+  // A kernel that can split a vector across threads names its phase
+  // function, with the phase count and scratch size: all three or none.
+  Attribute phaseFunction = record.get("phase_function");
+  if (!phaseFunction && !record.get("phases") &&
+      !record.get("phase_scratch_bytes"))
+    return success();
+  if (!isa_and_nonnull<FlatSymbolRefAttr>(phaseFunction))
+    return op->emitOpError() << BflyDialect::kKernelAttr
+                             << " needs a symbol 'phase_function' with its "
+                                "'phases'";
+  for (StringRef key : {"phases", "phase_scratch_bytes"}) {
+    auto number = dyn_cast_or_null<IntegerAttr>(record.get(key));
+    if (!number || !number.getType().isInteger(64) || number.getInt() < 1)
+      return op->emitOpError() << BflyDialect::kKernelAttr
+                               << " needs a positive i64 '" << key
+                               << "' with its 'phase_function'";
+  }
   return success();
 }
 

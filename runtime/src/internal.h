@@ -24,4 +24,11 @@ bfly_status bfly_check_layout(const bfly_kernel_descriptor *d, const void *in,
                               const void *out, const bfly_layout *layout,
                               const char *caller);
 
+/* Applies `d` to `batch` contiguous-element vectors, as d->apply does. A
+ * kernel with phases runs them through scratch this thread keeps between
+ * calls, rather than allocating its own on every call (its apply's). */
+void bfly_apply_vectors(const bfly_kernel_descriptor *d, const void *in,
+                        void *out, int64_t batch, int64_t in_dist,
+                        int64_t out_dist);
+
 #endif /* BFLY_RUNTIME_INTERNAL_H */

@@ -3,15 +3,21 @@
  * A plan runs a kernel on a batch described by a bfly_layout. Contiguous
  * vectors go to the kernel as they are; vectors with element strides are
  * gathered into a per-thread scratch buffer a few at a time and scattered
- * back. With several threads the batch is cut into one contiguous run of
- * vectors per thread; the workers are the plan's own and wait on a
- * condition variable between calls, so a call costs no thread creation.
+ * back. With several threads the batch is cut into runs of vectors that
+ * the threads take as they come. A batch smaller than the thread count, of
+ * a kernel that can split a vector (kernel_abi.h's phases), instead has
+ * the threads take the parts of each phase as they come, a thread waiting
+ * only for the parts of a phase others still run before the next: a late
+ * thread finds less to do, not a barrier to hold up. The workers are the
+ * plan's own and wait on a condition variable between calls, so a call
+ * costs no thread creation.
  *
  *===----------------------------------------------------------------------===*/
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +29,13 @@ enum { GATHER_GROUP = 8, MAX_THREADS = 1024 };
 /* Below this much arithmetic per call (flops, tens of microseconds) waking the
  * workers costs more than it saves: the caller does it all. */
 static const int64_t MIN_SPLIT_FLOPS = 1 << 24;
+
+/* Below this much arithmetic per vector, splitting one across threads costs
+ * more in waits (one per phase) than it saves. */
+static const int64_t MIN_PHASE_SPLIT_FLOPS = 1 << 23;
+
+/* Parts per thread of a phase: enough to even out a late start. */
+enum { PARTS_PER_THREAD = 4 };
 
 struct worker {
   struct bfly_plan *plan;
@@ -41,11 +54,19 @@ struct bfly_plan {
   pthread_cond_t wake, finished;
   unsigned long generation; /* also read without the lock (atomically) */
   int pending, stopping;
-  int64_t next_chunk; /* the current call's next chunk (atomic) */
+  int64_t next_chunk; /* the current job's next chunk (atomic) */
   int64_t chunk;      /* its vectors per chunk */
   const char *in;
   char *out;
   bfly_layout layout;
+  /* Splitting vectors: step s is phase s % phases of vector s / phases;
+   * step_next[s] is its next part to take, step_done[s] its parts
+   * finished (both atomic). Allocated on first use, for threads - 1
+   * vectors. */
+  int splitting;
+  int64_t steps, parts;
+  int64_t *step_next, *step_done;
+  void *phase_scratch;
 };
 
 bfly_layout bfly_layout_contiguous(int64_t n, int64_t batch) {
@@ -63,9 +84,9 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
   if (b0 >= b1)
     return;
   if (l->in_stride == 1 && l->out_stride == 1) {
-    d->apply(plan->in + b0 * l->in_dist * isize,
-             plan->out + b0 * l->out_dist * osize, b1 - b0, l->in_dist,
-             l->out_dist);
+    bfly_apply_vectors(d, plan->in + b0 * l->in_dist * isize,
+                       plan->out + b0 * l->out_dist * osize, b1 - b0,
+                       l->in_dist, l->out_dist);
     return;
   }
   int64_t n = d->n;
@@ -78,7 +99,7 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
         memcpy(gathered + (v * n + i) * isize,
                plan->in + ((b + v) * l->in_dist + i * l->in_stride) * isize,
                isize);
-    d->apply(gathered, computed, count, n, n);
+    bfly_apply_vectors(d, gathered, computed, count, n, n);
     for (int64_t v = 0; v < count; ++v)
       for (int64_t i = 0; i < n; ++i)
         memcpy(plan->out + ((b + v) * l->out_dist + i * l->out_stride) * osize,
@@ -90,7 +111,49 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
  * chunks as they come, so one woken late takes fewer: no thread waits for
  * another's fixed share. Each vector is computed alone, so results do not
  * depend on who takes what. */
+/* Spins until *counter reaches `target` (acquiring what the threads that
+ * counted wrote), yielding the CPU when that takes long. */
+static void wait_for(const int64_t *counter, int64_t target) {
+  for (unsigned round = 0;
+       __atomic_load_n(counter, __ATOMIC_ACQUIRE) < target; ++round) {
+    if (round < (1u << 14)) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+/* The parts of every step of the current call's vectors, taken as they
+ * come; a step starts once every part of the one before has finished. */
+static void run_split_share(bfly_plan *plan) {
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  size_t isize = bfly_dtype_size(d->input_dtype);
+  size_t osize = bfly_dtype_size(d->output_dtype);
+  for (int64_t s = 0; s < plan->steps; ++s) {
+    int64_t vector = s / d->phases, phase = s % d->phases;
+    const char *in = plan->in + vector * plan->layout.in_dist * isize;
+    char *out = plan->out + vector * plan->layout.out_dist * osize;
+    if (s > 0)
+      wait_for(&plan->step_done[s - 1], plan->parts);
+    for (;;) {
+      int64_t part =
+          __atomic_fetch_add(&plan->step_next[s], 1, __ATOMIC_RELAXED);
+      if (part >= plan->parts)
+        break;
+      d->apply_phase(in, out, plan->phase_scratch, phase, part, plan->parts);
+      __atomic_fetch_add(&plan->step_done[s], 1, __ATOMIC_RELEASE);
+    }
+  }
+}
+
 static void run_share(bfly_plan *plan, int index) {
+  if (plan->splitting) {
+    run_split_share(plan);
+    return;
+  }
   int64_t batch = plan->layout.batch;
   for (;;) {
     int64_t c = __atomic_fetch_add(&plan->next_chunk, 1, __ATOMIC_RELAXED);
@@ -161,6 +224,9 @@ void bfly_plan_free(bfly_plan *plan) {
     for (int i = 0; i < plan->threads; ++i)
       free(plan->scratch[i]);
   free(plan->scratch);
+  free(plan->phase_scratch);
+  free(plan->step_next);
+  free(plan->step_done);
   free(plan->workers);
   free(plan->worker_args);
   pthread_cond_destroy(&plan->finished);
@@ -247,6 +313,59 @@ static int worth_splitting(const bfly_plan *plan, int64_t batch) {
          flops >= MIN_SPLIT_FLOPS;
 }
 
+/* Whether the threads should rather share each vector: fewer vectors than
+ * threads, each with enough work, contiguous. */
+static int worth_splitting_vectors(const bfly_plan *plan,
+                                   const bfly_layout *l) {
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  return plan->threads > 1 && l->batch < plan->threads && d->phases > 0 &&
+         d->flops >= MIN_PHASE_SPLIT_FLOPS && l->in_stride == 1 &&
+         l->out_stride == 1;
+}
+
+/* The scratch the phases of a split vector share and the steps' counters,
+ * allocated on first use (under plan->turn); 0 when out of memory. */
+static int have_split_state(bfly_plan *plan) {
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  if (!plan->phase_scratch) {
+    size_t bytes = (size_t)d->phase_scratch_bytes;
+    plan->phase_scratch = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+  }
+  size_t steps = (size_t)(plan->threads - 1) * (size_t)d->phases;
+  if (!plan->step_next)
+    plan->step_next = malloc(steps * sizeof(int64_t));
+  if (!plan->step_done)
+    plan->step_done = malloc(steps * sizeof(int64_t));
+  return plan->phase_scratch && plan->step_next && plan->step_done;
+}
+
+/* Runs the call set up in `plan` on every thread and waits for the
+ * workers to finish with it. */
+static void run_job(bfly_plan *plan) {
+  pthread_mutex_lock(&plan->lock);
+  plan->pending = plan->threads - 1;
+  __atomic_store_n(&plan->generation, plan->generation + 1, __ATOMIC_RELEASE);
+  pthread_cond_broadcast(&plan->wake);
+  pthread_mutex_unlock(&plan->lock);
+  run_share(plan, 0);
+  pthread_mutex_lock(&plan->lock);
+  while (plan->pending > 0)
+    pthread_cond_wait(&plan->finished, &plan->lock);
+  pthread_mutex_unlock(&plan->lock);
+}
+
+/* The call's vectors one after another, each phase's parts shared. */
+static void run_split_vectors(bfly_plan *plan) {
+  const bfly_kernel_descriptor *d = plan->kernel->descriptor;
+  plan->splitting = 1;
+  plan->parts = PARTS_PER_THREAD * (int64_t)plan->threads;
+  plan->steps = plan->layout.batch * d->phases;
+  memset(plan->step_next, 0, (size_t)plan->steps * sizeof(int64_t));
+  memset(plan->step_done, 0, (size_t)plan->steps * sizeof(int64_t));
+  run_job(plan); /* every part taken has finished when all threads return */
+  plan->splitting = 0;
+}
+
 bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
                               const bfly_layout *layout) {
   if (!plan || !in || !out || !layout)
@@ -258,16 +377,21 @@ bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
     return status;
   const bfly_kernel_descriptor *d = plan->kernel->descriptor;
   int split = worth_splitting(plan, layout->batch);
-  if (layout->in_stride == 1 && layout->out_stride == 1 && !split) {
+  int split_vectors = worth_splitting_vectors(plan, layout);
+  if (layout->in_stride == 1 && layout->out_stride == 1 && !split &&
+      !split_vectors) {
     /* Contiguous on the caller's thread: no shared state, no lock. */
-    d->apply(in, out, layout->batch, layout->in_dist, layout->out_dist);
+    bfly_apply_vectors(d, in, out, layout->batch, layout->in_dist,
+                       layout->out_dist);
     return BFLY_OK;
   }
   pthread_mutex_lock(&plan->turn);
   plan->in = in;
   plan->out = out;
   plan->layout = *layout;
-  if (!split) {
+  if (split_vectors && have_split_state(plan)) {
+    run_split_vectors(plan); /* out of memory: the batch as it comes */
+  } else if (!split) {
     run_vectors(plan, 0, 0, layout->batch);
   } else {
     /* About four chunks per thread: few enough to cost nothing, enough to
@@ -275,16 +399,7 @@ bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
     int64_t chunks = 4 * (int64_t)plan->threads;
     plan->chunk = (layout->batch + chunks - 1) / chunks;
     plan->next_chunk = 0;
-    pthread_mutex_lock(&plan->lock);
-    plan->pending = plan->threads - 1;
-    __atomic_store_n(&plan->generation, plan->generation + 1, __ATOMIC_RELEASE);
-    pthread_cond_broadcast(&plan->wake);
-    pthread_mutex_unlock(&plan->lock);
-    run_share(plan, 0);
-    pthread_mutex_lock(&plan->lock);
-    while (plan->pending > 0)
-      pthread_cond_wait(&plan->finished, &plan->lock);
-    pthread_mutex_unlock(&plan->lock);
+    run_job(plan);
   }
   pthread_mutex_unlock(&plan->turn);
   return BFLY_OK;

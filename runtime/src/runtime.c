@@ -137,6 +137,13 @@ static bfly_status check_descriptor(const char *path,
     return malformed(path, "nonzero_twiddles", "is negative");
   if (!d->apply)
     return malformed(path, "apply", "is null");
+  if (d->phases < 0 || d->phase_scratch_bytes < 0)
+    return malformed(path, "phases", "or phase_scratch_bytes is negative");
+  if ((d->phases > 0) != (d->apply_phase != NULL) ||
+      (d->phases > 0) != (d->phase_scratch_bytes > 0))
+    return malformed(path, "apply_phase",
+                     "does not agree with phases and phase_scratch_bytes "
+                     "(all set, or all zero)");
   return check_cpu(path, d->cpu_features);
 }
 
@@ -250,8 +257,7 @@ bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
                                          "bfly_kernel_apply");
   if (status != BFLY_OK)
     return status;
-  const bfly_kernel_descriptor *d = kernel->descriptor;
-  d->apply(in, out, batch, in_dist, out_dist);
+  bfly_apply_vectors(kernel->descriptor, in, out, batch, in_dist, out_dist);
   return BFLY_OK;
 }
 

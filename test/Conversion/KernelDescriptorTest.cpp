@@ -50,6 +50,9 @@ const CField kFields[] = {
     BFLY_FIELD(nonzero_twiddles),
     BFLY_FIELD(provenance),
     BFLY_FIELD(apply),
+    BFLY_FIELD(phases),
+    BFLY_FIELD(phase_scratch_bytes),
+    BFLY_FIELD(apply_phase),
 };
 #undef BFLY_FIELD
 

@@ -21,3 +21,14 @@ module {
     llvm.return
   }
 }
+
+// -----
+
+/// A phase function the module does not hold is refused, not exported as
+/// a dangling address.
+module {
+  // expected-error @+1 {{names a phase function 'missing' that is not a lowered function}}
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, phase_function = @missing, phase_scratch_bytes = 64 : i64, phases = 1 : i64, provenance = ""}} {
+    llvm.return
+  }
+}

@@ -29,10 +29,10 @@
 // CHECK-DAG: llvm.mlir.global private constant @[[PROVENANCE:__bfly_provenance]]("target=t; compiler=lit\00")
 
 // CHECK-LABEL: llvm.mlir.global private constant @__bfly_descriptor()
-// CHECK-SAME: !llvm.struct<(i32, i32, i64, i32, i32, ptr, ptr, ptr, i64, i64, ptr, ptr)>
-// CHECK: llvm.mlir.constant(1 : i32)
+// CHECK-SAME: !llvm.struct<(i32, i32, i64, i32, i32, ptr, ptr, ptr, i64, i64, ptr, ptr, i64, i64, ptr)>
+// CHECK: llvm.mlir.constant(2 : i32)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[0]
-// CHECK-NEXT: llvm.mlir.constant(80 : i32)
+// CHECK-NEXT: llvm.mlir.constant(104 : i32)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[1]
 // CHECK-NEXT: llvm.mlir.constant(4 : i64)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[2]
@@ -54,6 +54,13 @@
 // CHECK-NEXT: llvm.insertvalue {{.*}}[10]
 // CHECK-NEXT: llvm.mlir.addressof @__bfly_apply
 // CHECK-NEXT: llvm.insertvalue {{.*}}[11]
+/// No phase function: no phases, no scratch, a null apply_phase.
+// CHECK-NEXT: llvm.mlir.constant(0 : i64)
+// CHECK-NEXT: llvm.insertvalue {{.*}}[12]
+// CHECK-NEXT: llvm.mlir.constant(0 : i64)
+// CHECK-NEXT: llvm.insertvalue {{.*}}[13]
+// CHECK-NEXT: llvm.mlir.zero : !llvm.ptr
+// CHECK-NEXT: llvm.insertvalue {{.*}}[14]
 
 // CHECK-LABEL: llvm.func @bfly_kernel_query() -> !llvm.ptr
 // CHECK-NEXT: llvm.mlir.addressof @__bfly_descriptor

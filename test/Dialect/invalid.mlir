@@ -326,6 +326,21 @@ llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attribut
 
 // -----
 
+/// The phase entries come together: a phase count without its function.
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs a symbol 'phase_function' with its 'phases'}}
+llvm.func @negative_kernel_record_phases_alone(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, phases = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs a positive i64 'phase_scratch_bytes' with its 'phase_function'}}
+llvm.func @negative_kernel_record_phase_scratch(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, phase_function = @f, phase_scratch_bytes = 0 : i64, phases = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
 // expected-error @+1 {{'llvm.func' op bfly.kernel must be a dictionary}}
 llvm.func @negative_kernel_record_not_a_dictionary(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = 1 : i64} {
   llvm.return

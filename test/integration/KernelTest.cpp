@@ -22,6 +22,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <memory>
 #include <cmath>
 #include <pthread.h>
 #include <random>
@@ -350,9 +353,6 @@ TEST(GeneralKernelTest, LargeKernelsKeepTheirScratchOffTheStack) {
   }
 }
 
-/// A plan computes the transform for a column-major batch (element i of
-/// vector b at b + i * batch) and gives the same bits on any number of
-/// threads.
 /// Cache blocking reorders the passes' loops, never an element's
 /// arithmetic: blocked kernels (blocks forced small, so that every size
 /// here has several) give the unblocked kernels' bits, for every factor
@@ -400,6 +400,9 @@ TEST(GeneralKernelTest, CacheBlockingGivesTheSameBits) {
       }
 }
 
+/// A plan computes the transform for a column-major batch (element i of
+/// vector b at b + i * batch) and gives the same bits on any number of
+/// threads.
 TEST(GeneralKernelTest, PlansGiveTheSameBitsOnAnyNumberOfThreads) {
   KernelDir dir;
   int64_t n = 1024, batch = 131; // enough work for plans to split it
@@ -425,6 +428,114 @@ TEST(GeneralKernelTest, PlansGiveTheSameBitsOnAnyNumberOfThreads) {
       EXPECT_LE((y - want).norm() / want.norm(), tolerance(Precision::F32, n));
     }
     EXPECT_EQ(out, first) << threads << " threads";
+  }
+}
+
+/// Splitting one vector across threads (kernel_abi.h's phases) shares out
+/// the iterations of each sweep, never an element's arithmetic: the phases
+/// run by hand in any number of parts, in any order within a phase, and
+/// plans with more threads than vectors give apply()'s bits, which are the
+/// transform's.
+TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
+  KernelDir dir;
+  struct Case {
+    std::string what;
+    Factorization model;
+    bool viaPlans; // enough work per vector for plans to split it
+    std::function<std::complex<double>(int64_t, int64_t)> entry; // (k, j)
+  };
+  auto dftEntry = [](int64_t n) {
+    return [n](int64_t k, int64_t j) {
+      return std::polar(1 / std::sqrt(double(n)),
+                        -2 * M_PI * double((j * k) % n) / double(n));
+    };
+  };
+  auto hadamardEntry = [](int64_t n) {
+    return [n](int64_t k, int64_t j) {
+      double sign = __builtin_popcountll(uint64_t(j & k)) % 2 ? -1.0 : 1.0;
+      return std::complex<double>(sign / std::sqrt(double(n)));
+    };
+  };
+  int64_t large = int64_t(1) << 16, larger = int64_t(1) << 18;
+  std::vector<Case> cases = {
+      {"dft c32",
+       Factorization::dft(large, false, Normalization::Unitary,
+                          Precision::F32),
+       true, dftEntry(large)},
+      {"hadamard f64",
+       Factorization::hadamard(larger,
+                               ElementType{Field::Real, Precision::F64}),
+       true, hadamardEntry(larger)},
+      // Gathered permutations, diagonals, real input and output.
+      {"random real-io c32",
+       randomModel(int64_t(1) << 14, ElementType{Field::Complex, Precision::F32},
+                   /*realIO=*/true, 12),
+       false, nullptr}};
+  for (const Case &c : cases) {
+    SCOPED_TRACE(c.what);
+    int64_t n = c.model.n, batch = 2;
+    Kernel kernel = compile(c.model, dir.path("split.so"));
+    ASSERT_TRUE(kernel);
+    const bfly_kernel_descriptor &d = kernel.descriptor();
+    ASSERT_GT(d.phases, 1);
+    ASSERT_NE(d.apply_phase, nullptr);
+    Eigen::MatrixXcd x = randomColumns(
+        n, batch, d.input_dtype >= BFLY_DTYPE_COMPLEX_F32, 21);
+    std::vector<char> in = packColumns(x, d.input_dtype);
+    size_t inBytes = n * bfly_dtype_size(d.input_dtype);
+    size_t outBytes = n * bfly_dtype_size(d.output_dtype);
+    std::vector<char> whole(batch * outBytes);
+    ASSERT_EQ(kernel.apply(in.data(), whole.data(), batch), BFLY_OK);
+
+    std::unique_ptr<void, decltype(&std::free)> scratch(
+        std::aligned_alloc(64, (d.phase_scratch_bytes + 63) / 64 * 64),
+        &std::free);
+    for (int64_t parts : {1, 3, 7}) {
+      std::vector<char> split(whole.size());
+      for (int64_t b = 0; b < batch; ++b)
+        for (int64_t phase = 0; phase < d.phases; ++phase)
+          for (int64_t part = parts - 1; part >= 0; --part)
+            d.apply_phase(in.data() + b * inBytes, split.data() + b * outBytes,
+                          scratch.get(), phase, part, parts);
+      EXPECT_EQ(split, whole) << parts << " parts";
+    }
+    if (c.viaPlans) {
+      for (int threads : {2, 3}) {
+        Plan plan = Plan::create(kernel, threads);
+        std::vector<char> out(whole.size());
+        ASSERT_EQ(plan.execute(in.data(), out.data(),
+                               bfly_layout_contiguous(n, threads - 1)),
+                  BFLY_OK);
+        out.resize((threads - 1) * outBytes);
+        EXPECT_TRUE(std::equal(out.begin(), out.end(), whole.begin()))
+            << threads << " threads";
+      }
+      std::vector<char> inPlace = in; // same types: in place is allowed
+      Plan plan = Plan::create(kernel, 2);
+      ASSERT_EQ(plan.execute(inPlace.data(), inPlace.data(),
+                             bfly_layout_contiguous(n, 1)),
+                BFLY_OK);
+      inPlace.resize(outBytes);
+      EXPECT_TRUE(std::equal(inPlace.begin(), inPlace.end(), whole.begin()));
+    }
+
+    // A few outputs against the textbook matrix's rows, or the model's
+    // own evaluator for the random chain.
+    Eigen::MatrixXcd y = unpackColumns(whole, d.output_dtype, n, batch);
+    Eigen::VectorXcd evaluated;
+    if (!c.entry)
+      evaluated = c.model.apply(x.col(0));
+    for (int64_t k : {int64_t(0), int64_t(1), int64_t(7), n / 2 + 3, n - 1}) {
+      std::complex<double> want = 0;
+      if (c.entry)
+        for (int64_t j = 0; j < n; ++j)
+          want += c.entry(k, j) * x(j, 0);
+      else
+        want = evaluated(k);
+      EXPECT_LE(std::abs(y(k, 0) - want),
+                8 * tolerance(c.model.type.precision, n) * x.col(0).norm())
+          << "output " << k;
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 //===- bfly-runtime-bench.cpp - what the runtime and the JIT cost ---------===//
 //
-// Three tables, all measured in this run: JIT latency (in memory, a cold
+// Four tables, all measured in this run: JIT latency (in memory, a cold
 // disk cache, a cache hit), batch throughput of a plan on 1 and 2 threads,
-// and the runtime's call overhead against calling the kernel's apply
-// function directly.
+// one large transform split across 2 threads, and the runtime's call
+// overhead against calling the kernel's apply function directly.
 //
 //===----------------------------------------------------------------------===//
 #include "bench/Benchmark.h"
@@ -26,6 +26,10 @@ static cl::OptionCategory toolCategory("bfly-runtime-bench options");
 
 static cl::list<int64_t> sizes("n", cl::desc("Transform sizes (DFT, c32)"),
                                cl::CommaSeparated, cl::cat(toolCategory));
+static cl::list<int64_t>
+    splitSizes("split-n",
+               cl::desc("Sizes for the one-vector split table (DFT, c32)"),
+               cl::CommaSeparated, cl::cat(toolCategory));
 static cl::opt<int> samples("samples", cl::desc("Timed samples per median"),
                             cl::init(15), cl::cat(toolCategory));
 static cl::opt<int> compiles("compiles",
@@ -63,9 +67,14 @@ int main(int argc, char **argv) {
   std::vector<int64_t> ns(sizes.begin(), sizes.end());
   if (ns.empty())
     ns = {64, 1024};
-  for (int64_t n : ns)
-    if (n < 2 || (n & (n - 1)))
-      return fail("-n sizes must be powers of two of at least 2");
+  std::vector<int64_t> splitNs(splitSizes.begin(), splitSizes.end());
+  if (splitNs.empty())
+    splitNs = {int64_t(1) << 16, int64_t(1) << 18, int64_t(1) << 20};
+  for (const std::vector<int64_t> *list : {&ns, &splitNs})
+    for (int64_t n : *list)
+      if (n < 2 || (n & (n - 1)) || n > BFLY_MAX_N)
+        return fail("-n and --split-n sizes must be powers of two from 2 to "
+                    "2^20");
   if (samples < 1 || compiles < 1 || batch < 1)
     return fail("--samples, --compiles and --batch must be positive");
   bfly::BenchOptions options;
@@ -124,6 +133,27 @@ int main(int argc, char **argv) {
     std::printf("  %6lld  %14.3f  %16.3f  %7.2fx\n", (long long)n,
                 perVector[0] * 1e6, perVector[1] * 1e6,
                 perVector[0] / perVector[1]);
+  }
+
+  std::printf("\nOne vector (batch 1) split across threads, median of %d "
+              "samples\n\n",
+              samples.getValue());
+  std::printf("  %8s  %7s  %12s  %13s  %8s\n", "n", "phases", "1 thread us",
+              "2 threads us", "speedup");
+  for (int64_t n : splitNs) {
+    bfly::Jit jit = bfly::Jit::create();
+    bfly::Kernel kernel = jitCompile(jit, bfly::Factorization::dft(n));
+    std::vector<float> in(2 * n, 1.0f), out(in.size());
+    bfly_layout one = bfly_layout_contiguous(n, 1);
+    double seconds[2];
+    for (int threads : {1, 2}) {
+      bfly::Plan plan = bfly::Plan::create(kernel, threads);
+      seconds[threads - 1] = bfly::medianSecondsPerCall(
+          [&] { plan.execute(in.data(), out.data(), one); }, options);
+    }
+    std::printf("  %8lld  %7lld  %12.1f  %13.1f  %7.2fx\n", (long long)n,
+                (long long)kernel.descriptor().phases, seconds[0] * 1e6,
+                seconds[1] * 1e6, seconds[0] / seconds[1]);
   }
 
   std::printf("\nCall overhead at batch 1, best of 3 interleaved medians of "

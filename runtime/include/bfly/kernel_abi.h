@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-#define BFLY_KERNEL_ABI_VERSION 1
+#define BFLY_KERNEL_ABI_VERSION 2
 #define BFLY_KERNEL_QUERY_SYMBOL "bfly_kernel_query"
 
 /* The largest vector length n of a model, a kernel or a plan: 2^20. The
@@ -58,6 +58,17 @@ typedef enum bfly_dtype {
 typedef void (*bfly_apply_fn)(const void *in, void *out, int64_t batch,
                               int64_t in_dist, int64_t out_dist);
 
+/* Runs part `part` of `parts` (0 <= part < parts) of phase `phase` of one
+ * vector, through `scratch` (phase_scratch_bytes, 64-byte aligned, shared by
+ * every part of the vector). The phases of a vector must run in order, every
+ * part of one finishing before any part of the next starts; the parts of a
+ * phase write disjoint memory, so threads can run them at once. The result
+ * is the same bits as apply()'s. Calls with another phase or part do
+ * nothing. */
+typedef void (*bfly_apply_phase_fn)(const void *in, void *out, void *scratch,
+                                    int64_t phase, int64_t part,
+                                    int64_t parts);
+
 typedef struct bfly_kernel_descriptor {
   uint32_t abi_version;     /* BFLY_KERNEL_ABI_VERSION of the generator */
   uint32_t descriptor_size; /* sizeof(bfly_kernel_descriptor) there */
@@ -72,6 +83,11 @@ typedef struct bfly_kernel_descriptor {
   int64_t nonzero_twiddles; /* nonzero stage constants */
   const char *provenance;   /* "key=value; ..." from the model and compiler */
   bfly_apply_fn apply;
+  /* Splitting one vector across threads (version 2): the number of phases
+   * of apply_phase, 0 (and a null apply_phase) for a kernel that cannot. */
+  int64_t phases;
+  int64_t phase_scratch_bytes;
+  bfly_apply_phase_fn apply_phase;
 } bfly_kernel_descriptor;
 
 typedef const bfly_kernel_descriptor *(*bfly_kernel_query_fn)(void);
