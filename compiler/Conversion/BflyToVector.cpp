@@ -16,6 +16,7 @@
 
 #include "common/Permutation.h"
 #include "dialect/IR/BflyOps.h"
+#include "dialect/IR/Constants.h"
 #include "dialect/Transforms/StageGroups.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -114,14 +115,16 @@ public:
   /// matrices.
   TwiddleArrays twiddleArrays(StageOp op, bool complex) {
     int64_t matrices = op.isTied() ? int64_t(op.getStride()) : n / 2;
-    SmallVector<APFloat> flat = flatten(op.getTwiddles());
-    int64_t perMatrix = complex ? 8 : 4;
+    SmallVector<Value64> values = valuesOf(op.getTwiddles());
     TwiddleArrays arrays;
     for (int e = 0; e < 4; ++e)
-      for (int c = 0; c < (complex ? 2 : 1); ++c)
-        for (int64_t m = 0; m < matrices; ++m)
-          arrays[e][c].push_back(flat[m * perMatrix + e * (complex ? 2 : 1) + c]
-                                     .convertToDouble());
+      for (int c = 0; c < (complex ? 2 : 1); ++c) {
+        arrays[e][c].reserve(matrices);
+        for (int64_t m = 0; m < matrices; ++m) {
+          Value64 v = values[4 * m + e];
+          arrays[e][c].push_back(c ? v.imag() : v.real());
+        }
+      }
     return arrays;
   }
 
@@ -391,13 +394,12 @@ public:
   }
 
   void lowerDiag(DiagOp op, Buffer src, Buffer dst) {
-    SmallVector<APFloat> flat = flatten(op.getDiagonal());
     bool complex = src.complex;
     SmallVector<double> re, im;
-    for (int64_t i = 0; i < n; ++i) {
-      re.push_back(flat[complex ? 2 * i : i].convertToDouble());
+    for (Value64 v : valuesOf(op.getDiagonal())) {
+      re.push_back(v.real());
       if (complex)
-        im.push_back(flat[2 * i + 1].convertToDouble());
+        im.push_back(v.imag());
     }
     forEach(n, lanes, [&](Value i) {
       store(product(coefficient(re, im, i, 0), load(src, i)), dst, i);
@@ -481,12 +483,17 @@ private:
         pattern.push_back(values[q % period]);
       return {constantVector(pattern)};
     }
-    SmallVector<APFloat> typed;
-    for (double v : values)
-      typed.push_back(b.getFloatAttr(scalar, v).getValue());
+    // From the raw numbers: a FloatAttr per value (uniqued in the context)
+    // cost seconds on the largest models.
     auto type = RankedTensorType::get({int64_t(values.size())}, scalar);
-    Value array = constantGlobal(b, symbols, "__bfly_twiddles",
-                                 DenseElementsAttr::get(type, typed));
+    DenseElementsAttr attr;
+    if (scalar.isF32()) {
+      SmallVector<float> rounded(values.begin(), values.end());
+      attr = DenseElementsAttr::get(type, ArrayRef(rounded));
+    } else {
+      attr = DenseElementsAttr::get(type, values);
+    }
+    Value array = constantGlobal(b, symbols, "__bfly_twiddles", attr);
     return {loadVector(array, at)};
   }
 

@@ -3,6 +3,7 @@
 
 #include "compiler/Conversion/Passes.h"
 #include "dialect/IR/BflyOps.h"
+#include "dialect/IR/Constants.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 
 #include "runtime/include/bfly/kernel_abi.h"
@@ -147,10 +148,11 @@ func::FuncOp mlir::bfly::createKernel(ImplicitLocOpBuilder &b,
 static int64_t multiplyFlops(bool complex) { return complex ? 6 : 1; }
 static int64_t addFlops(bool complex) { return complex ? 2 : 1; }
 
+/// Nonzero scalars: real and imaginary parts count apart.
 static int64_t countNonzero(DenseElementsAttr attr) {
   int64_t count = 0;
-  for (const APFloat &v : flatten(attr))
-    count += v.isZero() ? 0 : 1;
+  for (Value64 v : valuesOf(attr))
+    count += (v.real() != 0) + (v.imag() != 0);
   return count;
 }
 

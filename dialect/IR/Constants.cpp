@@ -5,14 +5,24 @@ using namespace mlir;
 using namespace mlir::bfly;
 
 SmallVector<Value64> mlir::bfly::valuesOf(DenseElementsAttr attr) {
+  // Typed iteration reads the raw buffer: going through an APFloat per
+  // element cost seconds on the largest models (2^20: millions of values).
   SmallVector<Value64> values;
-  if (isa<ComplexType>(attr.getElementType())) {
-    for (std::complex<APFloat> v : attr.getValues<std::complex<APFloat>>())
-      values.emplace_back(v.real().convertToDouble(),
-                          v.imag().convertToDouble());
+  values.reserve(attr.getNumElements());
+  Type element = attr.getElementType();
+  if (auto complex = dyn_cast<ComplexType>(element)) {
+    if (complex.getElementType().isF32())
+      for (std::complex<float> v : attr.getValues<std::complex<float>>())
+        values.emplace_back(v.real(), v.imag());
+    else
+      for (std::complex<double> v : attr.getValues<std::complex<double>>())
+        values.push_back(v);
+  } else if (element.isF32()) {
+    for (float v : attr.getValues<float>())
+      values.emplace_back(v, 0.0);
   } else {
-    for (APFloat v : attr.getValues<APFloat>())
-      values.emplace_back(v.convertToDouble(), 0.0);
+    for (double v : attr.getValues<double>())
+      values.emplace_back(v, 0.0);
   }
   return values;
 }

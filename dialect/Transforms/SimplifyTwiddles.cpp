@@ -197,8 +197,14 @@ struct SnapStage : OpRewritePattern<StageOp> {
                                 PatternRewriter &rewriter) const override {
     double tol = snapper.tol(stage.getType());
     SmallVector<C> m = valuesOf(stage.getTwiddles());
-    for (C &v : m)
-      v = snapper.snap(v, tol);
+    // Most stages are already snapped: no new attribute for them (building
+    // one hashes every value; seconds on the largest models).
+    bool changed = false;
+    for (C &v : m) {
+      C snapped = snapper.snap(v, tol);
+      changed |= snapped != v;
+      v = snapped;
+    }
     int64_t count = int64_t(m.size()) / 4;
     auto near = [&](C a, C b) { return std::abs(a - b) <= tol; };
     for (double sign : {1.0, -1.0}) {
@@ -209,11 +215,15 @@ struct SnapStage : OpRewritePattern<StageOp> {
       if (!all)
         continue;
       for (int64_t p = 0; p < count; ++p) {
-        m[4 * p + 2] = sign * m[4 * p];
-        m[4 * p + 3] = -sign * m[4 * p + 1];
+        C bottomLeft = sign * m[4 * p], bottomRight = -sign * m[4 * p + 1];
+        changed |= m[4 * p + 2] != bottomLeft || m[4 * p + 3] != bottomRight;
+        m[4 * p + 2] = bottomLeft;
+        m[4 * p + 3] = bottomRight;
       }
       break;
     }
+    if (!changed)
+      return failure();
     DenseElementsAttr snapped = attrOf(m, stage.getTwiddles().getType());
     if (snapped == stage.getTwiddles())
       return failure();
@@ -307,8 +317,14 @@ struct SnapDiag : OpRewritePattern<DiagOp> {
                                 PatternRewriter &rewriter) const override {
     double tol = snapper.tol(diag.getType());
     SmallVector<C> d = valuesOf(diag.getDiagonal());
-    for (C &v : d)
-      v = snapper.snap(v, tol);
+    bool changed = false;
+    for (C &v : d) {
+      C snapped = snapper.snap(v, tol);
+      changed |= snapped != v;
+      v = snapped;
+    }
+    if (!changed)
+      return failure();
     DenseElementsAttr snapped = attrOf(d, diag.getDiagonal().getType());
     if (snapped == diag.getDiagonal())
       return failure();
