@@ -3,9 +3,9 @@
  * A large kernel's own apply allocates its scratch (megabytes) on every
  * call and frees it after, which can cost more than the transform when the
  * allocator hands the memory back to the system each time (page faults on
- * every call). Kernels with phases (kernel_abi.h) take scratch from their
- * caller instead: each thread keeps one buffer, grown as needed and freed
- * when the thread exits.
+ * every call). Kernels with phases (kernel_abi.h) and heap scratch take
+ * it from their caller instead: each thread keeps one buffer, grown as
+ * needed and freed when the thread exits.
  *
  *===----------------------------------------------------------------------===*/
 #include "internal.h"
@@ -60,8 +60,12 @@ static void *thread_scratch(size_t bytes) {
 void bfly_apply_vectors(const bfly_kernel_descriptor *d, const void *in,
                         void *out, int64_t batch, int64_t in_dist,
                         int64_t out_dist) {
+  /* A kernel whose scratch fits its stack allocates nothing per call, and
+   * its own apply is a few percent faster than calling phase by phase. */
+  int heap_scratch = d->phases > 0 &&
+                     d->phase_scratch_bytes > BFLY_KERNEL_MAX_STACK_BYTES;
   void *scratch =
-      d->phases > 0 ? thread_scratch((size_t)d->phase_scratch_bytes) : NULL;
+      heap_scratch ? thread_scratch((size_t)d->phase_scratch_bytes) : NULL;
   if (!scratch) { /* no phases, or no memory: the kernel's own way */
     d->apply(in, out, batch, in_dist, out_dist);
     return;

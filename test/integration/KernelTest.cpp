@@ -486,6 +486,11 @@ TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
     size_t outBytes = n * bfly_dtype_size(d.output_dtype);
     std::vector<char> whole(batch * outBytes);
     ASSERT_EQ(kernel.apply(in.data(), whole.data(), batch), BFLY_OK);
+    // The runtime's apply (phase by phase, through its thread's scratch for
+    // heap-scratch kernels) and the kernel's own (its own scratch) agree.
+    std::vector<char> own(whole.size());
+    d.apply(in.data(), own.data(), batch, n, n);
+    EXPECT_EQ(own, whole);
 
     std::unique_ptr<void, decltype(&std::free)> scratch(
         std::aligned_alloc(64, (d.phase_scratch_bytes + 63) / 64 * 64),
