@@ -107,10 +107,6 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
   }
 }
 
-/* Chunks of the current call's batch until none is left. Threads take
- * chunks as they come, so one woken late takes fewer: no thread waits for
- * another's fixed share. Each vector is computed alone, so results do not
- * depend on who takes what. */
 /* Spins until *counter reaches `target` (acquiring what the threads that
  * counted wrote), yielding the CPU when that takes long. */
 static void wait_for(const int64_t *counter, int64_t target) {
@@ -149,6 +145,10 @@ static void run_split_share(bfly_plan *plan) {
   }
 }
 
+/* Chunks of the current call's batch until none is left (or the parts of
+ * its vectors' phases). Threads take chunks as they come, so one woken
+ * late takes fewer: no thread waits for another's fixed share. Each vector
+ * is computed alone, so results do not depend on who takes what. */
 static void run_share(bfly_plan *plan, int index) {
   if (plan->splitting) {
     run_split_share(plan);
@@ -315,6 +315,8 @@ static int worth_splitting(const bfly_plan *plan, int64_t batch) {
 
 /* Whether the threads should rather share each vector: fewer vectors than
  * threads, each with enough work, contiguous. */
+/* Whether the threads should rather share each vector: fewer vectors than
+ * threads, each with enough work, contiguous. */
 static int worth_splitting_vectors(const bfly_plan *plan,
                                    const bfly_layout *l) {
   const bfly_kernel_descriptor *d = plan->kernel->descriptor;
@@ -390,8 +392,8 @@ bfly_status bfly_plan_execute(bfly_plan *plan, const void *in, void *out,
   plan->out = out;
   plan->layout = *layout;
   if (split_vectors && have_split_state(plan)) {
-    run_split_vectors(plan); /* out of memory: the batch as it comes */
-  } else if (!split) {
+    run_split_vectors(plan);
+  } else if (!split) { /* also when out of memory for splitting vectors */
     run_vectors(plan, 0, 0, layout->batch);
   } else {
     /* About four chunks per thread: few enough to cost nothing, enough to
