@@ -447,6 +447,11 @@ void defineKernel(py::module_ &module) {
           [](const PyKernel &k) { return k.descriptor().flops; },
           "Real arithmetic operations per vector.")
       .def_property_readonly(
+          "phases", [](const PyKernel &k) { return k.descriptor().phases; },
+          "Phases one vector runs in (0: the kernel cannot split a vector); "
+          "with threads > 1 and fewer vectors than threads, the threads "
+          "share each phase.")
+      .def_property_readonly(
           "nonzero_twiddles",
           [](const PyKernel &k) { return k.descriptor().nonzero_twiddles; })
       .def_property_readonly(

@@ -40,6 +40,7 @@ def test_the_kernel_describes_itself(dft):
     assert dft.n == N
     assert dft.dtype == np.complex64 and dft.out_dtype == np.complex64
     assert dft.flops > 0
+    assert dft.phases == 0  # too small to split across threads
     assert dft.isa.startswith("x86-64")
     assert dft.origin == "jit"
     assert dft.provenance["target"] == "matrix"
@@ -114,6 +115,19 @@ def test_threads_do_not_change_the_result(dft):
     one = dft(x)
     for threads in (2, 0):
         np.testing.assert_array_equal(dft(x, threads=threads), one)
+
+
+def test_one_large_vector_split_across_threads_keeps_its_bits(tmp_path):
+    n = 65536
+    path = tmp_path / "dft.mlir"
+    subprocess.run([f"{os.environ['BFLY_TOOLS']}/bfly-model", "dft", "-n",
+                    str(n), "-o", str(path)], check=True)
+    kernel = bfly.load_model(str(path)).compile()
+    assert kernel.phases > 1
+    x = random_complex((n,), seed=5)
+    one = kernel(x)
+    np.testing.assert_array_equal(kernel(x, threads=2), one)
+    assert close(one, expected_dft(x))
 
 
 def test_a_real_kernel_matches_the_dense_product_of_its_twiddles():
