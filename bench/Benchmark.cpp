@@ -101,6 +101,28 @@ double medianSecondsPerCall(const std::function<void()> &call,
   return samples[samples.size() / 2];
 }
 
+double fftwThreadedSeconds(int64_t n, int threads,
+                           const BenchOptions &options) {
+  // The threaded planner is process-wide: set up once, then each plan
+  // names its thread count.
+  static const bool ready = fftwf_init_threads() != 0;
+  if (!ready)
+    return std::nan("");
+  fftwf_plan_with_nthreads(threads);
+  fftwf_complex *in = fftwf_alloc_complex(size_t(n));
+  fftwf_complex *out = fftwf_alloc_complex(size_t(n));
+  fftwf_plan plan = fftwf_plan_dft_1d(int(n), in, out, FFTW_FORWARD,
+                                      FFTW_MEASURE);
+  std::fill_n(&in[0][0], 2 * n, 0.5f);
+  double seconds =
+      medianSecondsPerCall([&] { fftwf_execute(plan); }, options);
+  fftwf_destroy_plan(plan);
+  fftwf_free(in);
+  fftwf_free(out);
+  fftwf_plan_with_nthreads(1);
+  return seconds;
+}
+
 namespace {
 
 /// FFTW's API in one precision: the fftwf_ functions or the fftw_ ones.

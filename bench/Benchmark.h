@@ -94,6 +94,11 @@ Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
 double medianSecondsPerCall(const std::function<void()> &call,
                             const BenchOptions &options);
 
+/// The median time of one complex<f32> DFT of length n by FFTW
+/// (FFTW_MEASURE) planned for `threads` threads (libfftw3f_threads): the
+/// baseline for one large vector split across threads.
+double fftwThreadedSeconds(int64_t n, int threads, const BenchOptions &options);
+
 /// A table of the timings with each one's ratio to bfly's at its batch.
 void printTimings(std::ostream &os, const std::vector<Timing> &timings);
 

@@ -53,7 +53,11 @@ struct bfly_plan {
   pthread_mutex_t lock; /* guards what follows */
   pthread_cond_t wake, finished;
   unsigned long generation; /* also read without the lock (atomically) */
-  int pending, stopping;
+  int stopping;
+  /* The current job (atomic): bit 0 is set while workers may still join
+   * it, the rest counts twice the workers in it. The caller closes it when
+   * its own share is done and waits only for the workers inside. */
+  int64_t job;
   int64_t next_chunk; /* the current job's next chunk (atomic) */
   int64_t chunk;      /* its vectors per chunk */
   const char *in;
@@ -180,6 +184,17 @@ static void spin_for_work(bfly_plan *plan, unsigned long seen) {
   }
 }
 
+/* Enters the current job if it is still open: a worker woken after the
+ * caller finished alone stays out of it, so it holds nobody up. */
+static int join_job(bfly_plan *plan) {
+  int64_t job = __atomic_load_n(&plan->job, __ATOMIC_ACQUIRE);
+  while (job & 1)
+    if (__atomic_compare_exchange_n(&plan->job, &job, job + 2, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      return 1;
+  return 0;
+}
+
 static void *worker_main(void *arg) {
   struct worker *self = arg;
   bfly_plan *plan = self->plan;
@@ -197,10 +212,15 @@ static void *worker_main(void *arg) {
       break;
     seen = plan->generation;
     pthread_mutex_unlock(&plan->lock);
-    run_share(plan, self->index);
-    pthread_mutex_lock(&plan->lock);
-    if (--plan->pending == 0)
-      pthread_cond_signal(&plan->finished);
+    if (join_job(plan)) {
+      run_share(plan, self->index);
+      int last = __atomic_fetch_sub(&plan->job, 2, __ATOMIC_ACQ_REL) == 2;
+      pthread_mutex_lock(&plan->lock);
+      if (last) /* the job is closed and this was the last one in it */
+        pthread_cond_signal(&plan->finished);
+    } else {
+      pthread_mutex_lock(&plan->lock);
+    }
   }
   pthread_mutex_unlock(&plan->lock);
   return NULL;
@@ -344,14 +364,23 @@ static int have_split_state(bfly_plan *plan) {
 /* Runs the call set up in `plan` on every thread and waits for the
  * workers to finish with it. */
 static void run_job(bfly_plan *plan) {
+  __atomic_store_n(&plan->job, 1, __ATOMIC_RELEASE); /* open, nobody in */
   pthread_mutex_lock(&plan->lock);
-  plan->pending = plan->threads - 1;
   __atomic_store_n(&plan->generation, plan->generation + 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&plan->wake);
   pthread_mutex_unlock(&plan->lock);
   run_share(plan, 0);
+  /* Close the job; the workers inside finish what they took. */
+  __atomic_fetch_and(&plan->job, ~(int64_t)1, __ATOMIC_ACQ_REL);
+  for (int round = 0; round < SPIN_ROUNDS; ++round) {
+    if (__atomic_load_n(&plan->job, __ATOMIC_ACQUIRE) == 0)
+      return;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
   pthread_mutex_lock(&plan->lock);
-  while (plan->pending > 0)
+  while (__atomic_load_n(&plan->job, __ATOMIC_ACQUIRE) != 0)
     pthread_cond_wait(&plan->finished, &plan->lock);
   pthread_mutex_unlock(&plan->lock);
 }
@@ -364,7 +393,7 @@ static void run_split_vectors(bfly_plan *plan) {
   plan->steps = plan->layout.batch * d->phases;
   memset(plan->step_next, 0, (size_t)plan->steps * sizeof(int64_t));
   memset(plan->step_done, 0, (size_t)plan->steps * sizeof(int64_t));
-  run_job(plan); /* every part taken has finished when all threads return */
+  run_job(plan); /* every part taken has finished when it returns */
   plan->splitting = 0;
 }
 

@@ -2,8 +2,9 @@
 //
 // Four tables, all measured in this run: JIT latency (in memory, a cold
 // disk cache, a cache hit), batch throughput of a plan on 1 and 2 threads,
-// one large transform split across 2 threads, and the runtime's call
-// overhead against calling the kernel's apply function directly.
+// one large transform split across 2 threads (next to FFTW on 1 and 2
+// threads), and the runtime's call overhead against calling the kernel's
+// apply function directly.
 //
 //===----------------------------------------------------------------------===//
 #include "bench/Benchmark.h"
@@ -138,8 +139,9 @@ int main(int argc, char **argv) {
   std::printf("\nOne vector (batch 1) split across threads, median of %d "
               "samples\n\n",
               samples.getValue());
-  std::printf("  %8s  %7s  %12s  %13s  %8s\n", "n", "phases", "1 thread us",
-              "2 threads us", "speedup");
+  std::printf("  %8s  %7s  %12s  %13s  %8s  %15s  %15s  %11s\n", "n",
+              "phases", "1 thread us", "2 threads us", "speedup",
+              "FFTW 1 thr us", "FFTW 2 thr us", "bfly / FFTW");
   for (int64_t n : splitNs) {
     bfly::Jit jit = bfly::Jit::create();
     bfly::Kernel kernel = jitCompile(jit, bfly::Factorization::dft(n));
@@ -151,9 +153,15 @@ int main(int argc, char **argv) {
       seconds[threads - 1] = bfly::medianSecondsPerCall(
           [&] { plan.execute(in.data(), out.data(), one); }, options);
     }
-    std::printf("  %8lld  %7lld  %12.1f  %13.1f  %7.2fx\n", (long long)n,
-                (long long)kernel.descriptor().phases, seconds[0] * 1e6,
-                seconds[1] * 1e6, seconds[0] / seconds[1]);
+    // FFTW_MEASURE (FFTW_PATIENT takes minutes to plan at 2^20), one and
+    // two threads; the ratio compares the two-thread times.
+    double fftw[2] = {bfly::fftwThreadedSeconds(n, 1, options),
+                      bfly::fftwThreadedSeconds(n, 2, options)};
+    std::printf("  %8lld  %7lld  %12.1f  %13.1f  %7.2fx  %15.1f  %15.1f  "
+                "%10.2fx\n",
+                (long long)n, (long long)kernel.descriptor().phases,
+                seconds[0] * 1e6, seconds[1] * 1e6, seconds[0] / seconds[1],
+                fftw[0] * 1e6, fftw[1] * 1e6, seconds[1] / fftw[1]);
   }
 
   std::printf("\nCall overhead at batch 1, best of 3 interleaved medians of "
