@@ -111,11 +111,10 @@ double fftwThreadedSeconds(int64_t n, int threads,
   fftwf_plan_with_nthreads(threads);
   fftwf_complex *in = fftwf_alloc_complex(size_t(n));
   fftwf_complex *out = fftwf_alloc_complex(size_t(n));
-  fftwf_plan plan = fftwf_plan_dft_1d(int(n), in, out, FFTW_FORWARD,
-                                      FFTW_MEASURE);
+  fftwf_plan plan =
+      fftwf_plan_dft_1d(int(n), in, out, FFTW_FORWARD, FFTW_MEASURE);
   std::fill_n(&in[0][0], 2 * n, 0.5f);
-  double seconds =
-      medianSecondsPerCall([&] { fftwf_execute(plan); }, options);
+  double seconds = medianSecondsPerCall([&] { fftwf_execute(plan); }, options);
   fftwf_destroy_plan(plan);
   fftwf_free(in);
   fftwf_free(out);

@@ -623,8 +623,8 @@ private:
   VectorType vector;
   Counts &counts;
   arith::FastMathFlagsAttr contract;
-  Value windowBase;   ///< null: the whole vector
-  int64_t extent = n; ///< elements the passes cover
+  Value windowBase;              ///< null: the whole vector
+  int64_t extent = n;            ///< elements the passes cover
   std::optional<LoopPart> share; ///< for the next pass's sweep
 };
 } // namespace
@@ -754,8 +754,8 @@ namespace {
 /// output, so the iterations of its sweep can run on several threads.
 class PassLowering {
 public:
-  PassLowering(VectorKernelBuilder &builder, ImplicitLocOpBuilder &b,
-               int64_t n, ArrayRef<DataPass> passes)
+  PassLowering(VectorKernelBuilder &builder, ImplicitLocOpBuilder &b, int64_t n,
+               ArrayRef<DataPass> passes)
       : builder(builder), b(b), n(n), passes(passes) {
     for (size_t k = 0; k < passes.size();) {
       size_t end = k + 1;
@@ -852,8 +852,7 @@ static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
   symbols.insert(phaseFunction);
   Block *entry = phaseFunction.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  Buffer input{entry->getArgument(0), signature.complexIn,
-               signature.complexIn};
+  Buffer input{entry->getArgument(0), signature.complexIn, signature.complexIn};
   Buffer output{entry->getArgument(1), signature.complexOut,
                 signature.complexOut};
   Value scratch[2] = {entry->getArgument(2), entry->getArgument(3)};
@@ -861,9 +860,8 @@ static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
   SmallVector<int64_t> cases;
   for (size_t p = 0; p < lowering.numPhases(); ++p)
     cases.push_back(int64_t(p));
-  auto dispatch = scf::IndexSwitchOp::create(b, TypeRange{},
-                                             entry->getArgument(4), cases,
-                                             int64_t(cases.size()));
+  auto dispatch = scf::IndexSwitchOp::create(
+      b, TypeRange{}, entry->getArgument(4), cases, int64_t(cases.size()));
   b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
   scf::YieldOp::create(b);
   for (size_t p = 0; p < lowering.numPhases(); ++p) {
@@ -920,11 +918,10 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
       lowering.lowerPhase(p, input, output, scratch, std::nullopt, counts,
                           numFactors);
   } else {
-    func::FuncOp phaseFunction = lowerPhaseFunction(
-        b, symbols, transform.getName(), kernel, lowering, signature, counts,
-        numFactors);
-    Value scratch[2] = {scratchBuffers.allocate(b),
-                        scratchBuffers.allocate(b)};
+    func::FuncOp phaseFunction =
+        lowerPhaseFunction(b, symbols, transform.getName(), kernel, lowering,
+                           signature, counts, numFactors);
+    Value scratch[2] = {scratchBuffers.allocate(b), scratchBuffers.allocate(b)};
     auto index = [&](int64_t v) {
       return arith::ConstantIndexOp::create(b, v).getResult();
     };

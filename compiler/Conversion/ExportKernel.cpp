@@ -115,9 +115,9 @@ public:
                                    int64_t scratchBytes) {
     Type ptr = LLVM::LLVMPointerType::get(b.getContext());
     Type i64 = b.getI64Type();
-    auto type = LLVM::LLVMFunctionType::get(
-        LLVM::LLVMVoidType::get(b.getContext()),
-        {ptr, ptr, ptr, i64, i64, i64});
+    auto type =
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(b.getContext()),
+                                    {ptr, ptr, ptr, i64, i64, i64});
     auto applyPhase = LLVM::LLVMFuncOp::create(b, "__bfly_apply_phase", type,
                                                LLVM::Linkage::Internal);
     OpBuilder::InsertionGuard guard(b);
@@ -128,8 +128,7 @@ public:
     Value part = entry->getArgument(4), parts = entry->getArgument(5);
     // Unsigned part < parts also refuses a negative part (parts > 0 then).
     Value valid = LLVM::AndOp::create(
-        b,
-        LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ult, part, parts),
+        b, LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::ult, part, parts),
         LLVM::ICmpOp::create(b, LLVM::ICmpPredicate::sgt, parts, constant(0)));
     LLVM::CondBrOp::create(b, valid, run, exit);
 
@@ -245,7 +244,8 @@ struct BflyExportKernelPass
     Attribute phases = b.getI64IntegerAttr(0);
     Attribute phaseScratchBytes = b.getI64IntegerAttr(0);
     Attribute applyPhase = LLVM::ZeroAttr::get(b.getContext());
-    if (auto name = dyn_cast_or_null<FlatSymbolRefAttr>(get("phase_function"))) {
+    if (auto name =
+            dyn_cast_or_null<FlatSymbolRefAttr>(get("phase_function"))) {
       auto phaseBody = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
       if (!phaseBody) {
         body.emitOpError("names a phase function '")

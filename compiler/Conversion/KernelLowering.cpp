@@ -205,8 +205,7 @@ DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform,
 void mlir::bfly::finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                               TransformOp transform, func::FuncOp kernel,
                               ArrayRef<NamedAttribute> extra) {
-  kernel->setAttr(BflyDialect::kKernelAttr,
-                  kernelRecord(b, transform, extra));
+  kernel->setAttr(BflyDialect::kKernelAttr, kernelRecord(b, transform, extra));
 
   // With the transform gone its name is free: the rename cannot fail.
   StringAttr name = transform.getSymNameAttr();

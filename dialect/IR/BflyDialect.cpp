@@ -57,9 +57,9 @@ static LogicalResult verifyKernelRecord(Operation *op, Attribute value) {
   for (StringRef key : {"phases", "phase_scratch_bytes"}) {
     auto number = dyn_cast_or_null<IntegerAttr>(record.get(key));
     if (!number || !number.getType().isInteger(64) || number.getInt() < 1)
-      return op->emitOpError() << BflyDialect::kKernelAttr
-                               << " needs a positive i64 '" << key
-                               << "' with its 'phase_function'";
+      return op->emitOpError()
+             << BflyDialect::kKernelAttr << " needs a positive i64 '" << key
+             << "' with its 'phase_function'";
   }
   return success();
 }

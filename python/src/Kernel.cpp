@@ -158,10 +158,10 @@ public:
     py::array in = asArray(x, "x");
     checkDtype(in, inType_, "x", "input");
     if (in.ndim() == 0 || in.shape(in.ndim() - 1) != n_)
-      throw py::value_error(
-          "x must have shape (..., " + std::to_string(n_) + "): the kernel "
-          "takes vectors of n = " + std::to_string(n_) + "; got " +
-          shapeText(in));
+      throw py::value_error("x must have shape (..., " + std::to_string(n_) +
+                            "): the kernel "
+                            "takes vectors of n = " +
+                            std::to_string(n_) + "; got " + shapeText(in));
     const int ndim = int(in.ndim());
     const py::ssize_t *shape = in.shape();
 
@@ -387,13 +387,12 @@ PyObject *callKernel(PyObject *self, PyObject *args, PyObject *kwargs) {
 } // namespace
 
 py::object errorType() {
-  static py::object *type =
-      new py::object(py::reinterpret_steal<py::object>(
-          PyErr_NewExceptionWithDoc(
-              "bfly.Error",
-              "A kernel that cannot be loaded, a model that cannot be "
-              "compiled, or a fit that found no model.",
-              PyExc_RuntimeError, nullptr)));
+  static py::object *type = new py::object(
+      py::reinterpret_steal<py::object>(PyErr_NewExceptionWithDoc(
+          "bfly.Error",
+          "A kernel that cannot be loaded, a model that cannot be "
+          "compiled, or a fit that found no model.",
+          PyExc_RuntimeError, nullptr)));
   return *type;
 }
 
@@ -422,8 +421,8 @@ void raiseStatus(bfly_status status, const std::string &message) {
 py::object wrapKernel(Kernel kernel, std::string origin) {
   if (!kernel)
     raiseStatus(kernel.status(), kernel.error());
-  return py::cast(std::make_unique<PyKernel>(std::move(kernel),
-                                             std::move(origin)));
+  return py::cast(
+      std::make_unique<PyKernel>(std::move(kernel), std::move(origin)));
 }
 
 void defineKernel(py::module_ &module) {
@@ -436,15 +435,13 @@ void defineKernel(py::module_ &module) {
       "TypeError, never a conversion); writes into out (the same shape, "
       "the output dtype) when given, which may be x itself. threads: 1 "
       "runs on this thread, k on k threads, 0 on one per CPU.");
-  kernelClass
-      .def_property_readonly("n", &PyKernel::size)
+  kernelClass.def_property_readonly("n", &PyKernel::size)
       .def_property_readonly("dtype", &PyKernel::dtype,
                              "The input's numpy dtype.")
       .def_property_readonly("out_dtype", &PyKernel::outDtype,
                              "The output's numpy dtype.")
       .def_property_readonly(
-          "flops",
-          [](const PyKernel &k) { return k.descriptor().flops; },
+          "flops", [](const PyKernel &k) { return k.descriptor().flops; },
           "Real arithmetic operations per vector.")
       .def_property_readonly(
           "phases", [](const PyKernel &k) { return k.descriptor().phases; },

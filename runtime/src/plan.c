@@ -114,8 +114,8 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
 /* Spins until *counter reaches `target` (acquiring what the threads that
  * counted wrote), yielding the CPU when that takes long. */
 static void wait_for(const int64_t *counter, int64_t target) {
-  for (unsigned round = 0;
-       __atomic_load_n(counter, __ATOMIC_ACQUIRE) < target; ++round) {
+  for (unsigned round = 0; __atomic_load_n(counter, __ATOMIC_ACQUIRE) < target;
+       ++round) {
     if (round < (1u << 14)) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();

@@ -62,8 +62,8 @@ void bfly_apply_vectors(const bfly_kernel_descriptor *d, const void *in,
                         int64_t out_dist) {
   /* A kernel whose scratch fits its stack allocates nothing per call, and
    * its own apply is a few percent faster than calling phase by phase. */
-  int heap_scratch = d->phases > 0 &&
-                     d->phase_scratch_bytes > BFLY_KERNEL_MAX_STACK_BYTES;
+  int heap_scratch =
+      d->phases > 0 && d->phase_scratch_bytes > BFLY_KERNEL_MAX_STACK_BYTES;
   void *scratch =
       heap_scratch ? thread_scratch((size_t)d->phase_scratch_bytes) : NULL;
   if (!scratch) { /* no phases, or no memory: the kernel's own way */

@@ -22,10 +22,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <memory>
-#include <cmath>
 #include <pthread.h>
 #include <random>
 
@@ -307,9 +307,8 @@ TEST(GeneralKernelTest, LargeKernelsKeepTheirScratchOffTheStack) {
     Factorization model =
         Factorization::hadamard(c.n, ElementType{Field::Real, c.precision});
     std::string path = dir.path("hadamard.so");
-    ASSERT_FALSE(
-        bool(compileFactorization(model, CompileOptions(), EmitKind::Shared,
-                                  path)));
+    ASSERT_FALSE(bool(
+        compileFactorization(model, CompileOptions(), EmitKind::Shared, path)));
     Kernel kernel = Kernel::load(path);
     ASSERT_TRUE(kernel) << kernel.error();
     std::mt19937 rng(3);
@@ -372,27 +371,26 @@ TEST(GeneralKernelTest, CacheBlockingGivesTheSameBits) {
           std::reverse(model.factors.begin(), model.factors.end());
         ASSERT_FALSE(model.validate()) << *model.validate();
         std::vector<char> bits[2];
-        Eigen::MatrixXcd x = randomColumns(n, 3, type.field == Field::Complex,
-                                           seed);
+        Eigen::MatrixXcd x =
+            randomColumns(n, 3, type.field == Field::Complex, seed);
         std::vector<char> in = packColumns(x, loopDtypes(model)[1]);
         for (int blocked : {0, 1}) {
           LoweringChoice lowering;
           lowering.vectorBits = 256;
           lowering.blockBytes = blocked ? 2048 : 0;
-          Kernel kernel = compile(
-              model, dir.path(std::to_string(seed) + "-" +
-                              std::to_string(blocked) + ".so"),
-              lowering);
+          Kernel kernel = compile(model,
+                                  dir.path(std::to_string(seed) + "-" +
+                                           std::to_string(blocked) + ".so"),
+                                  lowering);
           ASSERT_TRUE(kernel);
-          bits[blocked].resize(in.size() / bfly_dtype_size(
-                                                kernel.descriptor().input_dtype) *
-                               bfly_dtype_size(kernel.descriptor().output_dtype));
+          bits[blocked].resize(
+              in.size() / bfly_dtype_size(kernel.descriptor().input_dtype) *
+              bfly_dtype_size(kernel.descriptor().output_dtype));
           ASSERT_EQ(kernel.apply(in.data(), bits[blocked].data(), 3), BFLY_OK);
         }
         EXPECT_EQ(bits[0], bits[1])
             << type.str() << " n=" << n << " decreasing=" << decreasing;
-        Eigen::MatrixXcd y =
-            unpackColumns(bits[1], loopDtypes(model)[2], n, 3);
+        Eigen::MatrixXcd y = unpackColumns(bits[1], loopDtypes(model)[2], n, 3);
         Eigen::MatrixXcd want = model.toDense() * x;
         EXPECT_LE((y - want).norm() / want.norm(),
                   8 * tolerance(type.precision, n))
@@ -459,8 +457,7 @@ TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
   int64_t large = int64_t(1) << 16, larger = int64_t(1) << 18;
   std::vector<Case> cases = {
       {"dft c32",
-       Factorization::dft(large, false, Normalization::Unitary,
-                          Precision::F32),
+       Factorization::dft(large, false, Normalization::Unitary, Precision::F32),
        true, dftEntry(large)},
       {"hadamard f64",
        Factorization::hadamard(larger,
@@ -468,7 +465,8 @@ TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
        true, hadamardEntry(larger)},
       // Gathered permutations, diagonals, real input and output.
       {"random real-io c32",
-       randomModel(int64_t(1) << 14, ElementType{Field::Complex, Precision::F32},
+       randomModel(int64_t(1) << 14,
+                   ElementType{Field::Complex, Precision::F32},
                    /*realIO=*/true, 12),
        false, nullptr}};
   for (const Case &c : cases) {
@@ -479,8 +477,8 @@ TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
     const bfly_kernel_descriptor &d = kernel.descriptor();
     ASSERT_GT(d.phases, 1);
     ASSERT_NE(d.apply_phase, nullptr);
-    Eigen::MatrixXcd x = randomColumns(
-        n, batch, d.input_dtype >= BFLY_DTYPE_COMPLEX_F32, 21);
+    Eigen::MatrixXcd x =
+        randomColumns(n, batch, d.input_dtype >= BFLY_DTYPE_COMPLEX_F32, 21);
     std::vector<char> in = packColumns(x, d.input_dtype);
     size_t inBytes = n * bfly_dtype_size(d.input_dtype);
     size_t outBytes = n * bfly_dtype_size(d.output_dtype);

@@ -66,8 +66,7 @@ typedef void (*bfly_apply_fn)(const void *in, void *out, int64_t batch,
  * is the same bits as apply()'s. Calls with another phase or part do
  * nothing. */
 typedef void (*bfly_apply_phase_fn)(const void *in, void *out, void *scratch,
-                                    int64_t phase, int64_t part,
-                                    int64_t parts);
+                                    int64_t phase, int64_t part, int64_t parts);
 
 typedef struct bfly_kernel_descriptor {
   uint32_t abi_version;     /* BFLY_KERNEL_ABI_VERSION of the generator */
