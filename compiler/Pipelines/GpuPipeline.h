@@ -30,15 +30,7 @@ struct GpuPipelineOptions
   Option<mlir::bfly::TransformAlgebra> op{
       *this, "op", llvm::cl::desc("Which map the kernel computes"),
       llvm::cl::init(mlir::bfly::TransformAlgebra::Forward),
-      llvm::cl::values(clEnumValN(mlir::bfly::TransformAlgebra::Forward,
-                                  "forward", "the model's map (default)"),
-                       clEnumValN(mlir::bfly::TransformAlgebra::Adjoint,
-                                  "adjoint",
-                                  "its adjoint (conjugate transpose)"),
-                       clEnumValN(mlir::bfly::TransformAlgebra::Transpose,
-                                  "transpose", "its transpose"),
-                       clEnumValN(mlir::bfly::TransformAlgebra::Inverse,
-                                  "inverse", "its inverse"))};
+      mlir::bfly::transformAlgebraValues()};
   Option<bool> simplify{
       *this, "simplify",
       llvm::cl::desc("Run bfly-simplify-twiddles and bfly-fold-permutations "

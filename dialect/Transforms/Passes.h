@@ -5,6 +5,7 @@
 #include "dialect/IR/BflyOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
 
 namespace mlir::bfly {
 
@@ -17,6 +18,20 @@ namespace mlir::bfly {
 /// Which map of a model a kernel computes: the model's, or its adjoint,
 /// transpose or inverse (bfly-adjoint, bfly-transpose, bfly-inverse).
 enum class TransformAlgebra { Forward, Adjoint, Transpose, Inverse };
+
+/// The `--op` values naming each TransformAlgebra, for every command line
+/// and pipeline option that chooses one.
+inline llvm::cl::ValuesClass transformAlgebraValues() {
+  return llvm::cl::values(
+      clEnumValN(TransformAlgebra::Forward, "forward",
+                 "the model's map (default)"),
+      clEnumValN(TransformAlgebra::Adjoint, "adjoint",
+                 "its adjoint (conjugate transpose)"),
+      clEnumValN(TransformAlgebra::Transpose, "transpose", "its transpose"),
+      clEnumValN(TransformAlgebra::Inverse, "inverse",
+                 "its inverse (refused when a 2x2 block or a diagonal entry "
+                 "is singular)"));
+}
 
 /// Adds the pass computing `which` on every bfly.transform (none for
 /// Forward).

@@ -111,15 +111,21 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
   }
 }
 
+/* One round of a spin-wait: tells the CPU, which can then spare the other
+ * hyperthread. */
+static inline void relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 /* Spins until *counter reaches `target` (acquiring what the threads that
  * counted wrote), yielding the CPU when that takes long. */
 static void wait_for(const int64_t *counter, int64_t target) {
   for (unsigned round = 0; __atomic_load_n(counter, __ATOMIC_ACQUIRE) < target;
        ++round) {
     if (round < (1u << 14)) {
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
+      relax();
     } else {
       sched_yield();
     }
@@ -178,9 +184,7 @@ static void spin_for_work(bfly_plan *plan, unsigned long seen) {
     if (__atomic_load_n(&plan->generation, __ATOMIC_ACQUIRE) != seen ||
         __atomic_load_n(&plan->stopping, __ATOMIC_ACQUIRE))
       return;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    relax();
   }
 }
 
@@ -375,9 +379,7 @@ static void run_job(bfly_plan *plan) {
   for (int round = 0; round < SPIN_ROUNDS; ++round) {
     if (__atomic_load_n(&plan->job, __ATOMIC_ACQUIRE) == 0)
       return;
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
+    relax();
   }
   pthread_mutex_lock(&plan->lock);
   while (__atomic_load_n(&plan->job, __ATOMIC_ACQUIRE) != 0)

@@ -51,19 +51,10 @@ static cl::opt<unsigned> maxSharedBytes(
     cl::desc("GPU: most dynamic shared memory per block, in bytes (default "
              "98304); longer vectors run in several passes"),
     cl::init(96 * 1024), cl::cat(toolCategory));
-static cl::opt<mlir::bfly::TransformAlgebra> transformOp(
-    "op", cl::desc("Which map the kernel computes"),
-    cl::init(mlir::bfly::TransformAlgebra::Forward),
-    cl::values(clEnumValN(mlir::bfly::TransformAlgebra::Forward, "forward",
-                          "the model's (default)"),
-               clEnumValN(mlir::bfly::TransformAlgebra::Adjoint, "adjoint",
-                          "its adjoint (conjugate transpose)"),
-               clEnumValN(mlir::bfly::TransformAlgebra::Transpose, "transpose",
-                          "its transpose"),
-               clEnumValN(mlir::bfly::TransformAlgebra::Inverse, "inverse",
-                          "its inverse (refused when a 2x2 block or a "
-                          "diagonal entry is singular)")),
-    cl::cat(toolCategory));
+static cl::opt<mlir::bfly::TransformAlgebra>
+    transformOp("op", cl::desc("Which map the kernel computes"),
+                cl::init(mlir::bfly::TransformAlgebra::Forward),
+                mlir::bfly::transformAlgebraValues(), cl::cat(toolCategory));
 static cl::opt<bfly::Lowering> lowering(
     "lowering", cl::desc("How the factors become code"),
     cl::init(bfly::Lowering::Vector),

@@ -32,8 +32,9 @@ extern "C" {
 
 /* A kernel keeps at most this many bytes of scratch on its caller's stack
  * (two buffers of 2n scalars: enough for n = 8192 in f64); a larger kernel
- * allocates its scratch on the heap for each call, so no kernel needs more
- * than a thread's usual stack. */
+ * allocates its scratch on the heap for each call of its apply, so no kernel
+ * needs more than a thread's usual stack (apply_phase takes its scratch from
+ * the caller, which the runtime keeps per thread). */
 #define BFLY_KERNEL_MAX_STACK_BYTES (INT64_C(256) * 1024)
 
 /* The x86 features a kernel may record as required, comma-separated. The code
