@@ -82,10 +82,10 @@ TEST(RuntimeTest, RefusesWhatIsNotAKernelForThisRuntime) {
   EXPECT_NE(std::string(bfly_last_error()).find("has no 'bfly_kernel_query'"),
             std::string::npos);
   EXPECT_EQ(load("wrong_abi_version"), BFLY_ERROR_ABI_VERSION);
-  EXPECT_NE(std::string(bfly_last_error())
-                .find("ABI version " +
-                      std::to_string(BFLY_KERNEL_ABI_VERSION + 1)),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(bfly_last_error())
+          .find("ABI version " + std::to_string(BFLY_KERNEL_ABI_VERSION + 1)),
+      std::string::npos);
   EXPECT_EQ(load("missing_cpu_feature"), BFLY_ERROR_CPU);
   EXPECT_NE(std::string(bfly_last_error()).find("'made-up-feature'"),
             std::string::npos);

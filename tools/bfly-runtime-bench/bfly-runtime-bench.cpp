@@ -139,9 +139,9 @@ int main(int argc, char **argv) {
   std::printf("\nOne vector (batch 1) split across threads, median of %d "
               "samples\n\n",
               samples.getValue());
-  std::printf("  %8s  %7s  %12s  %13s  %8s  %15s  %15s  %11s\n", "n",
-              "phases", "1 thread us", "2 threads us", "speedup",
-              "FFTW 1 thr us", "FFTW 2 thr us", "bfly / FFTW");
+  std::printf("  %8s  %7s  %12s  %13s  %8s  %15s  %15s  %11s\n", "n", "phases",
+              "1 thread us", "2 threads us", "speedup", "FFTW 1 thr us",
+              "FFTW 2 thr us", "bfly / FFTW");
   for (int64_t n : splitNs) {
     bfly::Jit jit = bfly::Jit::create();
     bfly::Kernel kernel = jitCompile(jit, bfly::Factorization::dft(n));
