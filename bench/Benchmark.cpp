@@ -49,13 +49,13 @@ Accuracy measureAccuracy(const Kernel &kernel,
   Eigen::MatrixXcd x =
       randomColumns(d.n, vectors, isComplexDtype(d.input_dtype), seed);
   std::vector<char> in = packColumns(x, d.input_dtype);
-  std::vector<char> out(d.n * vectors * bfly_dtype_size(d.output_dtype));
+  std::vector<char> out(d.output_n * vectors * bfly_dtype_size(d.output_dtype));
   kernel.apply(in.data(), out.data(), vectors);
   Eigen::MatrixXcd expected = reference * x;
   if (!isComplexDtype(d.output_dtype))
     expected = expected.real().cast<std::complex<double>>();
   Eigen::MatrixXcd error =
-      unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
+      unpackColumns(out, d.output_dtype, d.output_n, vectors) - expected;
   return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
 }
 
@@ -77,6 +77,37 @@ Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
   expected /= std::sqrt(double(d.n));
   Eigen::MatrixXcd error =
       unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
+  return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
+}
+
+Accuracy measureRealDftAccuracy(const Kernel &kernel, bool inverse,
+                                int64_t vectors, unsigned seed) {
+  const bfly_kernel_descriptor &d = kernel.descriptor();
+  int n = int(inverse ? d.output_n : d.n), bins = n / 2 + 1;
+  Eigen::MatrixXcd x = randomColumns(d.n, vectors, !inverse, seed);
+  std::vector<char> in = packColumns(x, d.input_dtype);
+  std::vector<char> out(d.output_n * vectors * bfly_dtype_size(d.output_dtype));
+  kernel.apply(in.data(), out.data(), vectors);
+  Eigen::MatrixXcd expected(d.output_n, vectors);
+  if (inverse) {
+    Eigen::MatrixXd reals(n, vectors);
+    fftw_plan plan = fftw_plan_many_dft_c2r(
+        1, &n, int(vectors), reinterpret_cast<fftw_complex *>(x.data()),
+        nullptr, 1, bins, reals.data(), nullptr, 1, n, FFTW_ESTIMATE);
+    fftw_execute(plan); // may overwrite x: the kernel read its own copy
+    fftw_destroy_plan(plan);
+    expected = reals.cast<std::complex<double>>();
+  } else {
+    Eigen::MatrixXd reals = x.real();
+    fftw_plan plan = fftw_plan_many_dft_r2c(
+        1, &n, int(vectors), reals.data(), nullptr, 1, n,
+        reinterpret_cast<fftw_complex *>(expected.data()), nullptr, 1, bins,
+        FFTW_ESTIMATE);
+    fftw_execute(plan);
+    fftw_destroy_plan(plan);
+  }
+  Eigen::MatrixXcd error =
+      unpackColumns(out, d.output_dtype, d.output_n, vectors) - expected;
   return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};
 }
 
@@ -132,6 +163,8 @@ template <> struct FftwApi<float> {
   static constexpr auto allocate = fftwf_alloc_complex;
   static constexpr auto planMany = fftwf_plan_many_dft;
   static constexpr auto planManyR2r = fftwf_plan_many_r2r;
+  static constexpr auto planManyR2c = fftwf_plan_many_dft_r2c;
+  static constexpr auto planManyC2r = fftwf_plan_many_dft_c2r;
   static constexpr auto allocateReal = fftwf_alloc_real;
   static constexpr auto execute = fftwf_execute;
   static constexpr auto destroy = fftwf_destroy_plan;
@@ -144,6 +177,8 @@ template <> struct FftwApi<double> {
   static constexpr auto allocate = fftw_alloc_complex;
   static constexpr auto planMany = fftw_plan_many_dft;
   static constexpr auto planManyR2r = fftw_plan_many_r2r;
+  static constexpr auto planManyR2c = fftw_plan_many_dft_r2c;
+  static constexpr auto planManyC2r = fftw_plan_many_dft_c2r;
   static constexpr auto allocateReal = fftw_alloc_real;
   static constexpr auto execute = fftw_execute;
   static constexpr auto destroy = fftw_destroy_plan;
@@ -224,6 +259,41 @@ private:
   typename Api::Plan plan_;
 };
 
+/// FFTW's batched real-input DFT of n reals (r2c, n/2 + 1 bins out) or
+/// its inverse (c2r), planned with `flags`.
+template <typename Real> class FftwRealDftBatch {
+  using Api = FftwApi<Real>;
+
+public:
+  FftwRealDftBatch(int n, int batch, bool inverse, unsigned flags) {
+    size_t bins = size_t(n / 2 + 1) * batch;
+    reals_ = Api::allocateReal(size_t(n) * batch);
+    bins_ = Api::allocate(bins);
+    // c2r overwrites its input: each run starts from the same bins anyway,
+    // as the timing only needs finite numbers.
+    plan_ = inverse ? Api::planManyC2r(1, &n, batch, bins_, nullptr, 1,
+                                       n / 2 + 1, reals_, nullptr, 1, n, flags)
+                    : Api::planManyR2c(1, &n, batch, reals_, nullptr, 1, n,
+                                       bins_, nullptr, 1, n / 2 + 1, flags);
+    std::fill_n(reals_, size_t(n) * batch, Real(0.5));
+    std::fill_n(&bins_[0][0], 2 * bins, Real(0.5));
+  }
+  ~FftwRealDftBatch() {
+    Api::destroy(plan_);
+    Api::release(reals_);
+    Api::release(bins_);
+  }
+  FftwRealDftBatch(const FftwRealDftBatch &) = delete;
+  FftwRealDftBatch &operator=(const FftwRealDftBatch &) = delete;
+  void run() { Api::execute(plan_); }
+  std::string plan() const { return describePlan<Real>(plan_); }
+
+private:
+  Real *reals_;
+  typename Api::Complex *bins_;
+  typename Api::Plan plan_;
+};
+
 /// Times a planned FFTW batch: a Timing named fftw-<planner> with its plan.
 template <typename Batch>
 Timing timeFftwBatch(Batch &fftw, const std::string &planner, int64_t batch,
@@ -290,9 +360,11 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
   bool complexDft = (target == "dft" || target == "idft") &&
                     isComplexDtype(d.input_dtype) &&
                     d.input_dtype == d.output_dtype;
+  bool realDft = target == "rfft" || target == "irfft";
   for (int64_t batch : options.batches) {
     std::vector<char> in(d.n * batch * bfly_dtype_size(d.input_dtype), 0);
-    std::vector<char> out(d.n * batch * bfly_dtype_size(d.output_dtype), 0);
+    std::vector<char> out(d.output_n * batch * bfly_dtype_size(d.output_dtype),
+                          0);
     double perBatch = medianSecondsPerCall(
         [&] { kernel.apply(in.data(), out.data(), batch); }, options);
     timings.push_back({"bfly", batch, perBatch / double(batch)});
@@ -313,7 +385,17 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
                     planner) == options.fftwPlanners.end())
         continue;
       int n = int(d.n), count = int(batch);
-      if (complexDft) {
+      if (realDft) {
+        bool inverse = target == "irfft";
+        int reals = int(inverse ? d.output_n : d.n);
+        if (single) {
+          FftwRealDftBatch<float> fftw(reals, count, inverse, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        } else {
+          FftwRealDftBatch<double> fftw(reals, count, inverse, flags);
+          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
+        }
+      } else if (complexDft) {
         int sign = target == "dft" ? FFTW_FORWARD : FFTW_BACKWARD;
         if (single) {
           FftwBatch<float> fftw(n, count, sign, flags);
@@ -332,8 +414,8 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
         }
       }
     }
-    if (!options.slowBaselines)
-      continue;
+    if (!options.slowBaselines || d.n != d.output_n)
+      continue; // the slow baselines compute square maps
     Radix2Loop loop(target, d.n, d.input_dtype, batch);
     if (loop.valid() && d.input_dtype == d.output_dtype) {
       double plain = medianSecondsPerCall([&] { loop.run(); }, options);

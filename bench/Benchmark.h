@@ -38,7 +38,8 @@ struct Accuracy {
 /// op it does not know.
 bool applyKernelOps(Eigen::MatrixXcd &matrix, const std::string &ops);
 
-/// The kernel on `vectors` random inputs against `reference` times them.
+/// The kernel on `vectors` random inputs against `reference` (output_n x
+/// n) times them.
 Accuracy measureAccuracy(const Kernel &kernel,
                          const Eigen::MatrixXcd &reference, int64_t vectors,
                          unsigned seed);
@@ -89,6 +90,14 @@ timeKernelAndBaselines(const Kernel &kernel, const std::string &target,
 /// reference for sizes whose dense matrix is too large.
 Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
                             unsigned seed);
+
+/// A real-input DFT kernel (FFTW's r2c: n reals to n/2 + 1 bins) or, with
+/// `inverse`, its c2r (n/2 + 1 bins to n reals, unnormalized) on `vectors`
+/// random inputs against FFTW's double-precision r2c or c2r of them. The
+/// c2r inputs are any complex numbers: both ignore the imaginary parts of
+/// the first and last bins.
+Accuracy measureRealDftAccuracy(const Kernel &kernel, bool inverse,
+                                int64_t vectors, unsigned seed);
 
 /// The median time of one call of `call`.
 double medianSecondsPerCall(const std::function<void()> &call,

@@ -1020,6 +1020,12 @@ LogicalResult lowerTransform(TransformOp transform, gpu::GPUModuleOp gpuModule,
                              SymbolTable &hostSymbols,
                              const ::bfly::gpu::ScheduleRequest &options,
                              Counts &counts) {
+  if (Operation *edge = transform.getInputEdge() ? transform.getInputEdge()
+                                                 : transform.getOutputEdge())
+    return edge->emitOpError()
+           << "cannot run on the GPU yet: the GPU lowering takes chains "
+              "whose input and output have the chain's length; compile "
+              "this model for the CPU";
   KernelSignature signature = kernelSignature(transform);
   SmallVector<Operation *> factors = transform.getFactors();
   ::bfly::gpu::ScheduleRequest request = options;

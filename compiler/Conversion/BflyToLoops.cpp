@@ -213,8 +213,13 @@ struct ConvertBflyToLoopsPass
     SymbolTable symbols(module);
     int64_t factors = 0;
     for (TransformOp transform :
-         llvm::make_early_inc_range(module.getOps<TransformOp>()))
-      lowerTransform(transform, symbols, factors);
+         llvm::make_early_inc_range(module.getOps<TransformOp>())) {
+      auto lower = [&](TransformOp chain) {
+        lowerTransform(chain, symbols, factors);
+      };
+      if (!lowerTransformEdges(symbols, transform, lower))
+        lower(transform);
+    }
     numFactors += factors;
   }
 };

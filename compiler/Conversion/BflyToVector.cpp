@@ -962,8 +962,13 @@ struct ConvertBflyToVectorPass
     Counts counts;
     int64_t factors = 0;
     for (TransformOp transform :
-         llvm::make_early_inc_range(module.getOps<TransformOp>()))
-      lowerTransform(transform, symbols, bits, blockBytes, counts, factors);
+         llvm::make_early_inc_range(module.getOps<TransformOp>())) {
+      auto lower = [&](TransformOp chain) {
+        lowerTransform(chain, symbols, bits, blockBytes, counts, factors);
+      };
+      if (!lowerTransformEdges(symbols, transform, lower))
+        lower(transform);
+    }
     numFactors += factors;
     numConstantArrays += counts.constantArrays;
     numSkippedProducts += counts.skippedProducts;

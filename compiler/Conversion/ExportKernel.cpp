@@ -30,6 +30,7 @@ SmallVector<Type> mlir::bfly::kernelDescriptorFields(MLIRContext *context) {
       i32, // abi_version
       i32, // descriptor_size
       i64, // n
+      i64, // output_n
       i32, // input_dtype
       i32, // output_dtype
       ptr, // name
@@ -268,6 +269,7 @@ struct BflyExportKernelPass
         i32Attr(BFLY_KERNEL_ABI_VERSION),
         i32Attr(sizeof(bfly_kernel_descriptor)),
         get("n"),
+        get("output_n"),
         i32Attr(inDtype),
         i32Attr(outDtype),
         symbol(name),

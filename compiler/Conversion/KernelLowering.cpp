@@ -33,12 +33,18 @@ SmallVector<APFloat> mlir::bfly::flatten(DenseElementsAttr attr) {
 }
 
 KernelScratch::KernelScratch(Type scalar, int64_t n)
-    : type(MemRefType::get({2 * n}, scalar)) {
-  int64_t bytes = 2 * (2 * n) * int64_t(scalar.getIntOrFloatBitWidth() / 8);
-  heap = bytes > BFLY_KERNEL_MAX_STACK_BYTES;
-}
+    : type(MemRefType::get({2 * n}, scalar)),
+      bytes(2 * (2 * n) * int64_t(scalar.getIntOrFloatBitWidth() / 8)),
+      heap(bytes > BFLY_KERNEL_MAX_STACK_BYTES) {}
+
+KernelScratch::KernelScratch(int64_t bytes, int64_t stackTaken)
+    : bytes(bytes), heap(bytes + stackTaken > BFLY_KERNEL_MAX_STACK_BYTES) {}
 
 Value KernelScratch::allocate(ImplicitLocOpBuilder &b) {
+  return allocate(b, type);
+}
+
+Value KernelScratch::allocate(ImplicitLocOpBuilder &b, MemRefType type) {
   IntegerAttr alignment = b.getI64IntegerAttr(64);
   if (!heap)
     return memref::AllocaOp::create(b, type, alignment);
@@ -125,8 +131,12 @@ KernelSignature mlir::bfly::kernelSignature(TransformOp transform) {
   Type scalar = input.getElementType();
   if (auto complex = dyn_cast<ComplexType>(scalar))
     scalar = complex.getElementType();
-  return {transform.getLength(), isComplexVector(input),
-          isComplexVector(transform.getOutputType()), scalar};
+  return {transform.getLength(),
+          isComplexVector(input),
+          isComplexVector(transform.getOutputType()),
+          scalar,
+          input.getDimSize(0),
+          transform.getOutputType().getDimSize(0)};
 }
 
 func::FuncOp mlir::bfly::createKernel(ImplicitLocOpBuilder &b,
@@ -134,8 +144,10 @@ func::FuncOp mlir::bfly::createKernel(ImplicitLocOpBuilder &b,
                                       TransformOp transform,
                                       const KernelSignature &s) {
   b.setInsertionPoint(transform);
-  auto in = MemRefType::get({s.complexIn ? 2 * s.n : s.n}, s.scalar);
-  auto out = MemRefType::get({s.complexOut ? 2 * s.n : s.n}, s.scalar);
+  auto in = MemRefType::get({s.complexIn ? 2 * s.inputLength : s.inputLength},
+                            s.scalar);
+  auto out = MemRefType::get(
+      {s.complexOut ? 2 * s.outputLength : s.outputLength}, s.scalar);
   auto kernel =
       func::FuncOp::create(b, (transform.getName() + ".lowered").str(),
                            b.getFunctionType({in, out}, {}));
@@ -185,11 +197,19 @@ DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform,
       nonzeroTwiddles += countNonzero(stage.getTwiddles());
     } else if (isa<DiagOp>(op)) {
       flops += n * multiplyFlops(complex);
+    } else if (isa<RealSpectrumOp>(op)) {
+      flops += (n + 1) * kRealSpectrumFlops;
+    } else if (isa<PackSpectrumOp>(op)) {
+      flops += n * kPackSpectrumFlops;
     }
   }
+  auto lengthOf = [&](RankedTensorType type) {
+    return b.getI64IntegerAttr(type.getDimSize(0));
+  };
   SmallVector<NamedAttribute> info = {
       b.getNamedAttr("name", b.getStringAttr(transform.getName())),
-      b.getNamedAttr("n", b.getI64IntegerAttr(n)),
+      b.getNamedAttr("n", lengthOf(transform.getInputType())),
+      b.getNamedAttr("output_n", lengthOf(transform.getOutputType())),
       b.getNamedAttr("input",
                      TypeAttr::get(transform.getInputType().getElementType())),
       b.getNamedAttr("output",

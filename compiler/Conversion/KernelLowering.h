@@ -55,12 +55,20 @@ void emitLoopPart(ImplicitLocOpBuilder &b, int64_t count, int64_t step,
                   LoopPart share, function_ref<void(Value)> body);
 
 /// A transform being replaced by its kernel: `(in: memref<K x S>, out:
-/// memref<K' x S>) -> ()`, K = n or 2n (complex, interleaved).
+/// memref<K' x S>) -> ()`, K = inputLength or twice it (complex,
+/// interleaved), K' likewise.
 struct KernelSignature {
-  int64_t n;
+  int64_t n; ///< the chain's length
   bool complexIn, complexOut;
   Type scalar; ///< f32 or f64
+  /// The caller's lengths, n unless the chain has edges (bfly.pad ...).
+  int64_t inputLength, outputLength;
 };
+
+/// Real operations per bin of bfly.real_spectrum and of bfly.pack_spectrum
+/// as lowered (the flops a kernel's record counts for them).
+inline constexpr int64_t kRealSpectrumFlops = 16;
+inline constexpr int64_t kPackSpectrumFlops = 12;
 
 /// The signature of `transform`'s kernel.
 KernelSignature kernelSignature(TransformOp transform);
@@ -91,18 +99,35 @@ void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 class KernelScratch {
 public:
   KernelScratch(Type scalar, int64_t n);
+  /// Buffers of `bytes` in all, on the stack only if they fit there beside
+  /// `stackTaken` bytes another scratch keeps.
+  KernelScratch(int64_t bytes, int64_t stackTaken);
 
-  /// A new buffer at the builder's insertion point (the kernel's body).
+  /// A new buffer of 2n scalars (or of `type`) at the builder's insertion
+  /// point (the kernel's body).
   Value allocate(ImplicitLocOpBuilder &b);
+  Value allocate(ImplicitLocOpBuilder &b, MemRefType type);
   /// Frees the heap buffers; call before the kernel returns.
   void release(ImplicitLocOpBuilder &b);
   bool onHeap() const { return heap; }
+  /// The bytes these buffers take on the stack.
+  int64_t stackBytes() const { return heap ? 0 : bytes; }
 
 private:
   MemRefType type;
+  int64_t bytes;
   bool heap;
   SmallVector<Value, 2> allocated;
 };
+
+/// Lowers a transform whose chain has edges (bfly.pad, bfly.pack,
+/// bfly.pack_spectrum first; bfly.truncate, bfly.unpack,
+/// bfly.real_spectrum last): the chain between them becomes a transform of
+/// its own that `lowerCore` lowers like any other, called from a kernel
+/// that runs the edges around it. False, and nothing done, for a transform
+/// without edges.
+bool lowerTransformEdges(SymbolTable &symbols, TransformOp transform,
+                         function_ref<void(TransformOp core)> lowerCore);
 
 /// The elements of the pairs a stage of stride `h` mixes, in IR: `top` of
 /// pair `pair` and `top + h` (common/Butterfly.h's stagePair, as shifts).

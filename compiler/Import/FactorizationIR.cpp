@@ -106,8 +106,16 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
   Type scalar = scalarType(context, model.type.precision);
   auto chainType = RankedTensorType::get({model.n}, chainElement);
   auto realType = RankedTensorType::get({model.n}, scalar);
-  Type inputType = model.realInput ? realType : chainType;
-  Type outputType = model.realOutput ? realType : chainType;
+  // The caller's types: the chain's, resized by the model's edges.
+  auto callerType = [&](bool real, int64_t length) {
+    Type element = chainElement;
+    if (real || (model.spectrum != RealSpectrum::None && length == 2 * model.n))
+      element = scalar;
+    return RankedTensorType::get({length}, element);
+  };
+  RankedTensorType inputType = callerType(model.realInput, model.inputLength());
+  RankedTensorType outputType =
+      callerType(model.realOutput, model.outputLength());
 
   auto transform = mlir::bfly::TransformOp::create(
       builder, loc, name, builder.getFunctionType({inputType}, {outputType}));
@@ -119,6 +127,13 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
 
   builder.setInsertionPointToStart(transform.addEntryBlock());
   Value value = transform.getArgument(0);
+  if (model.spectrum == RealSpectrum::Forward)
+    value = mlir::bfly::PackOp::create(builder, loc, chainType, value);
+  if (model.spectrum == RealSpectrum::Backward)
+    value = mlir::bfly::PackSpectrumOp::create(builder, loc, chainType, value);
+  if (model.paddedFrom)
+    value = mlir::bfly::PadOp::create(
+        builder, loc, model.realInput ? realType : chainType, value);
   if (model.realInput)
     value = mlir::bfly::ComplexOp::create(builder, loc, chainType, value);
   FactorEmitter emitter{builder, loc, model.n, value};
@@ -127,6 +142,12 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
   value = emitter.value;
   if (model.realOutput)
     value = mlir::bfly::RealOp::create(builder, loc, realType, value);
+  if (model.truncatedTo)
+    value = mlir::bfly::TruncateOp::create(builder, loc, outputType, value);
+  if (model.spectrum == RealSpectrum::Forward)
+    value = mlir::bfly::RealSpectrumOp::create(builder, loc, outputType, value);
+  if (model.spectrum == RealSpectrum::Backward)
+    value = mlir::bfly::UnpackOp::create(builder, loc, outputType, value);
   mlir::bfly::ReturnOp::create(builder, loc, value);
   return module;
 }
@@ -181,8 +202,30 @@ transformToFactorization(mlir::bfly::TransformOp transform) {
       setType(complex.getType().getElementType());
     } else if (isa<mlir::bfly::RealOp>(op)) {
       model.realOutput = true;
+    } else if (auto pad = dyn_cast<mlir::bfly::PadOp>(op)) {
+      model.paddedFrom = pad.getInput().getType().getDimSize(0);
+      setType(pad.getType().getElementType());
+    } else if (auto truncate = dyn_cast<mlir::bfly::TruncateOp>(op)) {
+      model.truncatedTo = truncate.getType().getDimSize(0);
+    } else if (auto pack = dyn_cast<mlir::bfly::PackOp>(op)) {
+      model.spectrum = RealSpectrum::Forward;
+      setType(pack.getType().getElementType());
+    } else if (isa<mlir::bfly::PackSpectrumOp>(op)) {
+      model.spectrum = RealSpectrum::Backward;
     }
   }
+  // Both ends of a real-spectrum chain or neither: a model has no factor
+  // for one alone.
+  Operation *input = transform.getInputEdge(),
+            *output = transform.getOutputEdge();
+  bool forward = isa_and_nonnull<mlir::bfly::PackOp>(input);
+  bool backward = isa_and_nonnull<mlir::bfly::PackSpectrumOp>(input);
+  if (forward != isa_and_nonnull<mlir::bfly::RealSpectrumOp>(output) ||
+      backward != isa_and_nonnull<mlir::bfly::UnpackOp>(output))
+    return transform.emitError(
+        "a bfly model's chain starts with bfly.pack exactly when it ends "
+        "with bfly.real_spectrum, and with bfly.pack_spectrum exactly when "
+        "it ends with bfly.unpack");
   if (std::optional<std::string> error = model.validate())
     return transform.emitError("invalid model: ") << *error;
   return model;

@@ -122,6 +122,15 @@ std::optional<std::string> Factorization::validate() const {
     return "size must be " + validLengthText() + ", got " + std::to_string(n);
   if ((realInput || realOutput) && type.field != Field::Complex)
     return std::string("a real input or output needs a complex chain");
+  if (paddedFrom < 0 || paddedFrom >= n || truncatedTo < 0 || truncatedTo >= n)
+    return "padded and truncated lengths must be below n = " +
+           std::to_string(n) + " (0: none), got " + std::to_string(paddedFrom) +
+           " and " + std::to_string(truncatedTo);
+  if (spectrum != RealSpectrum::None &&
+      (type.field != Field::Complex || realInput || realOutput || paddedFrom ||
+       truncatedTo))
+    return std::string("a real-spectrum chain must be complex, with neither "
+                       "real ends nor padding");
   for (size_t i = 0; i < factors.size(); ++i) {
     FactorValidator validator{n, type.field,
                               "factor " + std::to_string(i) + ": "};
@@ -199,6 +208,22 @@ Dense applyChain(const Factorization &model, Dense x) {
 }
 } // namespace
 
+int64_t Factorization::inputLength() const {
+  if (spectrum == RealSpectrum::Forward)
+    return 2 * n;
+  if (spectrum == RealSpectrum::Backward)
+    return n + 1;
+  return paddedFrom ? paddedFrom : n;
+}
+
+int64_t Factorization::outputLength() const {
+  if (spectrum == RealSpectrum::Forward)
+    return n + 1;
+  if (spectrum == RealSpectrum::Backward)
+    return 2 * n;
+  return truncatedTo ? truncatedTo : n;
+}
+
 Eigen::VectorXcd Factorization::apply(const Eigen::VectorXcd &x) const {
   return applyChain<Eigen::VectorXcd>(*this, x);
 }
@@ -210,6 +235,20 @@ Eigen::MatrixXcd Factorization::toDense() const {
 //===----------------------------------------------------------------------===//
 // Exact constructors
 //===----------------------------------------------------------------------===//
+
+Factorization Factorization::rfft(int64_t n, Precision precision) {
+  Factorization model = dft(n / 2, false, Normalization::None, precision);
+  model.spectrum = RealSpectrum::Forward;
+  model.provenance["target"] = "rfft";
+  return model;
+}
+
+Factorization Factorization::irfft(int64_t n, Precision precision) {
+  Factorization model = dft(n / 2, true, Normalization::None, precision);
+  model.spectrum = RealSpectrum::Backward;
+  model.provenance["target"] = "irfft";
+  return model;
+}
 
 Factorization Factorization::dft(int64_t n, bool inverse, Normalization norm,
                                  Precision precision) {

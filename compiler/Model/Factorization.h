@@ -86,15 +86,30 @@ enum class Normalization {
   None,    ///< the textbook sums with no scaling
 };
 
+/// A chain between a real signal and its half spectrum (FFTW's r2c and
+/// c2r; bfly.pack ... bfly.real_spectrum in IR).
+enum class RealSpectrum {
+  None,
+  Forward,  ///< 2n reals packed as n complex pairs in, n + 1 bins out
+  Backward, ///< n + 1 bins packed into n complex numbers in, 2n reals out
+};
+
 /// The butterfly model: factors applied in order (factors[0] first).
 /// A complex chain may take a real input (embedded with zero imaginary part)
 /// and may return the real part of its result: a complex model of a real
 /// transform, as the paper's DCT and DST models are.
+/// The caller's vectors may differ in length from the chain's n: a shorter
+/// input is zero-padded to n, a shorter output is the chain's first
+/// elements (a rectangular map), or the chain is the core of a real-input
+/// DFT (`spectrum`).
 struct Factorization {
   int64_t n = 0;
   ElementType type;
   bool realInput = false;
   bool realOutput = false;
+  int64_t paddedFrom = 0;  ///< the caller's input length if below n, else 0
+  int64_t truncatedTo = 0; ///< the caller's output length if below n, else 0
+  RealSpectrum spectrum = RealSpectrum::None;
   std::vector<Factor> factors;
   /// Where the model came from: target, method, rmse, seed, tool version...
   std::map<std::string, std::string> provenance;
@@ -107,7 +122,13 @@ struct Factorization {
   /// parts of a real chain), so that writing and reading IR is exact.
   void roundToPrecision();
 
-  /// y = M x, computed factor by factor in double precision.
+  /// The lengths of the caller's input and output vectors.
+  int64_t inputLength() const;
+  int64_t outputLength() const;
+
+  /// y = M x, computed factor by factor in double precision (the chain's
+  /// n x n map: the caller's map is its top-left outputLength x inputLength
+  /// block; a real-spectrum chain is its complex core).
   Eigen::VectorXcd apply(const Eigen::VectorXcd &x) const;
   /// The dense n x n matrix M, built from each factor's sparse matrix.
   Eigen::MatrixXcd toDense() const;
@@ -118,6 +139,11 @@ struct Factorization {
   static Factorization dft(int64_t n, bool inverse = false,
                            Normalization norm = Normalization::Unitary,
                            Precision precision = Precision::F32);
+  /// Real-input DFT of n reals (FFTW's r2c: n/2 + 1 bins, unnormalized):
+  /// a DFT of n/2 points between bfly.pack and bfly.real_spectrum.
+  static Factorization rfft(int64_t n, Precision precision = Precision::F32);
+  /// Its inverse up to n, FFTW's c2r: n/2 + 1 bins to n reals.
+  static Factorization irfft(int64_t n, Precision precision = Precision::F32);
   /// Exact Sylvester Hadamard transform: log2(n) tied stages [1 1; 1 -1].
   static Factorization hadamard(int64_t n, ElementType type = {},
                                 Normalization norm = Normalization::Unitary);

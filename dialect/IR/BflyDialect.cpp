@@ -28,7 +28,7 @@ static LogicalResult verifyKernelRecord(Operation *op, Attribute value) {
     if (!isa_and_nonnull<StringAttr>(record.get(key)))
       return op->emitOpError()
              << BflyDialect::kKernelAttr << " needs a string '" << key << "'";
-  for (StringRef key : {"n", "flops", "nonzero_twiddles"}) {
+  for (StringRef key : {"n", "output_n", "flops", "nonzero_twiddles"}) {
     auto number = dyn_cast_or_null<IntegerAttr>(record.get(key));
     if (!number || !number.getType().isInteger(64) || number.getInt() < 0)
       return op->emitOpError() << BflyDialect::kKernelAttr

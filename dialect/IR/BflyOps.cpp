@@ -130,6 +130,36 @@ SmallVector<Operation *> TransformOp::getFactors() {
   return factors;
 }
 
+/// Ops that change the vector's length where a chain meets its caller.
+static bool isInputEdge(Operation *op) {
+  return isa<PadOp, PackOp, PackSpectrumOp>(op);
+}
+static bool isOutputEdge(Operation *op) {
+  return isa<TruncateOp, UnpackOp, RealSpectrumOp>(op);
+}
+
+Operation *TransformOp::getInputEdge() {
+  Block &body = getBody().front();
+  if (body.empty() || !isInputEdge(&body.front()))
+    return nullptr;
+  return &body.front();
+}
+
+Operation *TransformOp::getOutputEdge() {
+  // Safe before the body verifies: it may lack its terminator.
+  Block &body = getBody().front();
+  if (body.empty() || !isa<ReturnOp>(body.back()))
+    return nullptr;
+  Operation *last = body.back().getPrevNode();
+  return last && isOutputEdge(last) ? last : nullptr;
+}
+
+int64_t TransformOp::getLength() {
+  if (Operation *edge = getInputEdge())
+    return cast<RankedTensorType>(edge->getResult(0).getType()).getDimSize(0);
+  return getInputType().getDimSize(0);
+}
+
 Value TransformOp::getOutput() {
   return getBody().front().getTerminator()->getOperand(0);
 }
@@ -152,17 +182,26 @@ LogicalResult TransformOp::verify() {
     return emitOpError("must map one vector to one vector (a 1-D static "
                        "tensor of f32, f64 or complex), got ")
            << type;
-  if (getInputType().getShape() != getOutputType().getShape())
-    return emitOpError("input and output must have the same length, got ")
-           << type;
-  if (!::bfly::isValidLength(getLength()))
-    return emitOpError("length must be ")
-           << ::bfly::validLengthText() << ", got " << getLength();
   if (isExternal())
     return emitOpError("must have a body: a transform is its chain");
   if (!getBody().hasOneBlock())
     return emitOpError("body must be one block, got ")
            << getBody().getBlocks().size();
+  // Without edges the caller's vectors are the chain's (checked here, before
+  // the factors, whose own length checks would say less); with them the
+  // edges check their lengths and places, and verifyRegions the chain's.
+  bool hasEdges = llvm::any_of(getBody().front(), [](Operation &op) {
+    return isInputEdge(&op) || isOutputEdge(&op);
+  });
+  if (!hasEdges) {
+    if (getInputType().getShape() != getOutputType().getShape())
+      return emitOpError("input and output must have the same length without "
+                         "a bfly.pad, bfly.truncate or other edge, got ")
+             << type;
+    if (!::bfly::isValidLength(getLength()))
+      return emitOpError("length must be ")
+             << ::bfly::validLengthText() << ", got " << getLength();
+  }
   if (FloatAttr bound = getPruneBoundAttr();
       bound && !(bound.getValueAsDouble() >= 0))
     return emitOpError("prune_bound must be a non-negative f64, got ")
@@ -179,19 +218,34 @@ LogicalResult TransformOp::verifyRegions() {
   Value current = getInput();
   SmallVector<Operation *> factors = getFactors();
   for (auto [index, op] : llvm::enumerate(factors)) {
-    if (!isa<StageOp, PermuteOp, DiagOp, ComplexOp, RealOp>(op))
+    if (!isa<StageOp, PermuteOp, DiagOp, ComplexOp, RealOp>(op) &&
+        !isInputEdge(op) && !isOutputEdge(op))
       return op->emitOpError("cannot be part of a bfly.transform, whose body "
                              "is a chain of bfly factors");
     if (op->getOperand(0) != current)
       return op->emitOpError(
           "must take the previous factor's result: a transform is one chain "
           "from its argument");
-    if (isa<ComplexOp>(op) && index != 0)
+    // The ends of a chain: [pad] [complex] | pack | pack_spectrum first,
+    // [real] [truncate] | unpack | real_spectrum last.
+    bool first = index == 0;
+    bool last = index + 1 == factors.size();
+    if (isInputEdge(op) && !first)
       return op->emitOpError("may only start a transform's chain");
-    if (isa<RealOp>(op) && index + 1 != factors.size())
+    if (isOutputEdge(op) && !last)
       return op->emitOpError("may only end a transform's chain");
+    if (isa<ComplexOp>(op) && !first && !(index == 1 && isa<PadOp>(factors[0])))
+      return op->emitOpError(
+          "may only start a transform's chain (after a bfly.pad)");
+    if (isa<RealOp>(op) && !last &&
+        !(index + 2 == factors.size() && isa<TruncateOp>(factors.back())))
+      return op->emitOpError(
+          "may only end a transform's chain (before a bfly.truncate)");
     current = op->getResult(0);
   }
+  if (!::bfly::isValidLength(getLength()))
+    return emitOpError("chain length must be ")
+           << ::bfly::validLengthText() << ", got " << getLength();
   Operation *terminator = getBody().front().getTerminator();
   if (terminator->getOperand(0) != current)
     return terminator->emitOpError("must return the chain's last value");
@@ -348,6 +402,90 @@ LogicalResult ComplexOp::verify() {
 
 LogicalResult RealOp::verify() {
   return verifyFieldChange(*this, getType(), getInput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Edges
+//===----------------------------------------------------------------------===//
+
+static int64_t lengthOf(Value vector) {
+  return cast<RankedTensorType>(vector.getType()).getDimSize(0);
+}
+
+static Type scalarOf(Value vector) {
+  Type element = cast<RankedTensorType>(vector.getType()).getElementType();
+  if (auto complex = dyn_cast<ComplexType>(element))
+    return complex.getElementType();
+  return element;
+}
+
+/// `shorter` has fewer elements than `chain`, the chain's vector (whose
+/// length verifyLength checks), and the same element type.
+static LogicalResult verifyResize(Operation *op, Value chain, Value shorter) {
+  if (failed(verifyLength(op, chain)))
+    return failure();
+  auto chainType = cast<RankedTensorType>(chain.getType());
+  auto shorterType = cast<RankedTensorType>(shorter.getType());
+  if (chainType.getElementType() != shorterType.getElementType())
+    return op->emitOpError("element type must not change, got ")
+           << op->getOperand(0).getType() << " and "
+           << op->getResult(0).getType();
+  int64_t m = shorterType.getDimSize(0);
+  if (m < 1 || m >= chainType.getDimSize(0))
+    return op->emitOpError("the caller's length must be from 1 to ")
+           << chainType.getDimSize(0) - 1 << ", got " << m;
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  return verifyResize(*this, getResult(), getInput());
+}
+
+LogicalResult TruncateOp::verify() {
+  return verifyResize(*this, getInput(), getResult());
+}
+
+/// `reals` holds the numbers of `complex` as pairs: twice its length, the
+/// same precision.
+static LogicalResult verifyPairs(Operation *op, Value reals, Value complex) {
+  if (failed(verifyLength(op, complex)))
+    return failure();
+  if (lengthOf(reals) != 2 * lengthOf(complex) ||
+      scalarOf(reals) != scalarOf(complex))
+    return op->emitOpError("the real vector must hold the complex one's "
+                           "parts (twice its length, same precision), got ")
+           << op->getOperand(0).getType() << " and "
+           << op->getResult(0).getType();
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  return verifyPairs(*this, getInput(), getResult());
+}
+
+LogicalResult UnpackOp::verify() {
+  return verifyPairs(*this, getResult(), getInput());
+}
+
+/// `half` holds the M + 1 bins of a real signal's spectrum, `packed` M.
+static LogicalResult verifySpectrum(Operation *op, Value packed, Value half) {
+  if (failed(verifyLength(op, packed)))
+    return failure();
+  if (lengthOf(half) != lengthOf(packed) + 1 ||
+      scalarOf(half) != scalarOf(packed))
+    return op->emitOpError("the half spectrum must have one more element "
+                           "than the packed vector, same type, got ")
+           << op->getOperand(0).getType() << " and "
+           << op->getResult(0).getType();
+  return success();
+}
+
+LogicalResult RealSpectrumOp::verify() {
+  return verifySpectrum(*this, getInput(), getResult());
+}
+
+LogicalResult PackSpectrumOp::verify() {
+  return verifySpectrum(*this, getResult(), getInput());
 }
 
 //===----------------------------------------------------------------------===//

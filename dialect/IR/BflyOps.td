@@ -101,8 +101,15 @@ def Bfly_TransformOp : Op<Bfly_Dialect, "transform", [
     ::mlir::RankedTensorType getOutputType() {
       return ::llvm::cast<::mlir::RankedTensorType>(getResultTypes()[0]);
     }
-    /// N, the length of every vector of the chain.
-    int64_t getLength() { return getInputType().getDimSize(0); }
+    /// The edge that brings the caller's input to the chain's length
+    /// (bfly.pad, bfly.pack or bfly.pack_spectrum, the first factor), and
+    /// the one that takes the chain's result to the caller's output length
+    /// (bfly.truncate, bfly.unpack or bfly.real_spectrum, the last); null
+    /// where the lengths agree.
+    ::mlir::Operation *getInputEdge();
+    ::mlir::Operation *getOutputEdge();
+    /// N, the length of every vector of the chain between its edges.
+    int64_t getLength();
   }];
 }
 
@@ -270,6 +277,122 @@ def Bfly_RealOp : Bfly_FactorOp<"real"> {
   }];
   let arguments = (ins Bfly_ComplexVector:$input);
   let results = (outs Bfly_RealVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Edges: where a chain's vectors differ in length from the caller's
+//===----------------------------------------------------------------------===//
+
+def Bfly_PadOp : Bfly_FactorOp<"pad"> {
+  let summary = "zero-extends a shorter input to the chain's length";
+  let description = [{
+    `y[i] = x[i]` for i < m and `y[i] = 0` up to N: a map with m < N inputs
+    (a rectangular matrix, a length that is not a power of two) starts its
+    chain here. Same element type; may only start a chain (a `bfly.complex`
+    may follow it).
+    Example:
+    ```mlir
+    %y = bfly.pad %x : tensor<300xf32> -> tensor<512xf32>
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$input);
+  let results = (outs Bfly_Vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_TruncateOp : Bfly_FactorOp<"truncate"> {
+  let summary = "keeps the first m elements of the chain's result";
+  let description = [{
+    `y[i] = x[i]` for i < m < N: a map with fewer outputs than the chain's
+    length ends here (a `bfly.real` may precede it). Same element type.
+    Example:
+    ```mlir
+    %y = bfly.truncate %x : tensor<512xf32> -> tensor<100xf32>
+    ```
+  }];
+  let arguments = (ins Bfly_Vector:$input);
+  let results = (outs Bfly_Vector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_PackOp : Bfly_FactorOp<"pack"> {
+  let summary = "a real vector read as complex pairs";
+  let description = [{
+    `z[j] = x[2j] + i x[2j+1]`: 2M reals become M complex numbers, the same
+    bytes in memory, so the lowering does no work for it. A real-input DFT
+    starts here (a DFT of M points and `bfly.real_spectrum` follow).
+    Example:
+    ```mlir
+    %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins Bfly_RealVector:$input);
+  let results = (outs Bfly_ComplexVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_UnpackOp : Bfly_FactorOp<"unpack"> {
+  let summary = "complex pairs written out as a real vector";
+  let description = [{
+    `x[2j] = Re z[j]`, `x[2j+1] = Im z[j]`: the inverse of `bfly.pack`, where
+    a complex-to-real DFT ends.
+    Example:
+    ```mlir
+    %x = bfly.unpack %z : tensor<4xcomplex<f32>> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins Bfly_ComplexVector:$input);
+  let results = (outs Bfly_RealVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_RealSpectrumOp : Bfly_FactorOp<"real_spectrum"> {
+  let summary = "the half spectrum of a real signal from its packed DFT";
+  let description = [{
+    With n = 2M and w = exp(-2 pi i / n), from Z (the DFT of M points of a
+    real signal x packed by `bfly.pack`) the first M + 1 bins of x's DFT,
+    FFTW's r2c layout (indices of Z modulo M):
+    ```
+    E[k] = (Z[k] + conj Z[M-k]) / 2,  O[k] = (Z[k] - conj Z[M-k]) / 2i
+    X[k] = E[k] + w^k O[k],           k = 0 .. M
+    ```
+    Linear over the reals only (it conjugates), so it may only end a chain.
+    Example:
+    ```mlir
+    %x = bfly.real_spectrum %z : tensor<4xcomplex<f32>> -> tensor<5xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins Bfly_ComplexVector:$input);
+  let results = (outs Bfly_ComplexVector:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Bfly_PackSpectrumOp : Bfly_FactorOp<"pack_spectrum"> {
+  let summary = "a half spectrum packed for a complex-to-real DFT";
+  let description = [{
+    From the M + 1 bins X of a real signal's spectrum (the imaginary parts
+    of X[0] and X[M] are ignored, as FFTW's c2r does), with w as in
+    `bfly.real_spectrum`:
+    ```
+    Z[k] = (X[k] + conj X[M-k]) + i (X[k] - conj X[M-k]) / w^k,  k = 0 .. M-1
+    ```
+    twice the inverse of `bfly.real_spectrum`: followed by an unnormalized
+    inverse DFT of M points and `bfly.unpack` it is FFTW's c2r, n times the
+    inverse of r2c. May only start a chain.
+    Example:
+    ```mlir
+    %z = bfly.pack_spectrum %x : tensor<5xcomplex<f32>> -> tensor<4xcomplex<f32>>
+    ```
+  }];
+  let arguments = (ins Bfly_ComplexVector:$input);
+  let results = (outs Bfly_ComplexVector:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }

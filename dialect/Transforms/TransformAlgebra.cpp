@@ -9,6 +9,11 @@
 // complex chain, Re(A) on real vectors, has transpose and adjoint Re(A^T)
 // = Re(A^H): the chain between bfly.complex and bfly.real is transposed and
 // the two stay at the ends. Its inverse is no such chain in general.
+// A padded and truncated map P^T A P' has transpose and adjoint with the
+// padding and truncation swapped, and no inverse. A real-input DFT
+// RS A pack has inverse unpack A^-1 (PS / 2): bfly.pack_spectrum (PS) is
+// twice the inverse of bfly.real_spectrum (RS); being linear over the
+// reals only, it has no transpose or adjoint in the model.
 //
 //===----------------------------------------------------------------------===//
 #include "dialect/Transforms/Passes.h"
@@ -101,10 +106,37 @@ FailureOr<SmallVector<Value64>> stageTwiddles(StageOp stage, Algebra which) {
   return m;
 }
 
+/// A diagonal of `value` on the `length` elements of `input`.
+Value scaled(OpBuilder &b, Location loc, Value input, double value) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<Value64> d(type.getDimSize(0), Value64(value));
+  return DiagOp::create(b, loc, type, input, attrOf(d, type));
+}
+
 LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   SmallVector<Operation *> chain = transform.getFactors();
-  bool toComplex = !chain.empty() && isa<ComplexOp>(chain.front());
-  bool toReal = !chain.empty() && isa<RealOp>(chain.back());
+  // The edges (the caller's lengths) come off first; bfly.complex and
+  // bfly.real are then at the inner chain's ends.
+  Operation *inputEdge = transform.getInputEdge();
+  Operation *outputEdge = transform.getOutputEdge();
+  ArrayRef<Operation *> chainRef(chain);
+  if (inputEdge)
+    chainRef = chainRef.drop_front();
+  if (outputEdge)
+    chainRef = chainRef.drop_back();
+  bool spectrum = isa_and_nonnull<PackOp, PackSpectrumOp>(inputEdge) ||
+                  isa_and_nonnull<UnpackOp, RealSpectrumOp>(outputEdge);
+  if (spectrum && which != Algebra::Inverse)
+    return transform.emitOpError()
+           << "has no " << nameOf(which)
+           << " in the model: a real-input DFT or its inverse is linear over "
+              "the reals only (its inverse is in the model)";
+  if ((inputEdge || outputEdge) && !spectrum && which == Algebra::Inverse)
+    return transform.emitOpError()
+           << "has no inverse: bfly.pad and bfly.truncate make it a "
+              "rectangular map (its transpose and adjoint are in the model)";
+  bool toComplex = !chainRef.empty() && isa<ComplexOp>(chainRef.front());
+  bool toReal = !chainRef.empty() && isa<RealOp>(chainRef.back());
   if (toComplex != toReal)
     return transform.emitOpError()
            << "has no " << nameOf(which) << " in the model: it maps "
@@ -115,7 +147,7 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
            << "has no inverse in the model: it is the real part of a complex "
               "chain, whose inverse is not the real part of the chain's "
               "inverse (learn the inverse map instead)";
-  ArrayRef<Operation *> inner(chain);
+  ArrayRef<Operation *> inner(chainRef);
   if (toComplex)
     inner = inner.drop_front().drop_back();
 
@@ -148,10 +180,24 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   Block &body = transform.getBody().front();
   Operation *terminator = body.getTerminator();
   OpBuilder b(terminator);
-  Value value = transform.getArgument(0);
+  // The new chain maps the caller's output type to its input type.
+  Type newInput = transform.getOutputType(),
+       newOutput = transform.getInputType();
+  Value value = body.getArgument(0);
+  value.setType(newInput);
+  Location loc = transform.getLoc();
+  // The old output edge, reversed, starts the new chain.
+  Type chainEnd = outputEdge ? outputEdge->getOperand(0).getType() : Type();
+  if (isa_and_nonnull<TruncateOp>(outputEdge))
+    value = PadOp::create(b, loc, chainEnd, value);
+  if (isa_and_nonnull<UnpackOp>(outputEdge))
+    value = PackOp::create(b, loc, chainEnd, value);
+  if (isa_and_nonnull<RealSpectrumOp>(outputEdge))
+    value =
+        scaled(b, loc, PackSpectrumOp::create(b, loc, chainEnd, value), 0.5);
   if (toComplex)
-    value = ComplexOp::create(b, chain.front()->getLoc(),
-                              chain.front()->getResult(0).getType(), value);
+    value = ComplexOp::create(b, chainRef.front()->getLoc(),
+                              chainRef.front()->getResult(0).getType(), value);
   for (size_t i = inner.size(); i-- > 0;) {
     Operation *op = inner[i];
     Location loc = op->getLoc();
@@ -173,9 +219,18 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
     }
   }
   if (toReal)
-    value = RealOp::create(b, chain.back()->getLoc(),
-                           chain.back()->getResult(0).getType(), value);
+    value = RealOp::create(b, chainRef.back()->getLoc(),
+                           chainRef.back()->getResult(0).getType(), value);
+  if (isa_and_nonnull<PadOp>(inputEdge))
+    value = TruncateOp::create(b, loc, newOutput, value);
+  if (isa_and_nonnull<PackOp>(inputEdge))
+    value = UnpackOp::create(b, loc, newOutput, value);
+  if (isa_and_nonnull<PackSpectrumOp>(inputEdge))
+    value =
+        RealSpectrumOp::create(b, loc, newOutput, scaled(b, loc, value, 0.5));
   terminator->setOperand(0, value);
+  transform.setFunctionType(
+      b.getFunctionType(TypeRange{newInput}, TypeRange{newOutput}));
   for (Operation *op : llvm::reverse(chain))
     op->erase();
 

@@ -51,23 +51,24 @@ bfly_status bfly_check_layout(const bfly_kernel_descriptor *d, const void *in,
                      (long long)l->out_dist, (long long)l->out_stride);
   int64_t in_bytes = span_bytes(d->n, l->batch, l->in_dist, l->in_stride,
                                 bfly_dtype_size(d->input_dtype));
-  int64_t out_bytes = span_bytes(d->n, l->batch, l->out_dist, l->out_stride,
-                                 bfly_dtype_size(d->output_dtype));
+  int64_t out_bytes =
+      span_bytes(d->output_n, l->batch, l->out_dist, l->out_stride,
+                 bfly_dtype_size(d->output_dtype));
   if (in_bytes < 0 || out_bytes < 0)
     return bfly_fail(BFLY_ERROR_INVALID_ARGUMENT,
                      "%s: the layout reaches beyond 2^63 bytes", caller);
-  if (!vectors_disjoint(d->n, l->batch, l->out_dist, l->out_stride))
+  if (!vectors_disjoint(d->output_n, l->batch, l->out_dist, l->out_stride))
     return bfly_fail(BFLY_ERROR_OVERLAP,
                      "%s: output vectors overlap (distance "
                      "%lld, stride %lld, %lld vectors of length %lld)",
                      caller, (long long)l->out_dist, (long long)l->out_stride,
-                     (long long)l->batch, (long long)d->n);
+                     (long long)l->batch, (long long)d->output_n);
   if (in == out) {
-    if (d->input_dtype != d->output_dtype || l->in_dist != l->out_dist ||
-        l->in_stride != l->out_stride)
+    if (d->input_dtype != d->output_dtype || d->n != d->output_n ||
+        l->in_dist != l->out_dist || l->in_stride != l->out_stride)
       return bfly_fail(BFLY_ERROR_OVERLAP,
                        "%s: in place (out == in) needs equal "
-                       "input and output types and layouts",
+                       "input and output types, lengths and layouts",
                        caller);
     return BFLY_OK;
   }
@@ -81,4 +82,3 @@ bfly_status bfly_check_layout(const bfly_kernel_descriptor *d, const void *in,
                      caller);
   return BFLY_OK;
 }
-

@@ -73,6 +73,12 @@ struct bfly_plan {
   void *phase_scratch;
 };
 
+bfly_layout bfly_kernel_layout(const bfly_kernel *kernel, int64_t batch) {
+  const bfly_kernel_descriptor *d = kernel ? kernel->descriptor : NULL;
+  bfly_layout layout = {batch, d ? d->n : 0, 1, d ? d->output_n : 0, 1};
+  return layout;
+}
+
 bfly_layout bfly_layout_contiguous(int64_t n, int64_t batch) {
   bfly_layout layout = {batch, n, 1, n, 1};
   return layout;
@@ -93,7 +99,7 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
                        l->in_dist, l->out_dist);
     return;
   }
-  int64_t n = d->n;
+  int64_t n = d->n, m = d->output_n;
   char *gathered = plan->scratch[index];
   char *computed = gathered + GATHER_GROUP * n * isize;
   for (int64_t b = b0; b < b1; b += GATHER_GROUP) {
@@ -103,11 +109,11 @@ static void run_vectors(const bfly_plan *plan, int index, int64_t b0,
         memcpy(gathered + (v * n + i) * isize,
                plan->in + ((b + v) * l->in_dist + i * l->in_stride) * isize,
                isize);
-    bfly_apply_vectors(d, gathered, computed, count, n, n);
+    bfly_apply_vectors(d, gathered, computed, count, n, m);
     for (int64_t v = 0; v < count; ++v)
-      for (int64_t i = 0; i < n; ++i)
+      for (int64_t i = 0; i < m; ++i)
         memcpy(plan->out + ((b + v) * l->out_dist + i * l->out_stride) * osize,
-               computed + (v * n + i) * osize, osize);
+               computed + (v * m + i) * osize, osize);
   }
 }
 
@@ -287,11 +293,12 @@ bfly_status bfly_plan_create(const bfly_kernel *kernel, int threads,
   const bfly_kernel_descriptor *d = kernel->descriptor;
   /* The loader keeps n within BFLY_MAX_N; checked anyway, a wrapped size
    * would be a buffer too small for what run_vectors copies into it. */
-  size_t vectorBytes, groupBytes;
-  if (__builtin_mul_overflow((size_t)d->n,
-                             bfly_dtype_size(d->input_dtype) +
-                                 bfly_dtype_size(d->output_dtype),
-                             &vectorBytes) ||
+  size_t inBytes, outBytes, vectorBytes, groupBytes;
+  if (__builtin_mul_overflow((size_t)d->n, bfly_dtype_size(d->input_dtype),
+                             &inBytes) ||
+      __builtin_mul_overflow((size_t)d->output_n,
+                             bfly_dtype_size(d->output_dtype), &outBytes) ||
+      __builtin_add_overflow(inBytes, outBytes, &vectorBytes) ||
       __builtin_mul_overflow(vectorBytes, (size_t)GATHER_GROUP, &groupBytes)) {
     bfly_plan_free(result);
     return bfly_fail(BFLY_ERROR_RESOURCES,

@@ -92,8 +92,6 @@ static bfly_status check_cpu(const char *path, const char *features) {
   return BFLY_OK;
 }
 
-static int is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
-
 static bfly_status malformed(const char *path, const char *field,
                              const char *why) {
   return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
@@ -114,11 +112,18 @@ static bfly_status check_descriptor(const char *path,
   if (d->descriptor_size < sizeof(bfly_kernel_descriptor))
     return malformed(path, "descriptor_size",
                      "is smaller than this ABI version's descriptor");
-  if (!is_power_of_two(d->n) || d->n < 2 || d->n > BFLY_MAX_N)
-    return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
-                     "'%s' has a malformed descriptor: n is %lld, not a power "
-                     "of two from 2 to %lld (BFLY_MAX_N)",
-                     path, (long long)d->n, (long long)BFLY_MAX_N);
+  /* A chain's length is a power of two up to BFLY_MAX_N; the caller's
+   * lengths may differ from it (padding, a half spectrum) but stay within
+   * twice that (real numbers packed as complex pairs). */
+  const char *lengths[] = {"n", "output_n"};
+  int64_t values[] = {d->n, d->output_n};
+  for (int i = 0; i < 2; ++i)
+    if (values[i] < 1 || values[i] > 2 * BFLY_MAX_N)
+      return bfly_fail(BFLY_ERROR_NOT_A_KERNEL,
+                       "'%s' has a malformed descriptor: %s is %lld, not "
+                       "from 1 to %lld (2 BFLY_MAX_N)",
+                       path, lengths[i], (long long)values[i],
+                       (long long)(2 * BFLY_MAX_N));
   if (bfly_dtype_size(d->input_dtype) == 0)
     return malformed(path, "input_dtype", "is not a bfly_dtype");
   if (bfly_dtype_size(d->output_dtype) == 0)
@@ -229,8 +234,8 @@ bfly_status bfly_kernel_expect(const bfly_kernel *kernel, int64_t n,
   const bfly_kernel_descriptor *d = kernel->descriptor;
   if (d->n != n)
     return bfly_fail(BFLY_ERROR_MISMATCH,
-                     "kernel '%s' has length %lld, expected %lld", d->name,
-                     (long long)d->n, (long long)n);
+                     "kernel '%s' takes vectors of length %lld, expected %lld",
+                     d->name, (long long)d->n, (long long)n);
   if ((input_dtype && d->input_dtype != input_dtype) ||
       (output_dtype && d->output_dtype != output_dtype))
     return bfly_fail(BFLY_ERROR_MISMATCH,
@@ -263,8 +268,9 @@ bfly_status bfly_kernel_apply_strided(const bfly_kernel *kernel, const void *in,
 
 bfly_status bfly_kernel_apply(const bfly_kernel *kernel, const void *in,
                               void *out, int64_t batch) {
-  int64_t n = kernel ? kernel->descriptor->n : 0;
-  return bfly_kernel_apply_strided(kernel, in, n, out, n, batch);
+  const bfly_kernel_descriptor *d = kernel ? kernel->descriptor : NULL;
+  return bfly_kernel_apply_strided(kernel, in, d ? d->n : 0, out,
+                                   d ? d->output_n : 0, batch);
 }
 
 void bfly_kernel_free(bfly_kernel *kernel) {

@@ -41,6 +41,7 @@ const CField kFields[] = {
     BFLY_FIELD(abi_version),
     BFLY_FIELD(descriptor_size),
     BFLY_FIELD(n),
+    BFLY_FIELD(output_n),
     BFLY_FIELD(input_dtype),
     BFLY_FIELD(output_dtype),
     BFLY_FIELD(name),

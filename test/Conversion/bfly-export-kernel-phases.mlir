@@ -19,18 +19,18 @@
 // CHECK: llvm.call @k.phase(%[[IN]], %[[OUT]], %[[SCRATCH]], %[[SECOND]], %[[PHASE]], %[[PART]], %[[PARTS]])
 
 // CHECK-LABEL: llvm.mlir.global private constant @__bfly_descriptor()
-// CHECK: llvm.insertvalue {{.*}}[11]
+// CHECK: llvm.insertvalue {{.*}}[12]
 // CHECK-NEXT: llvm.mlir.constant(3 : i64)
-// CHECK-NEXT: llvm.insertvalue {{.*}}[12]
-// CHECK-NEXT: llvm.mlir.constant(64 : i64)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[13]
-// CHECK-NEXT: llvm.mlir.addressof @__bfly_apply_phase
+// CHECK-NEXT: llvm.mlir.constant(64 : i64)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[14]
+// CHECK-NEXT: llvm.mlir.addressof @__bfly_apply_phase
+// CHECK-NEXT: llvm.insertvalue {{.*}}[15]
 module {
   llvm.func @k.phase(%in: !llvm.ptr, %out: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr, %phase: i64, %part: i64, %parts: i64) {
     llvm.return
   }
-  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 12 : i64, input = f32, n = 4 : i64, name = "k", nonzero_twiddles = 3 : i64, output = f32, phase_function = @k.phase, phase_scratch_bytes = 64 : i64, phases = 3 : i64, provenance = ""}} {
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 12 : i64, input = f32, n = 4 : i64, name = "k", nonzero_twiddles = 3 : i64, output = f32, output_n = 4 : i64, phase_function = @k.phase, phase_scratch_bytes = 64 : i64, phases = 3 : i64, provenance = ""}} {
     llvm.return
   }
 }

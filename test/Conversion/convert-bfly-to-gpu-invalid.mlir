@@ -13,3 +13,13 @@ bfly.transform @too_many_threads(%x: tensor<64xf32>) -> tensor<64xf32> {
 
 // VECTORS: convert-bfly-to-gpu: vectors-per-block must be 0 (chosen) or a power of two up to 1024, got 48
 // THREADS: 'bfly.transform' op cannot run on the GPU: 1024 vectors of 32 threads make a block of more than 1024 threads
+
+// -----
+
+/// Edges are CPU-only for now: refused with the reason, not miscompiled.
+bfly.transform @real_input_dft(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
+  // expected-error @+1 {{'bfly.pack' op cannot run on the GPU yet: the GPU lowering takes chains whose input and output have the chain's length; compile this model for the CPU}}
+  %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
+  %y = bfly.real_spectrum %z : tensor<4xcomplex<f32>> -> tensor<5xcomplex<f32>>
+  bfly.return %y : tensor<5xcomplex<f32>>
+}

@@ -286,7 +286,7 @@ bfly.transform private @negative_declaration(tensor<2xf32>) -> tensor<2xf32>
 
 // -----
 
-// expected-error @+1 {{'bfly.transform' op input and output must have the same length, got '(tensor<4xf32>) -> tensor<8xf32>'}}
+// expected-error @+1 {{'bfly.transform' op input and output must have the same length without a bfly.pad, bfly.truncate or other edge, got '(tensor<4xf32>) -> tensor<8xf32>'}}
 bfly.transform @negative_length_change(%x: tensor<4xf32>) -> tensor<8xf32> {
   bfly.return %x : tensor<4xf32>
 }
@@ -301,26 +301,123 @@ bfly.transform @negative_provenance(%x: tensor<2xf32>) -> tensor<2xf32> attribut
 // -----
 
 //===----------------------------------------------------------------------===//
+// Edges: bfly.pad, bfly.truncate, bfly.pack, bfly.unpack, bfly.real_spectrum,
+// bfly.pack_spectrum
+//===----------------------------------------------------------------------===//
+
+bfly.transform @negative_pad_longer(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'bfly.pad' op the caller's length must be from 1 to 3, got 8}}
+  %y = bfly.pad %x : tensor<8xf32> -> tensor<4xf32>
+  bfly.return %y : tensor<4xf32>
+}
+
+// -----
+
+bfly.transform @negative_pad_type(%x: tensor<3xf32>) -> tensor<4xf64> {
+  // expected-error @+1 {{'bfly.pad' op element type must not change, got 'tensor<3xf32>' and 'tensor<4xf64>'}}
+  %y = bfly.pad %x : tensor<3xf32> -> tensor<4xf64>
+  bfly.return %y : tensor<4xf64>
+}
+
+// -----
+
+bfly.transform @negative_pad_chain_length(%x: tensor<3xf32>) -> tensor<6xf32> {
+  // expected-error @+1 {{'bfly.pad' op length must be a power of two from 2 to 1048576 (BFLY_MAX_N), got 6}}
+  %y = bfly.pad %x : tensor<3xf32> -> tensor<6xf32>
+  bfly.return %y : tensor<6xf32>
+}
+
+// -----
+
+bfly.transform @negative_pad_inside(%x: tensor<4xf32>) -> tensor<8xf32> {
+  %y = bfly.diag %x by dense<2.0> : tensor<4xf32> : tensor<4xf32>
+  // expected-error @+1 {{'bfly.pad' op may only start a transform's chain}}
+  %z = bfly.pad %y : tensor<4xf32> -> tensor<8xf32>
+  bfly.return %z : tensor<8xf32>
+}
+
+// -----
+
+bfly.transform @negative_truncate_inside(%x: tensor<8xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'bfly.truncate' op may only end a transform's chain}}
+  %y = bfly.truncate %x : tensor<8xf32> -> tensor<4xf32>
+  %z = bfly.diag %y by dense<2.0> : tensor<4xf32> : tensor<4xf32>
+  bfly.return %z : tensor<4xf32>
+}
+
+// -----
+
+bfly.transform @negative_complex_after_diag(%x: tensor<3xf32>) -> tensor<4xcomplex<f32>> {
+  %y = bfly.pad %x : tensor<3xf32> -> tensor<4xf32>
+  %z = bfly.diag %y by dense<2.0> : tensor<4xf32> : tensor<4xf32>
+  // expected-error @+1 {{'bfly.complex' op may only start a transform's chain (after a bfly.pad)}}
+  %w = bfly.complex %z : tensor<4xf32> -> tensor<4xcomplex<f32>>
+  bfly.return %w : tensor<4xcomplex<f32>>
+}
+
+// -----
+
+bfly.transform @negative_pack_length(%x: tensor<6xf32>) -> tensor<4xcomplex<f32>> {
+  // expected-error @+1 {{'bfly.pack' op the real vector must hold the complex one's parts (twice its length, same precision), got 'tensor<6xf32>' and 'tensor<4xcomplex<f32>>'}}
+  %y = bfly.pack %x : tensor<6xf32> -> tensor<4xcomplex<f32>>
+  bfly.return %y : tensor<4xcomplex<f32>>
+}
+
+// -----
+
+bfly.transform @negative_unpack_precision(%x: tensor<4xcomplex<f32>>) -> tensor<8xf64> {
+  // expected-error @+1 {{'bfly.unpack' op the real vector must hold the complex one's parts (twice its length, same precision), got 'tensor<4xcomplex<f32>>' and 'tensor<8xf64>'}}
+  %y = bfly.unpack %x : tensor<4xcomplex<f32>> -> tensor<8xf64>
+  bfly.return %y : tensor<8xf64>
+}
+
+// -----
+
+bfly.transform @negative_real_spectrum_length(%x: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
+  // expected-error @+1 {{'bfly.real_spectrum' op the half spectrum must have one more element than the packed vector, same type, got 'tensor<4xcomplex<f32>>' and 'tensor<4xcomplex<f32>>'}}
+  %y = bfly.real_spectrum %x : tensor<4xcomplex<f32>> -> tensor<4xcomplex<f32>>
+  bfly.return %y : tensor<4xcomplex<f32>>
+}
+
+// -----
+
+bfly.transform @negative_pack_inside(%x: tensor<8xf32>) -> tensor<4xcomplex<f32>> {
+  %y = bfly.diag %x by dense<2.0> : tensor<8xf32> : tensor<8xf32>
+  // expected-error @+1 {{'bfly.pack' op may only start a transform's chain}}
+  %z = bfly.pack %y : tensor<8xf32> -> tensor<4xcomplex<f32>>
+  bfly.return %z : tensor<4xcomplex<f32>>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
 // bfly.kernel, the lowered kernel's record
 //===----------------------------------------------------------------------===//
 
 /// Every field bfly-export-kernel reads is there, with its type.
 // expected-error @+1 {{'llvm.func' op bfly.kernel needs a string 'provenance'}}
-llvm.func @negative_kernel_record_without_provenance(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32}} {
+llvm.func @negative_kernel_record_without_provenance(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64}} {
   llvm.return
 }
 
 // -----
 
 // expected-error @+1 {{'llvm.func' op bfly.kernel needs a non-negative i64 'n'}}
-llvm.func @negative_kernel_record_n(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = -2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
+llvm.func @negative_kernel_record_n(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = -2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs a non-negative i64 'output_n'}}
+llvm.func @negative_kernel_record_output_n(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
   llvm.return
 }
 
 // -----
 
 // expected-error @+1 {{'llvm.func' op bfly.kernel needs an element type 'input' (f32, f64, complex<f32> or complex<f64>)}}
-llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = i8, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, provenance = ""}} {
+llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = i8, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, provenance = ""}} {
   llvm.return
 }
 
@@ -328,14 +425,14 @@ llvm.func @negative_kernel_record_type(%in: !llvm.ptr, %out: !llvm.ptr) attribut
 
 /// The phase entries come together: a phase count without its function.
 // expected-error @+1 {{'llvm.func' op bfly.kernel needs a symbol 'phase_function' with its 'phases'}}
-llvm.func @negative_kernel_record_phases_alone(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, phases = 2 : i64, provenance = ""}} {
+llvm.func @negative_kernel_record_phases_alone(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phases = 2 : i64, provenance = ""}} {
   llvm.return
 }
 
 // -----
 
 // expected-error @+1 {{'llvm.func' op bfly.kernel needs a positive i64 'phase_scratch_bytes' with its 'phase_function'}}
-llvm.func @negative_kernel_record_phase_scratch(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, phase_function = @f, phase_scratch_bytes = 0 : i64, phases = 2 : i64, provenance = ""}} {
+llvm.func @negative_kernel_record_phase_scratch(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @f, phase_scratch_bytes = 0 : i64, phases = 2 : i64, provenance = ""}} {
   llvm.return
 }
 

@@ -93,3 +93,43 @@ bfly.transform @hadamard2(%x: tensor<2xf32>) -> tensor<2xf32>
 bfly.transform @identity(%x: tensor<4xf64>) -> tensor<4xf64> {
   bfly.return %x : tensor<4xf64>
 }
+
+// -----
+
+/// The edges: a rectangular map's padding and truncation around the real
+/// part of a complex chain, and the two ends of a real-input DFT.
+// CHECK-LABEL: bfly.transform @pad_doc_example
+// CHECK-SAME: (%{{.*}}: tensor<300xf32>) -> tensor<100xf32>
+bfly.transform @pad_doc_example(%x: tensor<300xf32>) -> tensor<100xf32> {
+  // CHECK: bfly.pad %{{.*}} : tensor<300xf32> -> tensor<512xf32>
+  %y = bfly.pad %x : tensor<300xf32> -> tensor<512xf32>
+  // CHECK: bfly.complex
+  %z = bfly.complex %y : tensor<512xf32> -> tensor<512xcomplex<f32>>
+  // CHECK: bfly.real
+  %w = bfly.real %z : tensor<512xcomplex<f32>> -> tensor<512xf32>
+  // CHECK: bfly.truncate %{{.*}} : tensor<512xf32> -> tensor<100xf32>
+  %v = bfly.truncate %w : tensor<512xf32> -> tensor<100xf32>
+  bfly.return %v : tensor<100xf32>
+}
+
+// -----
+
+// CHECK-LABEL: bfly.transform @real_spectrum_doc_example
+bfly.transform @real_spectrum_doc_example(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
+  // CHECK: bfly.pack %{{.*}} : tensor<8xf32> -> tensor<4xcomplex<f32>>
+  %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
+  // CHECK: bfly.real_spectrum %{{.*}} : tensor<4xcomplex<f32>> -> tensor<5xcomplex<f32>>
+  %y = bfly.real_spectrum %z : tensor<4xcomplex<f32>> -> tensor<5xcomplex<f32>>
+  bfly.return %y : tensor<5xcomplex<f32>>
+}
+
+// -----
+
+// CHECK-LABEL: bfly.transform @pack_spectrum_doc_example
+bfly.transform @pack_spectrum_doc_example(%x: tensor<5xcomplex<f64>>) -> tensor<8xf64> {
+  // CHECK: bfly.pack_spectrum %{{.*}} : tensor<5xcomplex<f64>> -> tensor<4xcomplex<f64>>
+  %z = bfly.pack_spectrum %x : tensor<5xcomplex<f64>> -> tensor<4xcomplex<f64>>
+  // CHECK: bfly.unpack %{{.*}} : tensor<4xcomplex<f64>> -> tensor<8xf64>
+  %y = bfly.unpack %z : tensor<4xcomplex<f64>> -> tensor<8xf64>
+  bfly.return %y : tensor<8xf64>
+}

@@ -11,9 +11,9 @@
 // CHECK-DAG: llvm.func internal @hadamard(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK-DAG: llvm.func internal @__bfly_apply(
 // CHECK-DAG: llvm.call @hadamard(
-// CHECK: llvm.mlir.global private constant @__bfly_descriptor() {{.*}} : !llvm.struct<(i32, i32, i64, i32, i32, ptr, ptr, ptr, i64, i64, ptr, ptr, i64, i64, ptr)>
-// CHECK: llvm.mlir.constant(2 : i32)
-// CHECK: llvm.mlir.constant(104 : i32)
+// CHECK: llvm.mlir.global private constant @__bfly_descriptor() {{.*}} : !llvm.struct<(i32, i32, i64, i64, i32, i32, ptr, ptr, ptr, i64, i64, ptr, ptr, i64, i64, ptr)>
+// CHECK: llvm.mlir.constant(3 : i32)
+// CHECK: llvm.mlir.constant(112 : i32)
 // CHECK: llvm.mlir.constant(4 : i64)
 // CHECK: llvm.mlir.addressof @__bfly_apply
 // CHECK: llvm.func @bfly_kernel_query() -> !llvm.ptr

@@ -44,9 +44,11 @@ std::optional<Factorization> algebra(const Factorization &model,
   return *result;
 }
 
-/// The real map of a model with real input and output is the real part.
+/// The real map of a model with real input and output is the real part;
+/// a padded or truncated one is the corner the caller sees.
 Eigen::MatrixXcd mapOf(const Factorization &model) {
-  Eigen::MatrixXcd m = model.toDense();
+  Eigen::MatrixXcd m =
+      model.toDense().topLeftCorner(model.outputLength(), model.inputLength());
   if (model.realInput && model.realOutput)
     return m.real().cast<std::complex<double>>();
   return m;
@@ -117,6 +119,44 @@ TEST(TransformAlgebraTest, EveryFactorKind) {
         expectAlgebra(randomModel(n, type, realIO, ++seed), tolerance,
                       /*invertible=*/!realIO);
       }
+}
+
+TEST(TransformAlgebraTest, RectangularMapsSwapTheirPaddingAndTruncation) {
+  unsigned seed = 40;
+  for (ElementType type : ElementType::all())
+    for (bool realIO : {false, true}) {
+      if (realIO && type.field == Field::Real)
+        continue;
+      SCOPED_TRACE(type.str() + (realIO ? " real in/out" : ""));
+      Factorization model = randomModel(16, type, realIO, ++seed);
+      model.paddedFrom = 11;
+      model.truncatedTo = 5;
+      double tolerance = type.precision == Precision::F32 ? 1e-5 : 1e-12;
+      expectAlgebra(model, tolerance, /*invertible=*/false);
+      std::optional<Factorization> adjoint = algebra(model, Algebra::Adjoint);
+      ASSERT_TRUE(adjoint);
+      EXPECT_EQ(adjoint->paddedFrom, 5);
+      EXPECT_EQ(adjoint->truncatedTo, 11);
+    }
+}
+
+TEST(TransformAlgebraTest, RealInputDftsHaveOnlyAnInverse) {
+  for (bool forward : {true, false}) {
+    Factorization model = forward ? Factorization::rfft(32, Precision::F64)
+                                  : Factorization::irfft(32, Precision::F64);
+    EXPECT_FALSE(algebra(model, Algebra::Adjoint));
+    EXPECT_FALSE(algebra(model, Algebra::Transpose));
+    std::optional<Factorization> inverse = algebra(model, Algebra::Inverse);
+    ASSERT_TRUE(inverse);
+    EXPECT_EQ(inverse->spectrum,
+              forward ? RealSpectrum::Backward : RealSpectrum::Forward);
+    EXPECT_EQ(inverse->inputLength(), model.outputLength());
+    EXPECT_EQ(inverse->outputLength(), model.inputLength());
+    // The core is the inverse DFT of 16 points with a half on the side of
+    // bfly.pack_spectrum (KernelTest checks the numbers).
+    ASSERT_TRUE(std::holds_alternative<Diagonal>(
+        forward ? inverse->factors.front() : inverse->factors.back()));
+  }
 }
 
 TEST(TransformAlgebraTest, SingularFactorsHaveNoInverse) {

@@ -542,6 +542,162 @@ TEST(GeneralKernelTest, SplitVectorsGiveTheBitsOfWholeOnes) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// Edges: caller's lengths that differ from the chain's
+//===----------------------------------------------------------------------===//
+
+/// r2c against FFTW's in double precision, for chains short enough to be
+/// one pass and long enough to be blocked or split into phases, under the
+/// SIMD and the scalar lowering.
+TEST(EdgeKernelTest, RealInputDftsMatchFftw) {
+  KernelDir dir;
+  for (Precision precision : {Precision::F32, Precision::F64})
+    for (int64_t n : {4, 8, 32, 1024, 65536})
+      for (Lowering kind : {Lowering::Vector, Lowering::Loops}) {
+        if (kind == Lowering::Loops && n > 1024)
+          continue;
+        for (bool inverse : {false, true}) {
+          Factorization model = inverse ? Factorization::irfft(n, precision)
+                                        : Factorization::rfft(n, precision);
+          LoweringChoice lowering;
+          lowering.kind = kind;
+          Kernel kernel = compile(model, dir.path("r.so"), lowering);
+          ASSERT_TRUE(kernel);
+          EXPECT_EQ(kernel.size(), inverse ? n / 2 + 1 : n);
+          EXPECT_EQ(kernel.outputSize(), inverse ? n : n / 2 + 1);
+          Accuracy accuracy =
+              measureRealDftAccuracy(kernel, inverse, kBatch, unsigned(n));
+          EXPECT_LE(accuracy.relativeError, tolerance(precision, n))
+              << (inverse ? "c2r" : "r2c") << " n=" << n << " "
+              << (precision == Precision::F32 ? "f32" : "f64") << " "
+              << (kind == Lowering::Loops ? "loops" : "vector");
+        }
+      }
+}
+
+/// The r2c kernel's bins are the first n/2 + 1 rows of the textbook DFT
+/// matrix (a reference that is not FFTW).
+TEST(EdgeKernelTest, RealInputDftIsTheTopOfTheTextbookMatrix) {
+  KernelDir dir;
+  for (int64_t n : {4, 16, 512}) {
+    Kernel kernel =
+        compile(Factorization::rfft(n, Precision::F64), dir.path("r.so"));
+    ASSERT_TRUE(kernel);
+    Eigen::MatrixXcd rows =
+        dftMatrix(n, false, Normalization::None).topRows(n / 2 + 1);
+    EXPECT_LE(relativeError(kernel, rows, 5), tolerance(Precision::F64, n))
+        << "n=" << n;
+  }
+}
+
+/// bfly-compile --op=inverse of r2c and c2r: numpy's irfft (c2r / n) and
+/// n times numpy's rfft, on spectra of real signals made by the textbook
+/// matrix.
+TEST(EdgeKernelTest, InversesOfRealInputDftsUndoThem) {
+  KernelDir dir;
+  const int64_t n = 64, bins = n / 2 + 1;
+  Eigen::MatrixXcd rows =
+      dftMatrix(n, false, Normalization::None).topRows(bins);
+  Eigen::MatrixXcd x = randomColumns(n, kBatch, false, 9);
+  Eigen::MatrixXcd spectra = rows * x;
+  for (bool forward : {true, false}) {
+    CompileOptions options;
+    options.generator = "KernelTest";
+    options.op = mlir::bfly::TransformAlgebra::Inverse;
+    std::string path = dir.path(forward ? "irfft.so" : "rfft.so");
+    Factorization model = forward ? Factorization::rfft(n, Precision::F64)
+                                  : Factorization::irfft(n, Precision::F64);
+    ASSERT_FALSE(compileFactorization(model, options, EmitKind::Shared, path));
+    Kernel kernel = Kernel::load(path);
+    ASSERT_TRUE(kernel) << kernel.error();
+    // rfft's inverse takes the spectra back to the signals; c2r's inverse
+    // (c2r being n irfft) takes the signals to the spectra over n.
+    const Eigen::MatrixXcd &in = forward ? spectra : x;
+    Eigen::MatrixXcd expected = forward ? x : Eigen::MatrixXcd(spectra / n);
+    std::vector<char> bytes = packColumns(in, kernel.descriptor().input_dtype);
+    std::vector<char> out(expected.size() *
+                          bfly_dtype_size(kernel.descriptor().output_dtype));
+    ASSERT_EQ(kernel.apply(bytes.data(), out.data(), kBatch), BFLY_OK);
+    Eigen::MatrixXcd got = unpackColumns(out, kernel.descriptor().output_dtype,
+                                         expected.rows(), kBatch);
+    EXPECT_LE((got - expected).norm() / expected.norm(), 1e-13)
+        << (forward ? "inverse of rfft" : "inverse of irfft");
+  }
+}
+
+/// Padded and truncated random chains (a rectangular map: the model's
+/// matrix's top-left corner), real or complex, under every lowering.
+TEST(EdgeKernelTest, RectangularMapsMatchTheCornerOfTheDenseEvaluator) {
+  KernelDir dir;
+  unsigned seed = 70;
+  for (const LoweringChoice &lowering : allLowerings())
+    for (int64_t n : {4, 64, 256})
+      for (ElementType type : ElementType::all())
+        for (bool realIO : {false, true}) {
+          if (realIO && type.field == Field::Real)
+            continue;
+          Factorization model = randomModel(n, type, realIO, ++seed);
+          model.paddedFrom = n - 1 - int64_t(seed % (n / 2));
+          model.truncatedTo = seed % 2 ? 0 : n / 2 + 1;
+          ASSERT_FALSE(model.validate()) << *model.validate();
+          Kernel kernel = compile(model, dir.path("m.so"), lowering);
+          ASSERT_TRUE(kernel);
+          EXPECT_EQ(kernel.size(), model.paddedFrom);
+          EXPECT_EQ(kernel.outputSize(), model.outputLength());
+          Eigen::MatrixXcd corner = model.toDense().topLeftCorner(
+              model.outputLength(), model.inputLength());
+          EXPECT_LE(relativeError(kernel, corner, seed),
+                    8 * tolerance(type.precision, n))
+              << describe(lowering) << " " << type.str() << " n=" << n
+              << " realIO=" << realIO << " seed=" << seed;
+        }
+}
+
+/// A plan runs an r2c kernel on strided batches and on threads with the
+/// bits of contiguous single calls; in place is refused (the lengths
+/// differ).
+TEST(EdgeKernelTest, PlansRunRealInputKernelsOnAnyLayout) {
+  KernelDir dir;
+  const int64_t n = 256, bins = n / 2 + 1, batch = 5;
+  Kernel kernel = compile(Factorization::rfft(n), dir.path("r.so"));
+  ASSERT_TRUE(kernel);
+  std::vector<float> in(n * batch);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> normal;
+  for (float &v : in)
+    v = normal(rng);
+  std::vector<float> single(2 * bins * batch);
+  ASSERT_EQ(kernel.apply(in.data(), single.data(), batch), BFLY_OK);
+  // The same vectors with element stride 2 in, 3 out.
+  std::vector<float> strided(2 * n * batch);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t i = 0; i < n; ++i)
+      strided[b * 2 * n + 2 * i] = in[b * n + i];
+  for (int threads : {1, 2}) {
+    Plan plan = Plan::create(kernel, threads);
+    ASSERT_TRUE(plan) << plan.error();
+    std::vector<float> out(2 * 3 * bins * batch, -1.0f);
+    bfly_layout layout = {batch, 2 * n, 2, 3 * bins, 3};
+    ASSERT_EQ(plan.execute(strided.data(), out.data(), layout), BFLY_OK)
+        << bfly_last_error();
+    for (int64_t b = 0; b < batch; ++b)
+      for (int64_t k = 0; k < bins; ++k)
+        for (int part = 0; part < 2; ++part)
+          ASSERT_EQ(out[2 * (b * 3 * bins + 3 * k) + part],
+                    single[2 * (b * bins + k) + part])
+              << "threads " << threads << " vector " << b << " bin " << k;
+    std::vector<float> contiguous(2 * bins * batch);
+    ASSERT_EQ(plan.execute(in.data(), contiguous.data(),
+                           bfly_kernel_layout(kernel.get(), batch)),
+              BFLY_OK);
+    EXPECT_EQ(contiguous, single);
+    bfly_layout same = bfly_kernel_layout(kernel.get(), 1);
+    EXPECT_EQ(plan.execute(in.data(), in.data(), same), BFLY_ERROR_OVERLAP);
+    EXPECT_NE(std::string(bfly_last_error()).find("lengths"),
+              std::string::npos);
+  }
+}
+
 TEST(GeneralKernelTest, StridedAndInPlaceBatchesMatchSingleCalls) {
   KernelDir dir;
   Factorization model =

@@ -67,10 +67,11 @@ TEST(RuntimeTest, AppliesBatchesContiguousAndStrided) {
 
 TEST(RuntimeTest, ExpectChecksSizeAndTypes) {
   bfly::Kernel kernel = bfly::Kernel::load(fixture("copy_kernel"));
-  ASSERT_TRUE(kernel);
+  ASSERT_TRUE(kernel) << kernel.error();
   EXPECT_EQ(bfly_kernel_expect(kernel.get(), 4, BFLY_DTYPE_F32, 0), BFLY_OK);
   EXPECT_EQ(bfly_kernel_expect(kernel.get(), 8, 0, 0), BFLY_ERROR_MISMATCH);
-  EXPECT_STREQ(bfly_last_error(), "kernel 'fake' has length 4, expected 8");
+  EXPECT_STREQ(bfly_last_error(),
+               "kernel 'fake' takes vectors of length 4, expected 8");
   EXPECT_EQ(bfly_kernel_expect(kernel.get(), 4, BFLY_DTYPE_COMPLEX_F32, 0),
             BFLY_ERROR_MISMATCH);
   EXPECT_STREQ(bfly_last_error(),
@@ -122,6 +123,7 @@ TEST(RuntimeTest, TheDescriptorCheckNamesTheBadField) {
   const bfly_kernel_descriptor good = {BFLY_KERNEL_ABI_VERSION,
                                        sizeof(bfly_kernel_descriptor),
                                        4,
+                                       4,
                                        BFLY_DTYPE_F32,
                                        BFLY_DTYPE_F32,
                                        "k",
@@ -137,7 +139,9 @@ TEST(RuntimeTest, TheDescriptorCheckNamesTheBadField) {
     void (*spoil)(bfly_kernel_descriptor &);
   } cases[] = {
       {"descriptor_size", [](auto &d) { d.descriptor_size = 8; }},
-      {"n is 6", [](auto &d) { d.n = 6; }},
+      {"n is 2097153", [](auto &d) { d.n = 2 * BFLY_MAX_N + 1; }},
+      {"output_n is 0", [](auto &d) { d.output_n = 0; }},
+      {"output_n is -4", [](auto &d) { d.output_n = -4; }},
       {"n is 1099511627776", [](auto &d) { d.n = int64_t(1) << 40; }},
       {"n is 4611686018427387904", [](auto &d) { d.n = int64_t(1) << 62; }},
       {"n is 0", [](auto &d) { d.n = 0; }},
@@ -173,9 +177,8 @@ TEST(RuntimeTest, TheDescriptorCheckNamesTheBadField) {
         << error;
   }
   bfly_kernel_descriptor big = good;
-  big.n = int64_t(1) << 21;
-  EXPECT_NE(adopt(big).second.find("not a power of two from 2 to 1048576 "
-                                   "(BFLY_MAX_N)"),
+  big.output_n = int64_t(1) << 22;
+  EXPECT_NE(adopt(big).second.find("not from 1 to 2097152 (2 BFLY_MAX_N)"),
             std::string::npos);
 }
 

@@ -1,5 +1,6 @@
 //===- bfly-bench.cpp - measure a compiled kernel next to its baselines ---===//
 #include "bench/Benchmark.h"
+#include "bench/KernelIO.h"
 #include "common/Permutation.h"
 #include "compiler/Driver/Compiler.h"
 #include "compiler/Driver/Tuner.h"
@@ -293,9 +294,11 @@ int main(int argc, char **argv) {
   if (!kernel)
     return fail(modelGiven ? error : kernel.error());
   const bfly_kernel_descriptor &d = kernel.descriptor();
-  if (model && (model->n != d.n))
-    return fail("the model has n=" + Twine(model->n) +
-                " but the kernel n=" + Twine(d.n));
+  if (model &&
+      (model->inputLength() != d.n || model->outputLength() != d.output_n))
+    return fail("the model maps " + Twine(model->inputLength()) + " to " +
+                Twine(model->outputLength()) + " elements but the kernel " +
+                Twine(d.n) + " to " + Twine(d.output_n));
   // The reference: the user's matrix, a named transform (given, or the
   // one the kernel's provenance names), or the model's own matrix.
   std::string name = targetName;
@@ -312,7 +315,9 @@ int main(int argc, char **argv) {
                   " (or --model) to check it");
     name.clear(); // its model is the reference
   }
-  if (!name.empty() && model &&
+  // The real-input DFT and its inverse are checked against FFTW's.
+  bool realDft = (name == "rfft" || name == "irfft") && matrixPath.empty();
+  if (!name.empty() && model && !realDft &&
       llvm::find(bfly::targetNames(), name) == bfly::targetNames().end())
     name.clear(); // a name bfly does not know: the model is the reference
   // Seeded targets (convolution, randn) are rebuilt with the model's seed.
@@ -332,6 +337,16 @@ int main(int argc, char **argv) {
                   Twine(target.size()) + ", but the kernel's n=" + Twine(d.n));
     name = "matrix";
     reference = std::move(target.matrix);
+  } else if (realDft) {
+    int32_t real = name == "rfft" ? d.input_dtype : d.output_dtype;
+    int32_t complex = name == "rfft" ? d.output_dtype : d.input_dtype;
+    if (bfly::isComplexDtype(real) || !bfly::isComplexDtype(complex) ||
+        bfly::isSingleDtype(real) != bfly::isSingleDtype(complex))
+      return fail("an " + name +
+                  " kernel maps reals to complex numbers of "
+                  "the same precision or back, this one maps " +
+                  bfly_dtype_name(d.input_dtype) + " to " +
+                  bfly_dtype_name(d.output_dtype));
   } else if (!name.empty()) {
     if (llvm::find(bfly::targetNames(), name) == bfly::targetNames().end())
       return fail("unknown target '" + name + "': expected one of " +
@@ -373,8 +388,9 @@ int main(int argc, char **argv) {
   double accepted = tolerance > 0 ? tolerance : (single ? 1e-5 : 1e-12);
   bool dense = reference.size() > 0;
   bfly::Accuracy accuracy =
-      dense ? bfly::measureAccuracy(kernel, reference, 16, 1)
-            : bfly::measureDftAccuracy(kernel, name == "idft", 4, 1);
+      dense     ? bfly::measureAccuracy(kernel, reference, 16, 1)
+      : realDft ? bfly::measureRealDftAccuracy(kernel, name == "irfft", 4, 1)
+                : bfly::measureDftAccuracy(kernel, name == "idft", 4, 1);
   bool accurate = accuracy.relativeError <= accepted;
   if (model && name != "model" && dense) {
     // The butterfly-loop baseline times the model: it must be the kernel's
@@ -390,10 +406,12 @@ int main(int argc, char **argv) {
   }
 
   std::printf("bfly-bench %s\n", kernelPath.c_str());
-  std::printf("  kernel    %s: n=%lld, %s -> %s, cpu %s, %lld flops\n", d.name,
-              static_cast<long long>(d.n), bfly_dtype_name(d.input_dtype),
-              bfly_dtype_name(d.output_dtype), d.cpu,
-              static_cast<long long>(d.flops));
+  std::printf("  kernel    %s: n=%lld", d.name, static_cast<long long>(d.n));
+  if (d.output_n != d.n)
+    std::printf(" in, %lld out", static_cast<long long>(d.output_n));
+  std::printf(", %s -> %s, cpu %s, %lld flops\n",
+              bfly_dtype_name(d.input_dtype), bfly_dtype_name(d.output_dtype),
+              d.cpu, static_cast<long long>(d.flops));
   std::printf("  accuracy  vs %s %s on %lld random vectors: max |error| "
               "%.2e, relative %.2e (accepted %.0e): %s\n",
               name == "model"    ? "its"
@@ -412,6 +430,26 @@ int main(int argc, char **argv) {
   std::fflush(stdout);
   std::vector<bfly::Timing> timings = bfly::timeKernelAndBaselines(
       kernel, name, reference, options, model ? &*model : nullptr);
+  if (realDft) {
+    // What the real-input kernel saves: bfly's complex DFT of as many
+    // points, compiled with the same defaults and timed here.
+    bool inverse = name == "irfft";
+    int64_t reals = inverse ? d.output_n : d.n;
+    bfly::Kernel complexDft = compileAndLoad(
+        bfly::Factorization::dft(reals, inverse, bfly::Normalization::None,
+                                 single ? bfly::Precision::F32
+                                        : bfly::Precision::F64),
+        error);
+    if (!complexDft)
+      return fail("cannot compile the complex DFT to compare with: " + error);
+    for (int64_t batch : options.batches) {
+      size_t bytes = size_t(reals * batch) * (single ? 8 : 16);
+      std::vector<char> in(bytes), out(bytes);
+      double seconds = bfly::medianSecondsPerCall(
+          [&] { complexDft.apply(in.data(), out.data(), batch); }, options);
+      timings.push_back({"bfly-c2c", batch, seconds / double(batch)});
+    }
+  }
   bfly::printTimings(std::cout, timings);
 
   if (!csvPath.empty() && !writeAtomically(csvPath, [&](std::ostream &os) {

@@ -19,8 +19,9 @@ static cl::OptionCategory toolCategory("bfly-model options");
 
 static cl::opt<std::string> transformName(
     cl::Positional,
-    cl::desc("<transform: dft, idft (its inverse), hadamard (Sylvester) or "
-             "random (untied Gaussian twiddles)>"),
+    cl::desc("<transform: dft, idft (its inverse), rfft (real input, n/2+1 "
+             "bins out, as FFTW's r2c), irfft (FFTW's c2r), hadamard "
+             "(Sylvester) or random (untied Gaussian twiddles)>"),
     cl::Required, cl::cat(toolCategory));
 static cl::opt<int64_t> length("n", cl::desc("Length, a power of two"),
                                cl::Required, cl::cat(toolCategory));
@@ -71,13 +72,29 @@ int main(int argc, char **argv) {
     return fail("unknown element type '" + elementType + "'");
   bfly::Factorization model;
   if (transformName != "dft" && transformName != "idft" &&
+      transformName != "rfft" && transformName != "irfft" &&
       transformName != "hadamard" && transformName != "random")
     return fail("unknown transform '" + transformName +
-                "': expected dft, idft, hadamard or random");
+                "': expected dft, idft, rfft, irfft, hadamard or random");
   if (nearDiagonal < 0)
     return fail("--near-diagonal-stages must not be negative");
   if (transformName == "random") {
     model = bfly::Factorization::random(length, *type, seed, nearDiagonal);
+  } else if (transformName == "rfft" || transformName == "irfft") {
+    // Its chain is a DFT of n/2 points, whose length must be valid too.
+    if (length < 4)
+      return fail("-n must be at least 4 for " + transformName + ", got " +
+                  Twine(length.getValue()));
+    if (type->field != bfly::Field::Complex)
+      return fail(transformName +
+                  " needs a complex element type (its spectrum's), got " +
+                  elementType);
+    if (normalization.getNumOccurrences())
+      return fail(transformName + " is unnormalized, as FFTW's; --norm does "
+                                  "not apply");
+    model = transformName == "rfft"
+                ? bfly::Factorization::rfft(length, type->precision)
+                : bfly::Factorization::irfft(length, type->precision);
   } else if (transformName == "hadamard") {
     model = bfly::Factorization::hadamard(length, *type, normalization);
   } else {

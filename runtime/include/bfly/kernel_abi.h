@@ -21,7 +21,7 @@
 extern "C" {
 #endif
 
-#define BFLY_KERNEL_ABI_VERSION 2
+#define BFLY_KERNEL_ABI_VERSION 3
 #define BFLY_KERNEL_QUERY_SYMBOL "bfly_kernel_query"
 
 /* The largest vector length n of a model, a kernel or a plan: 2^20. The
@@ -72,7 +72,8 @@ typedef void (*bfly_apply_phase_fn)(const void *in, void *out, void *scratch,
 typedef struct bfly_kernel_descriptor {
   uint32_t abi_version;     /* BFLY_KERNEL_ABI_VERSION of the generator */
   uint32_t descriptor_size; /* sizeof(bfly_kernel_descriptor) there */
-  int64_t n;                /* vector length of input and output */
+  int64_t n;                /* length of an input vector */
+  int64_t output_n;         /* length of an output vector (version 3) */
   int32_t input_dtype;      /* a bfly_dtype */
   int32_t output_dtype;     /* a bfly_dtype */
   const char *name;         /* the transform function's name in the model */

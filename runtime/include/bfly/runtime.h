@@ -35,10 +35,10 @@ typedef enum bfly_status {
   BFLY_ERROR_CPU = 4,              /* needs CPU features this CPU lacks */
   BFLY_ERROR_MISMATCH = 5,         /* not the size or type the caller asked */
   BFLY_ERROR_INVALID_ARGUMENT = 6, /* a null pointer, a negative count... */
-  BFLY_ERROR_OVERLAP = 7,   /* output memory overlaps the input or itself */
-  BFLY_ERROR_RESOURCES = 8, /* out of memory or threads */
-  BFLY_ERROR_COMPILE = 9,   /* the JIT could not compile the model */
-  BFLY_ERROR_CACHE = 10,    /* the JIT's cache folder cannot be written */
+  BFLY_ERROR_OVERLAP = 7,    /* output memory overlaps the input or itself */
+  BFLY_ERROR_RESOURCES = 8,  /* out of memory or threads */
+  BFLY_ERROR_COMPILE = 9,    /* the JIT could not compile the model */
+  BFLY_ERROR_CACHE = 10,     /* the JIT's cache folder cannot be written */
   BFLY_ERROR_NO_DRIVER = 11, /* no NVIDIA driver (libcuda.so.1) to load */
   BFLY_ERROR_NO_DEVICE = 12, /* the driver has no such GPU */
   BFLY_ERROR_GPU_ARCH = 13,  /* the GPU cannot run the kernel's architecture */
@@ -51,8 +51,9 @@ typedef struct bfly_kernel bfly_kernel;
 BFLY_RUNTIME_API bfly_status bfly_kernel_load(const char *path,
                                               bfly_kernel **kernel);
 
-/* Fails with BFLY_ERROR_MISMATCH unless the kernel has length n and these
- * input and output types (a bfly_dtype; 0 accepts any). */
+/* Fails with BFLY_ERROR_MISMATCH unless the kernel takes vectors of length
+ * n and has these input and output types (a bfly_dtype; 0 accepts any). Its
+ * output length is the descriptor's output_n. */
 BFLY_RUNTIME_API bfly_status bfly_kernel_expect(const bfly_kernel *kernel,
                                                 int64_t n, int32_t input_dtype,
                                                 int32_t output_dtype);
@@ -61,7 +62,8 @@ BFLY_RUNTIME_API bfly_status bfly_kernel_expect(const bfly_kernel *kernel,
 BFLY_RUNTIME_API const bfly_kernel_descriptor *
 bfly_kernel_describe(const bfly_kernel *kernel);
 
-/* Applies the kernel to `batch` >= 1 contiguous vectors (n elements each). */
+/* Applies the kernel to `batch` >= 1 contiguous vectors (n elements each in,
+ * output_n out). */
 BFLY_RUNTIME_API bfly_status bfly_kernel_apply(const bfly_kernel *kernel,
                                                const void *in, void *out,
                                                int64_t batch);
@@ -96,6 +98,12 @@ typedef struct bfly_layout {
 
 /* `batch` vectors of length n back to back, in and out. */
 BFLY_RUNTIME_API bfly_layout bfly_layout_contiguous(int64_t n, int64_t batch);
+
+/* `batch` of the kernel's vectors back to back: its input length apart in
+ * the input, its output length apart in the output (they differ for a
+ * padded, truncated or real-to-complex kernel). */
+BFLY_RUNTIME_API bfly_layout bfly_kernel_layout(const bfly_kernel *kernel,
+                                                int64_t batch);
 
 /* A kernel ready to run batches on `threads` threads (the caller's and
  * threads - 1 workers of the plan's own; 0: one per online CPU). The kernel

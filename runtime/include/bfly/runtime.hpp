@@ -54,7 +54,9 @@ public:
   const bfly_kernel_descriptor &descriptor() const {
     return *bfly_kernel_describe(handle_.get());
   }
+  /// The lengths of an input and of an output vector.
   int64_t size() const { return descriptor().n; }
+  int64_t outputSize() const { return descriptor().output_n; }
 
   /// Applies the kernel to `batch` contiguous vectors.
   bfly_status apply(const void *in, void *out, int64_t batch = 1) const {

@@ -1,0 +1,81 @@
+// RUN: bfly-opt %s --split-input-file --convert-bfly-to-loops | FileCheck %s
+// RUN: bfly-opt %s --split-input-file --convert-bfly-to-vector | FileCheck %s --check-prefix=VECTOR
+
+/// A rectangular map: the chain between bfly.pad and bfly.truncate is lowered
+/// as a private function of its own; the kernel around it zero-pads the
+/// caller's 3 inputs into scratch, calls it, and copies 2 of its outputs.
+// CHECK-LABEL: func.func private @rectangular.core
+// CHECK-SAME: (%{{.*}}: memref<4xf32>, %{{.*}}: memref<4xf32>)
+// CHECK-NOT: bfly.kernel
+// CHECK-LABEL: func.func @rectangular
+// CHECK-SAME: (%[[IN:.*]]: memref<3xf32>, %[[OUT:.*]]: memref<2xf32>)
+// CHECK-SAME: bfly.kernel = {flops = 12 : i64, input = f32, n = 3 : i64, name = "rectangular", nonzero_twiddles = 4 : i64, output = f32, output_n = 2 : i64
+// CHECK: %[[PADDED:.*]] = memref.alloca() {alignment = 64 : i64} : memref<4xf32>
+// CHECK: scf.for
+// CHECK: memref.load %[[IN]]
+// CHECK: memref.store {{.*}}, %[[PADDED]]
+// CHECK: scf.for
+// CHECK: memref.store %{{.*}}, %[[PADDED]]
+// CHECK: %[[RESULT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<4xf32>
+// CHECK: call @rectangular.core(%[[PADDED]], %[[RESULT]])
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c2
+// CHECK: memref.load %[[RESULT]]
+// CHECK: memref.store {{.*}}, %[[OUT]]
+// VECTOR-LABEL: func.func private @rectangular.core
+// VECTOR-LABEL: func.func @rectangular
+// VECTOR-SAME: n = 3 : i64
+// VECTOR-SAME: output_n = 2 : i64
+// VECTOR: call @rectangular.core
+bfly.transform @rectangular(%x: tensor<3xf32>) -> tensor<2xf32> {
+  %y = bfly.pad %x : tensor<3xf32> -> tensor<4xf32>
+  %z = bfly.stage %y stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]>
+      : tensor<1x2x2xf32> : tensor<4xf32>
+  %w = bfly.truncate %z : tensor<4xf32> -> tensor<2xf32>
+  bfly.return %w : tensor<2xf32>
+}
+
+// -----
+
+/// A real-input DFT: bfly.pack hands the caller's 8 reals to the core as 4
+/// complex numbers (the same memref); bfly.real_spectrum is a loop over the
+/// bins with a table of w^k, after the first and the last bin.
+// CHECK: memref.global "private" constant @[[W:__bfly_spectrum_twiddles.*]] : memref<8xf32> = dense<[1.000000e+00, -0.000000e+00, 0.707106769, -0.707106769, 6.12323426E-17, -1.000000e+00, -0.707106769, -0.707106769]>
+// CHECK-LABEL: func.func private @r2c.core
+// CHECK-SAME: (%{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>)
+// CHECK-LABEL: func.func @r2c
+// CHECK-SAME: (%[[IN:.*]]: memref<8xf32>, %[[OUT:.*]]: memref<10xf32>)
+// CHECK-SAME: flops = 80 : i64, input = f32, n = 8 : i64, name = "r2c", nonzero_twiddles = 0 : i64, output = complex<f32>, output_n = 5 : i64
+// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<8xf32>
+// CHECK: call @r2c.core(%[[IN]], %[[Z]])
+// CHECK: %[[RE0:.*]] = memref.load %[[Z]]
+// CHECK: %[[IM0:.*]] = memref.load %[[Z]]
+// CHECK: %[[FIRST:.*]] = arith.addf %[[RE0]], %[[IM0]]
+// CHECK: memref.store %[[FIRST]], %[[OUT]]
+// CHECK: %[[LAST:.*]] = arith.subf %[[RE0]], %[[IM0]]
+// CHECK: memref.store %[[LAST]], %[[OUT]]
+// CHECK: memref.get_global @[[W]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3
+bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
+  %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
+  %y = bfly.permute %z bit_reverse : tensor<4xcomplex<f32>>
+  %w = bfly.real_spectrum %y : tensor<4xcomplex<f32>> -> tensor<5xcomplex<f32>>
+  bfly.return %w : tensor<5xcomplex<f32>>
+}
+
+// -----
+
+/// Its inverse: bfly.pack_spectrum fills scratch the core reads, which
+/// writes the caller's reals through bfly.unpack.
+// CHECK-LABEL: func.func @c2r
+// CHECK-SAME: (%[[IN:.*]]: memref<10xf32>, %[[OUT:.*]]: memref<8xf32>)
+// CHECK-SAME: flops = 48 : i64, input = complex<f32>, n = 5 : i64, name = "c2r", nonzero_twiddles = 0 : i64, output = f32, output_n = 8 : i64
+// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<8xf32>
+// CHECK: scf.for
+// CHECK: memref.store {{.*}}, %[[Z]]
+// CHECK: call @c2r.core(%[[Z]], %[[OUT]])
+bfly.transform @c2r(%x: tensor<5xcomplex<f32>>) -> tensor<8xf32> {
+  %z = bfly.pack_spectrum %x : tensor<5xcomplex<f32>> -> tensor<4xcomplex<f32>>
+  %y = bfly.permute %z bit_reverse : tensor<4xcomplex<f32>>
+  %w = bfly.unpack %y : tensor<4xcomplex<f32>> -> tensor<8xf32>
+  bfly.return %w : tensor<8xf32>
+}
