@@ -211,6 +211,8 @@ Target targetFromMatrix(const NpyMatrix &matrix, const std::string &name) {
   Target target{name, Eigen::MatrixXcd::Zero(n, n), !matrix.complex};
   target.matrix.topLeftCorner(matrix.values.rows(), matrix.values.cols()) =
       matrix.values;
+  target.rows = matrix.values.rows();
+  target.cols = matrix.values.cols();
   return target;
 }
 

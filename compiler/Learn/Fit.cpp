@@ -206,10 +206,20 @@ FitResult fit(FitMethod method, const Target &target, const FitOptions &given) {
     result = fitGradient(target, options);
     break;
   case FitMethod::Auto:
-    return fitAuto(target, options);
+    result = fitAuto(target, options);
+    break;
   }
-  result.modelClass = options.modelClass;
-  result.decreasingStride = options.decreasingStride;
+  if (method != FitMethod::Auto) {
+    result.modelClass = options.modelClass;
+    result.decreasingStride = options.decreasingStride;
+  }
+  // A user's rows x cols matrix: the padding is the model's, not the
+  // caller's.
+  int64_t n = target.size();
+  if (target.cols && target.cols < n)
+    result.model.paddedFrom = target.cols;
+  if (target.rows && target.rows < n)
+    result.model.truncatedTo = target.rows;
   return result;
 }
 

@@ -25,6 +25,10 @@ struct Target {
   std::string name;
   Eigen::MatrixXcd matrix;
   bool real = false;
+  /// A user's rows x cols matrix, zero-padded to the square `matrix`: its
+  /// true shape (0: the whole square). A model of it pads its input to n
+  /// and truncates its output, so callers see rows x cols.
+  int64_t rows = 0, cols = 0;
 
   int64_t size() const { return matrix.rows(); }
 };

@@ -113,6 +113,7 @@ public:
       : kernel_(std::move(kernel)), origin_(std::move(origin)) {
     const bfly_kernel_descriptor &d = kernel_.descriptor();
     n_ = d.n;
+    outN_ = d.output_n;
     inType_ = d.input_dtype;
     outType_ = d.output_dtype;
     descriptor_ = &d;
@@ -121,6 +122,7 @@ public:
   }
 
   int64_t size() const { return n_; }
+  int64_t outputSize() const { return outN_; }
   py::dtype dtype() const { return inDtype_; }
   py::dtype outDtype() const { return outDtype_; }
   bool closed() const { return closed_; }
@@ -163,7 +165,10 @@ public:
                             "takes vectors of n = " +
                             std::to_string(n_) + "; got " + shapeText(in));
     const int ndim = int(in.ndim());
-    const py::ssize_t *shape = in.shape();
+    // The result's shape: x's, with the kernel's output length last.
+    std::vector<py::ssize_t> outShape(in.shape(), in.shape() + ndim);
+    outShape.back() = outN_;
+    const py::ssize_t *shape = outShape.data();
 
     py::array result;
     if (out.is_none()) {
@@ -175,8 +180,9 @@ public:
       checkDtype(result, outType_, "out", "output");
       if (result.ndim() != ndim ||
           !std::equal(shape, shape + ndim, result.shape()))
-        throw py::value_error("out has shape " + shapeText(result) +
-                              "; the result has shape " + shapeText(in));
+        throw py::value_error(
+            "out has shape " + shapeText(result) + "; the result has shape " +
+            std::string(py::str(py::tuple(py::cast(outShape)))));
       if (!result.writeable())
         throw py::value_error("out is read-only");
     }
@@ -236,10 +242,10 @@ public:
     checkDtype(in, inType_, "x", "input");
     checkDtype(out, outType_, "out", "output");
     if (!(in.flags() & py::array::c_style) ||
-        !(out.flags() & py::array::c_style) || in.size() != out.size() ||
-        in.size() % n_ || in.size() == 0)
+        !(out.flags() & py::array::c_style) || in.size() % n_ ||
+        in.size() == 0 || in.size() / n_ * outN_ != out.size())
       throw py::value_error("x and out must be C-contiguous batches of "
-                            "vectors of the same shape");
+                            "as many vectors");
     const void *inData = in.data();
     void *outData = out.mutable_data();
     int64_t batch = in.size() / n_;
@@ -323,7 +329,7 @@ private:
   Kernel kernel_;
   std::string origin_;
   const bfly_kernel_descriptor *descriptor_ = nullptr;
-  int64_t n_ = 0;
+  int64_t n_ = 0, outN_ = 0;
   int32_t inType_ = 0, outType_ = 0;
   py::dtype inDtype_, outDtype_; // made once: a dtype from a name is slow
   std::atomic<bool> closed_{false};
@@ -432,10 +438,16 @@ void defineKernel(py::module_ &module) {
       "A compiled butterfly kernel.\n\n"
       "kernel(x, out=None, *, threads=1) applies it to every vector of x, "
       "of shape (..., n) and the kernel's dtype (anything else is a "
-      "TypeError, never a conversion); writes into out (the same shape, "
-      "the output dtype) when given, which may be x itself. threads: 1 "
-      "runs on this thread, k on k threads, 0 on one per CPU.");
-  kernelClass.def_property_readonly("n", &PyKernel::size)
+      "TypeError, never a conversion); writes into out (shape (..., "
+      "out_n), the output dtype) when given, which may be x itself when "
+      "shapes and dtypes agree. threads: 1 runs on this thread, k on k "
+      "threads, 0 on one per CPU.");
+  kernelClass
+      .def_property_readonly("n", &PyKernel::size,
+                             "The length of an input vector.")
+      .def_property_readonly("out_n", &PyKernel::outputSize,
+                             "The length of an output vector (n but for "
+                             "padded, truncated and real-input kernels).")
       .def_property_readonly("dtype", &PyKernel::dtype,
                              "The input's numpy dtype.")
       .def_property_readonly("out_dtype", &PyKernel::outDtype,
@@ -482,9 +494,11 @@ void defineKernel(py::module_ &module) {
              if (k.closed())
                return std::string("<bfly.Kernel (closed)>");
              const bfly_kernel_descriptor &d = k.descriptor();
-             return "<bfly.Kernel " + std::string(d.name) +
-                    " n=" + std::to_string(d.n) + " " +
-                    numpyName(d.input_dtype) + " -> " +
+             std::string lengths = "n=" + std::to_string(d.n);
+             if (d.output_n != d.n)
+               lengths += " out_n=" + std::to_string(d.output_n);
+             return "<bfly.Kernel " + std::string(d.name) + " " + lengths +
+                    " " + numpyName(d.input_dtype) + " -> " +
                     numpyName(d.output_dtype) + " from " + k.origin() + ">";
            })
       .def("_time_direct_calls", &PyKernel::timeDirectCalls);

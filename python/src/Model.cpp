@@ -253,29 +253,32 @@ py::object loadModel(const std::string &path) {
   return py::cast(std::move(result));
 }
 
-/// The dense matrix of the map the model computes: real when input and
-/// output are real.
+/// The dense matrix of the map the model computes, out_n x n: real when
+/// input and output are real.
 py::array denseMatrix(const PyModel &self) {
+  const Factorization &m = self.model;
+  if (m.spectrum != RealSpectrum::None)
+    throw py::value_error("a real-input DFT or its inverse is linear over "
+                          "the reals only: it has no complex matrix");
   Eigen::MatrixXcd dense;
   {
     py::gil_scoped_release release;
-    dense = self.model.toDense();
+    dense = m.toDense();
   }
-  const Factorization &m = self.model;
   bool real = m.type.field == Field::Real || (m.realInput && m.realOutput);
-  int64_t n = m.n;
+  int64_t rows = m.outputLength(), cols = m.inputLength();
   if (real) {
-    py::array_t<double> result({n, n});
+    py::array_t<double> result({rows, cols});
     auto view = result.mutable_unchecked<2>();
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t c = 0; c < n; ++c)
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
         view(r, c) = dense(r, c).real();
     return std::move(result);
   }
-  py::array_t<std::complex<double>> result({n, n});
+  py::array_t<std::complex<double>> result({rows, cols});
   auto view = result.mutable_unchecked<2>();
-  for (int64_t r = 0; r < n; ++r)
-    for (int64_t c = 0; c < n; ++c)
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
       view(r, c) = dense(r, c);
   return std::move(result);
 }
@@ -376,7 +379,15 @@ void defineModel(py::module_ &module) {
   py::class_<PyModel>(module, "Model",
                       "A butterfly factorization: a chain of stages, "
                       "permutations and diagonals.")
-      .def_property_readonly("n", [](const PyModel &m) { return m.model.n; })
+      .def_property_readonly(
+          "n", [](const PyModel &m) { return m.model.n; },
+          "The length of the chain's vectors (a power of two).")
+      .def_property_readonly(
+          "in_n", [](const PyModel &m) { return m.model.inputLength(); },
+          "The length of the caller's input vectors.")
+      .def_property_readonly(
+          "out_n", [](const PyModel &m) { return m.model.outputLength(); },
+          "The length of the caller's output vectors.")
       .def_property_readonly(
           "dtype",
           [](const PyModel &m) { return py::dtype(numpyName(m.model.type)); },
@@ -414,8 +425,8 @@ void defineModel(py::module_ &module) {
       .def_readonly("seconds", &PyModel::seconds)
       .def_readonly("notes", &PyModel::notes)
       .def("matrix", &denseMatrix,
-           "The dense n x n matrix the model computes (float64 when input "
-           "and output are real, else complex128).")
+           "The dense out_n x in_n matrix the model computes (float64 when "
+           "input and output are real, else complex128).")
       .def(
           "save",
           [](const PyModel &m, const std::string &path) {

@@ -253,3 +253,43 @@ def test_files_that_are_not_kernels_are_refused(tmp_path):
     text.write_text("not a shared object")
     with pytest.raises(OSError):
         bfly.load(str(text))
+
+
+@pytest.mark.parametrize("n", [16, 1024])
+def test_real_input_kernels_match_numpy_rfft_and_irfft(tmp_path, n):
+    tools = os.environ["BFLY_TOOLS"]
+    kernels = {}
+    for name in ("rfft", "irfft"):
+        path = tmp_path / f"{name}.mlir"
+        subprocess.run([f"{tools}/bfly-model", name, "-n", str(n), "-o",
+                        str(path)], check=True)
+        kernels[name] = bfly.load_model(str(path)).compile()
+    rfft, irfft = kernels["rfft"], kernels["irfft"]
+    assert (rfft.n, rfft.out_n) == (n, n // 2 + 1)
+    assert rfft.dtype == np.float32 and rfft.out_dtype == np.complex64
+    assert f"out_n={n // 2 + 1}" in repr(rfft)
+    x = np.random.default_rng(2).standard_normal((3, n)).astype(np.float32)
+    spectrum = rfft(x)
+    assert spectrum.shape == (3, n // 2 + 1)
+    assert close(spectrum, np.fft.rfft(x.astype(np.float64), axis=-1))
+    # FFTW's c2r: n times numpy's irfft.
+    assert close(irfft(spectrum) / n, x)
+    with pytest.raises(ValueError, match="shape"):
+        rfft(x, out=np.empty((3, n), np.complex64))
+    with pytest.raises(ValueError, match="real"):
+        bfly.load_model(str(tmp_path / "rfft.mlir")).matrix()
+
+
+def test_a_rectangular_matrix_is_learned_as_a_rectangular_kernel():
+    # A 3 x 12 corner of the 16-point Hadamard matrix: 12 inputs, 3 outputs.
+    h = np.array([[(-1) ** bin(r & c).count("1") for c in range(16)]
+                  for r in range(16)], np.float32)
+    w = h[:3, :12]
+    model = bfly.learn(w, method="hierarchical")
+    assert (model.n, model.in_n, model.out_n) == (16, 12, 3)
+    assert model.matrix().shape == (3, 12)
+    kernel = model.compile()
+    assert (kernel.n, kernel.out_n) == (12, 3)
+    x = np.random.default_rng(3).standard_normal((5, 12)).astype(np.float32)
+    np.testing.assert_allclose(kernel(x), x @ model.matrix().T, rtol=1e-4,
+                               atol=1e-4)

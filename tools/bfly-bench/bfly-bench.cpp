@@ -66,8 +66,9 @@ static cl::opt<std::string> targetName(
     cl::cat(toolCategory));
 static cl::opt<std::string> matrixPath(
     "matrix",
-    cl::desc("Check the kernel against this matrix (.npy), zero-padded to "
-             "a square power of two as bfly-learn --matrix pads it"),
+    cl::desc("Check the kernel against this matrix (.npy): rows x cols for "
+             "a kernel of cols inputs and rows outputs, as bfly-learn "
+             "--matrix makes them"),
     cl::value_desc("W.npy"), cl::cat(toolCategory));
 static cl::list<int64_t> batches("batch", cl::desc("Batch sizes to time"),
                                  cl::CommaSeparated, cl::cat(toolCategory));
@@ -330,13 +331,13 @@ int main(int argc, char **argv) {
     Expected<bfly::NpyMatrix> matrix = bfly::readNpy(matrixPath);
     if (!matrix)
       return fail(toString(matrix.takeError()));
-    bfly::Target target = bfly::targetFromMatrix(*matrix, "matrix");
-    if (target.size() != d.n)
-      return fail("the " + Twine(matrix->values.rows()) + " x " +
-                  Twine(matrix->values.cols()) + " matrix pads to n=" +
-                  Twine(target.size()) + ", but the kernel's n=" + Twine(d.n));
+    int64_t rows = matrix->values.rows(), cols = matrix->values.cols();
+    if (cols != d.n || rows != d.output_n)
+      return fail("the matrix is " + Twine(rows) + " x " + Twine(cols) +
+                  ", but the kernel maps " + Twine(d.n) + " inputs to " +
+                  Twine(d.output_n) + " outputs");
     name = "matrix";
-    reference = std::move(target.matrix);
+    reference = std::move(matrix->values);
   } else if (realDft) {
     int32_t real = name == "rfft" ? d.input_dtype : d.output_dtype;
     int32_t complex = name == "rfft" ? d.output_dtype : d.input_dtype;
