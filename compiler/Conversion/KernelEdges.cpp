@@ -14,9 +14,11 @@
 
 #include "dialect/IR/BflyDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 
 #include <cmath>
+#include <complex>
 
 using namespace mlir;
 using namespace mlir::bfly;
@@ -62,68 +64,74 @@ public:
     });
   }
 
-  /// bfly.real_spectrum: Z (m complex numbers) to X (m + 1).
+  /// bfly.real_spectrum: Z (m complex numbers, and room for one more) to
+  /// X (m + 1).
   void realSpectrum(Value z, Value x, int64_t m) {
-    Value half = constant(0.5);
     Value zr = load(z, index(0)), zi = load(z, index(1));
-    // E[0] = Re Z[0] and O[0] = Im Z[0]; X[0] and X[m] are real.
+    // E[0] = Re Z[0] and O[0] = Im Z[0]: X[0] is real.
     storeComplex({add(zr, zi), constant(0.0)}, x, index(0));
-    storeComplex({sub(zr, zi), constant(0.0)}, x, index(m));
-    Value twiddles = twiddleTable(m);
-    emitLoop(b, m - 1, 1, [&](Value j) {
-      Value k = arith::AddIOp::create(b, j, index(1));
-      Value mirror = arith::SubIOp::create(b, index(m), k);
-      auto [ar, ai] = loadComplex(z, k);
-      auto [br, bi] = loadComplex(z, mirror);
-      // E = (Z[k] + conj Z[m-k]) / 2, O = (Z[k] - conj Z[m-k]) / 2i.
-      Value er = mul(half, add(ar, br)), ei = mul(half, sub(ai, bi));
-      Value or_ = mul(half, add(ai, bi)), oi = mul(half, sub(br, ar));
-      auto [c, s] = loadComplex(twiddles, k);
-      storeComplex({add(er, sub(mul(c, or_), mul(s, oi))),
-                    add(ei, add(mul(c, oi), mul(s, or_)))},
-                   x, k);
+    // Z is periodic: with Z[m] = Z[0] the loop covers k = 1 .. m, a
+    // multiple of the vector width.
+    storeComplex({zr, zi}, z, index(m));
+    // X[k] = E + w^k O = u / 2 + (-i w^k / 2) v.
+    mirrorPass(z, x, 1, m, 0.5, [&](int64_t k) {
+      return std::complex<double>(0, -0.5) *
+             std::polar(1.0, -M_PI * double(k) / double(m));
     });
   }
 
   /// bfly.pack_spectrum: X (m + 1 complex numbers) to Z (m).
   void packSpectrum(Value x, Value z, int64_t m) {
+    // Z[k] = S + i T with T = v / w^k: u + (i conj w^k) v, k = 0 .. m-1.
+    mirrorPass(x, z, 0, m, 1.0, [&](int64_t k) {
+      return std::complex<double>(0, 1) *
+             std::polar(1.0, M_PI * double(k) / double(m));
+    });
     // Only the real parts of X[0] and X[m] count.
     Value x0 = load(x, index(0)), xm = load(x, index(2 * m));
     storeComplex({add(x0, xm), sub(x0, xm)}, z, index(0));
-    Value twiddles = twiddleTable(m);
-    emitLoop(b, m - 1, 1, [&](Value j) {
-      Value k = arith::AddIOp::create(b, j, index(1));
-      Value mirror = arith::SubIOp::create(b, index(m), k);
-      auto [ar, ai] = loadComplex(x, k);
-      auto [br, bi] = loadComplex(x, mirror);
-      // S = X[k] + conj X[m-k], T = (X[k] - conj X[m-k]) / w^k, Z = S + iT.
-      Value sr = add(ar, br), si = sub(ai, bi);
-      Value dr = sub(ar, br), di = add(ai, bi);
-      auto [c, s] = loadComplex(twiddles, k);
-      Value tr = add(mul(dr, c), mul(di, s));
-      Value ti = sub(mul(di, c), mul(dr, s));
-      storeComplex({sub(sr, ti), add(si, tr)}, z, k);
-    });
   }
 
 private:
-  /// w^k = exp(-2 pi i k / 2m) for k < m, interleaved.
-  Value twiddleTable(int64_t m) {
-    SmallVector<APFloat> values;
+  /// dst[k] = scale u + t(k) v for k = first .. first + m - 1, where u =
+  /// src[k] + conj src[m-k] and v = src[k] - conj src[m-k]: both spectrum
+  /// edges are this loop (LLVM vectorizes it, the mirrored loads reversed
+  /// in registers).
+  void mirrorPass(Value src, Value dst, int64_t first, int64_t m, double scale,
+                  function_ref<std::complex<double>(int64_t)> t) {
+    // The factors t(k) as two planar tables: no shuffles to split them.
+    SmallVector<APFloat> re, im;
     const llvm::fltSemantics &semantics =
         cast<FloatType>(scalar).getFloatSemantics();
-    for (int64_t k = 0; k < m; ++k) {
-      double angle = -M_PI * double(k) / double(m);
-      for (double part : {std::cos(angle), std::sin(angle)}) {
-        APFloat value(part);
-        bool lost;
-        value.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
-        values.push_back(value);
-      }
+    auto rounded = [&](double v) {
+      APFloat value(v);
+      bool lost;
+      value.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+      return value;
+    };
+    for (int64_t k = 0; k <= m; ++k) {
+      std::complex<double> factor = t(k);
+      re.push_back(rounded(factor.real()));
+      im.push_back(rounded(factor.imag()));
     }
-    auto type = RankedTensorType::get({2 * m}, scalar);
-    return constantGlobal(b, symbols, "__bfly_spectrum_twiddles",
-                          DenseElementsAttr::get(type, values));
+    auto type = RankedTensorType::get({m + 1}, scalar);
+    Value tableRe = constantGlobal(b, symbols, "__bfly_spectrum_re",
+                                   DenseElementsAttr::get(type, re));
+    Value tableIm = constantGlobal(b, symbols, "__bfly_spectrum_im",
+                                   DenseElementsAttr::get(type, im));
+    Value factorU = constant(scale);
+    emitLoop(b, m, 1, [&](Value j) {
+      Value k = arith::AddIOp::create(b, j, index(first));
+      Value mirror = arith::SubIOp::create(b, index(m), k);
+      auto [ar, ai] = loadComplex(src, k);
+      auto [br, bi] = loadComplex(src, mirror);
+      Value ur = add(ar, br), ui = sub(ai, bi);
+      Value vr = sub(ar, br), vi = add(ai, bi);
+      Value tr = load(tableRe, k), ti = load(tableIm, k);
+      Value outRe = add(mul(factorU, ur), sub(mul(tr, vr), mul(ti, vi)));
+      Value outIm = add(mul(factorU, ui), add(mul(tr, vi), mul(ti, vr)));
+      storeComplex({outRe, outIm}, dst, k);
+    });
   }
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -147,9 +155,20 @@ private:
     store(value.first, memref, re);
     store(value.second, memref, im);
   }
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, x, y); }
+  // Products and sums may fuse (FMA), as in the vector lowering's stages.
+  arith::FastMathFlagsAttr contract() {
+    return arith::FastMathFlagsAttr::get(b.getContext(),
+                                         arith::FastMathFlags::contract);
+  }
+  Value add(Value x, Value y) {
+    return arith::AddFOp::create(b, x, y, contract());
+  }
+  Value sub(Value x, Value y) {
+    return arith::SubFOp::create(b, x, y, contract());
+  }
+  Value mul(Value x, Value y) {
+    return arith::MulFOp::create(b, x, y, contract());
+  }
 
   ImplicitLocOpBuilder &b;
   SymbolTable &symbols;
@@ -160,6 +179,210 @@ private:
 int64_t scalarCount(Type type) {
   auto tensor = cast<RankedTensorType>(type);
   return tensor.getDimSize(0) * (isComplexVector(type) ? 2 : 1);
+}
+
+} // namespace
+
+namespace {
+
+/// The kernel around a core: which edges need loops, and where the core
+/// reads and writes.
+class EdgeKernel {
+public:
+  EdgeKernel(SymbolTable &symbols, TransformOp transform, Operation *inputEdge,
+             Operation *outputEdge, const KernelSignature &core,
+             FunctionType coreType)
+      : symbols(symbols), transform(transform), inputEdge(inputEdge),
+        outputEdge(outputEdge), core(core),
+        coreIn(cast<MemRefType>(coreType.getInput(0))),
+        coreOut(cast<MemRefType>(coreType.getInput(1))),
+        // bfly.pack and bfly.unpack hand the caller's memref on as it is.
+        inputLoop(inputEdge && !isa<PackOp>(inputEdge)),
+        outputLoop(outputEdge && !isa<UnpackOp>(outputEdge)),
+        // bfly.real_spectrum's loop reads one complex number past the
+        // core's result.
+        spectrumRoom(isa_and_nonnull<RealSpectrumOp>(outputEdge) ? 2 : 0) {}
+
+  /// The core's result buffer: its output and the room after it.
+  MemRefType resultType() const {
+    return MemRefType::get({coreOut.getNumElements() + spectrumRoom},
+                           coreOut.getElementType());
+  }
+
+  /// Scalars of the buffers between the edges and the core.
+  int64_t tempScalars() const {
+    return (inputLoop ? coreIn.getNumElements() : 0) +
+           (outputLoop ? resultType().getNumElements() : 0);
+  }
+
+  /// The input edge, from the caller's `in` to `temp` (coreIn's type).
+  void lowerInputEdge(EdgeBuilder &edges, Value in, Value temp) {
+    if (isa<PadOp>(inputEdge))
+      edges.copyScalars(in, temp,
+                        scalarCount(inputEdge->getOperand(0).getType()),
+                        coreIn.getNumElements());
+    else
+      edges.packSpectrum(in, temp, core.n);
+  }
+
+  /// The output edge, from the core's `result` (resultType()) to `out`.
+  void lowerOutputEdge(EdgeBuilder &edges, Value result, Value out) {
+    if (isa<TruncateOp>(outputEdge)) {
+      int64_t count = scalarCount(outputEdge->getResult(0).getType());
+      edges.copyScalars(result, out, count, count);
+    } else {
+      edges.realSpectrum(result, out, core.n);
+    }
+  }
+
+  /// The core's output within its result buffer.
+  Value coreOutputIn(ImplicitLocOpBuilder &b, Value result) {
+    if (!spectrumRoom)
+      return result;
+    return memref::ReinterpretCastOp::create(
+        b, coreOut, result, 0, coreOut.getShape(), ArrayRef<int64_t>{1});
+  }
+
+  SymbolTable &symbols;
+  TransformOp transform;
+  Operation *inputEdge, *outputEdge;
+  KernelSignature core;
+  MemRefType coreIn, coreOut;
+  bool inputLoop, outputLoop;
+  int64_t spectrumRoom;
+};
+
+/// The kernel's body: the edges around one call of the core's kernel.
+void lowerWholeKernel(EdgeKernel &edge, ImplicitLocOpBuilder &b,
+                      func::FuncOp kernel, func::FuncOp coreKernel) {
+  Value in = kernel.getArgument(0), out = kernel.getArgument(1);
+  int64_t scalarBytes = edge.core.scalar.getIntOrFloatBitWidth() / 8;
+  KernelScratch temps(
+      scalarBytes * edge.tempScalars(),
+      KernelScratch(edge.core.scalar, edge.core.n).stackBytes());
+  EdgeBuilder edges(b, edge.symbols, edge.core.scalar);
+  Value coreInput = in;
+  if (edge.inputLoop) {
+    coreInput = temps.allocate(b, edge.coreIn);
+    edge.lowerInputEdge(edges, in, coreInput);
+  }
+  Value result = edge.outputLoop ? temps.allocate(b, edge.resultType()) : out;
+  Value coreOutput = edge.outputLoop ? edge.coreOutputIn(b, result) : out;
+  func::CallOp::create(b, coreKernel, ValueRange{coreInput, coreOutput});
+  if (edge.outputLoop)
+    edge.lowerOutputEdge(edges, result, out);
+  temps.release(b);
+}
+
+/// A core that splits a vector into phases: the kernel's phases are the
+/// input edge's, the core's and the output edge's. Its scratch is two
+/// halves, each a core scratch buffer and, after it, an edge's buffer (the
+/// input edge's in the first, the output edge's in the second, so a
+/// one-phase core may read one and write the other). The edges run whole,
+/// in part 0 of their phase; the core's phases are shared out. Returns the
+/// record entries of the kernel's phase function.
+SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
+                                              ImplicitLocOpBuilder &b,
+                                              func::FuncOp kernel,
+                                              func::FuncOp corePhase,
+                                              int64_t corePhases) {
+  int64_t scalarBytes = edge.core.scalar.getIntOrFloatBitWidth() / 8;
+  int64_t coreBytes = 2 * edge.core.n * scalarBytes;
+  int64_t halfBytes =
+      coreBytes + scalarBytes * std::max(edge.coreIn.getNumElements(),
+                                         edge.resultType().getNumElements());
+  halfBytes = (halfBytes + 63) / 64 * 64;
+  auto half = MemRefType::get({halfBytes}, b.getI8Type());
+  FunctionType kernelType = kernel.getFunctionType();
+  Type index = b.getIndexType();
+  func::FuncOp phaseFunction;
+  int64_t phases = 0;
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(kernel);
+    phaseFunction = func::FuncOp::create(
+        b, (edge.transform.getName() + ".phase").str(),
+        b.getFunctionType({kernelType.getInput(0), kernelType.getInput(1), half,
+                           half, index, index, index},
+                          {}));
+    edge.symbols.insert(phaseFunction);
+    Block *entry = phaseFunction.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value in = entry->getArgument(0), out = entry->getArgument(1);
+    auto at = [&](Value buffer, int64_t offset, MemRefType type) -> Value {
+      return memref::ViewOp::create(b, type, buffer,
+                                    arith::ConstantIndexOp::create(b, offset),
+                                    ValueRange{});
+    };
+    auto coreScratch = MemRefType::get({2 * edge.core.n}, edge.core.scalar);
+    Value s0 = at(entry->getArgument(2), 0, coreScratch);
+    Value s1 = at(entry->getArgument(3), 0, coreScratch);
+    Value coreInput =
+        edge.inputLoop ? at(entry->getArgument(2), coreBytes, edge.coreIn) : in;
+    Value result = edge.outputLoop
+                       ? at(entry->getArgument(3), coreBytes, edge.resultType())
+                       : out;
+    Value coreOutput = edge.outputLoop ? edge.coreOutputIn(b, result) : out;
+    Value phase = entry->getArgument(4), part = entry->getArgument(5),
+          parts = entry->getArgument(6);
+
+    int64_t first = edge.inputLoop ? 1 : 0;
+    int64_t count = corePhases + first + (edge.outputLoop ? 1 : 0);
+    SmallVector<int64_t> cases;
+    for (int64_t p = 0; p < count; ++p)
+      cases.push_back(p);
+    auto dispatch = scf::IndexSwitchOp::create(b, TypeRange{}, phase, cases,
+                                               int64_t(cases.size()));
+    b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
+    scf::YieldOp::create(b);
+    EdgeBuilder edges(b, edge.symbols, edge.core.scalar);
+    // An edge's phase: the whole loop in part 0.
+    auto edgePhase = [&](int64_t p, function_ref<void()> body) {
+      b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
+      Value partZero =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, part,
+                                arith::ConstantIndexOp::create(b, 0));
+      auto ifFirst = scf::IfOp::create(b, partZero, /*withElseRegion=*/false);
+      b.setInsertionPointToStart(ifFirst.thenBlock());
+      body();
+      b.setInsertionPointAfter(ifFirst);
+      scf::YieldOp::create(b);
+    };
+    if (edge.inputLoop)
+      edgePhase(0, [&] { edge.lowerInputEdge(edges, in, coreInput); });
+    for (int64_t p = 0; p < corePhases; ++p) {
+      b.setInsertionPointToStart(
+          &dispatch.getCaseRegions()[first + p].emplaceBlock());
+      func::CallOp::create(b, corePhase,
+                           ValueRange{coreInput, coreOutput, s0, s1,
+                                      arith::ConstantIndexOp::create(b, p),
+                                      part, parts});
+      scf::YieldOp::create(b);
+    }
+    if (edge.outputLoop)
+      edgePhase(count - 1, [&] { edge.lowerOutputEdge(edges, result, out); });
+    b.setInsertionPointAfter(dispatch);
+    func::ReturnOp::create(b);
+    phases = count;
+  }
+
+  // The kernel's own apply runs the phases in order, in one part.
+  KernelScratch scratch(2 * halfBytes, 0);
+  Value halves[2] = {scratch.allocate(b, half), scratch.allocate(b, half)};
+  auto constant = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, v).getResult();
+  };
+  for (int64_t p = 0; p < phases; ++p)
+    func::CallOp::create(b, phaseFunction,
+                         ValueRange{kernel.getArgument(0),
+                                    kernel.getArgument(1), halves[0], halves[1],
+                                    constant(p), constant(0), constant(1)});
+  scratch.release(b);
+  return {b.getNamedAttr("phases", b.getI64IntegerAttr(phases)),
+          b.getNamedAttr("phase_function",
+                         FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
+          b.getNamedAttr("phase_scratch_bytes",
+                         b.getI64IntegerAttr(2 * halfBytes))};
 }
 
 } // namespace
@@ -176,55 +399,34 @@ bool mlir::bfly::lowerTransformEdges(
   std::string coreName = core.getName().str();
   KernelSignature coreSignature = kernelSignature(core);
   lowerCore(core);
-  // The core is the kernel's helper now, not a kernel (nor, for this
-  // kernel, splittable into phases: its record goes).
+  // The core is the kernel's helper now, not a kernel: its record goes.
   auto coreKernel = symbols.lookup<func::FuncOp>(coreName);
   assert(coreKernel && "lowerCore did not make the core's kernel");
+  auto coreRecord =
+      coreKernel->getAttrOfType<DictionaryAttr>(BflyDialect::kKernelAttr);
   coreKernel->removeAttr(BflyDialect::kKernelAttr);
   coreKernel.setPrivate();
 
   KernelSignature signature = kernelSignature(transform);
   ImplicitLocOpBuilder b(transform.getLoc(), transform);
   func::FuncOp kernel = createKernel(b, symbols, transform, signature);
-  FunctionType coreType = coreKernel.getFunctionType();
-  auto coreIn = cast<MemRefType>(coreType.getInput(0));
-  auto coreOut = cast<MemRefType>(coreType.getInput(1));
-  Value in = kernel.getArgument(0), out = kernel.getArgument(1);
-
-  // bfly.pack and bfly.unpack hand the caller's memref on as it is.
-  bool inputLoop = inputEdge && !isa<PackOp>(inputEdge);
-  bool outputLoop = outputEdge && !isa<UnpackOp>(outputEdge);
-  int64_t scalarBytes = coreSignature.scalar.getIntOrFloatBitWidth() / 8;
-  int64_t tempBytes =
-      scalarBytes * ((inputLoop ? coreIn.getNumElements() : 0) +
-                     (outputLoop ? coreOut.getNumElements() : 0));
-  KernelScratch temps(
-      tempBytes,
-      KernelScratch(coreSignature.scalar, coreSignature.n).stackBytes());
-  EdgeBuilder edges(b, symbols, coreSignature.scalar);
-
-  Value coreInput = in;
-  if (inputLoop) {
-    coreInput = temps.allocate(b, coreIn);
-    if (isa<PadOp>(inputEdge))
-      edges.copyScalars(in, coreInput,
-                        scalarCount(inputEdge->getOperand(0).getType()),
-                        coreIn.getNumElements());
-    else
-      edges.packSpectrum(in, coreInput, coreSignature.n);
+  EdgeKernel edge(symbols, transform, inputEdge, outputEdge, coreSignature,
+                  coreKernel.getFunctionType());
+  SmallVector<NamedAttribute> phaseRecord;
+  if (auto corePhase = dyn_cast_or_null<FlatSymbolRefAttr>(
+          coreRecord.get("phase_function"))) {
+    // A core that splits a vector: so does the kernel, and the core's own
+    // kernel function is not needed.
+    auto phaseFunction = symbols.lookup<func::FuncOp>(corePhase.getValue());
+    phaseFunction.setPrivate();
+    phaseRecord =
+        lowerPhasedKernel(edge, b, kernel, phaseFunction,
+                          cast<IntegerAttr>(coreRecord.get("phases")).getInt());
+    symbols.erase(coreKernel);
+  } else {
+    lowerWholeKernel(edge, b, kernel, coreKernel);
   }
-  Value coreOutput = outputLoop ? temps.allocate(b, coreOut) : out;
-  func::CallOp::create(b, coreKernel, ValueRange{coreInput, coreOutput});
-  if (outputLoop) {
-    if (isa<TruncateOp>(outputEdge)) {
-      int64_t count = scalarCount(outputEdge->getResult(0).getType());
-      edges.copyScalars(coreOutput, out, count, count);
-    } else {
-      edges.realSpectrum(coreOutput, out, coreSignature.n);
-    }
-  }
-  temps.release(b);
   func::ReturnOp::create(b);
-  finishKernel(b, symbols, transform, kernel);
+  finishKernel(b, symbols, transform, kernel, phaseRecord);
   return true;
 }

@@ -37,24 +37,28 @@ bfly.transform @rectangular(%x: tensor<3xf32>) -> tensor<2xf32> {
 // -----
 
 /// A real-input DFT: bfly.pack hands the caller's 8 reals to the core as 4
-/// complex numbers (the same memref); bfly.real_spectrum is a loop over the
-/// bins with a table of w^k, after the first and the last bin.
-// CHECK: memref.global "private" constant @[[W:__bfly_spectrum_twiddles.*]] : memref<8xf32> = dense<[1.000000e+00, -0.000000e+00, 0.707106769, -0.707106769, 6.12323426E-17, -1.000000e+00, -0.707106769, -0.707106769]>
+/// complex numbers (the same memref); bfly.real_spectrum computes X[0],
+/// copies Z[0] to Z[4] (Z is periodic) and loops over k = 1 .. 4 with planar
+/// tables of -i w^k / 2.
+// CHECK-DAG: memref.global "private" constant @[[IM:__bfly_spectrum_im.*]] : memref<5xf32> = dense<[-5.000000e-01, -0.353553385, -3.06161713E-17, 0.353553385, 5.000000e-01]>
+// CHECK-DAG: memref.global "private" constant @[[RE:__bfly_spectrum_re.*]] : memref<5xf32> = dense<[0.000000e+00, -0.353553385, -5.000000e-01, -0.353553385, -6.12323426E-17]>
 // CHECK-LABEL: func.func private @r2c.core
 // CHECK-SAME: (%{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>)
 // CHECK-LABEL: func.func @r2c
 // CHECK-SAME: (%[[IN:.*]]: memref<8xf32>, %[[OUT:.*]]: memref<10xf32>)
 // CHECK-SAME: flops = 80 : i64, input = f32, n = 8 : i64, name = "r2c", nonzero_twiddles = 0 : i64, output = complex<f32>, output_n = 5 : i64
-// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<8xf32>
-// CHECK: call @r2c.core(%[[IN]], %[[Z]])
+// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<10xf32>
+// CHECK: %[[RESULT:.*]] = memref.reinterpret_cast %[[Z]] to offset: [0], sizes: [8], strides: [1]
+// CHECK: call @r2c.core(%[[IN]], %[[RESULT]])
 // CHECK: %[[RE0:.*]] = memref.load %[[Z]]
 // CHECK: %[[IM0:.*]] = memref.load %[[Z]]
-// CHECK: %[[FIRST:.*]] = arith.addf %[[RE0]], %[[IM0]]
+// CHECK: %[[FIRST:.*]] = arith.addf %[[RE0]], %[[IM0]] fastmath<contract>
 // CHECK: memref.store %[[FIRST]], %[[OUT]]
-// CHECK: %[[LAST:.*]] = arith.subf %[[RE0]], %[[IM0]]
-// CHECK: memref.store %[[LAST]], %[[OUT]]
-// CHECK: memref.get_global @[[W]]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c3
+// CHECK: memref.store %[[RE0]], %[[Z]]
+// CHECK: memref.store %[[IM0]], %[[Z]]
+// CHECK: memref.get_global @[[RE]]
+// CHECK: memref.get_global @[[IM]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c4
 bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
   %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
   %y = bfly.permute %z bit_reverse : tensor<4xcomplex<f32>>
@@ -64,8 +68,9 @@ bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
 
 // -----
 
-/// Its inverse: bfly.pack_spectrum fills scratch the core reads, which
-/// writes the caller's reals through bfly.unpack.
+/// Its inverse: bfly.pack_spectrum fills scratch the core reads (a loop
+/// over k = 0 .. 3, then Z[0] from the real parts of X[0] and X[4]), and
+/// the core writes the caller's reals through bfly.unpack.
 // CHECK-LABEL: func.func @c2r
 // CHECK-SAME: (%[[IN:.*]]: memref<10xf32>, %[[OUT:.*]]: memref<8xf32>)
 // CHECK-SAME: flops = 48 : i64, input = complex<f32>, n = 5 : i64, name = "c2r", nonzero_twiddles = 0 : i64, output = f32, output_n = 8 : i64
