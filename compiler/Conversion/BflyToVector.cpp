@@ -966,7 +966,7 @@ struct ConvertBflyToVectorPass
       auto lower = [&](TransformOp chain) {
         lowerTransform(chain, symbols, bits, blockBytes, counts, factors);
       };
-      if (!lowerTransformEdges(symbols, transform, lower))
+      if (!lowerTransformEdges(symbols, transform, lower, bits))
         lower(transform);
     }
     numFactors += factors;

@@ -15,6 +15,7 @@
 #include "dialect/IR/BflyDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
 #include <cmath>
@@ -49,8 +50,10 @@ TransformOp extractCore(SymbolTable &symbols, TransformOp transform,
 /// Writes the edges' loops: scalars of one type, complex ones interleaved.
 class EdgeBuilder {
 public:
-  EdgeBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols, Type scalar)
-      : b(b), symbols(symbols), scalar(scalar) {}
+  /// `lanes` > 1: the spectrum loops use vectors of that many scalars.
+  EdgeBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols, Type scalar,
+              int64_t lanes)
+      : b(b), symbols(symbols), scalar(scalar), lanes(lanes) {}
 
   /// dst[i] = src[i] for the first `count` scalars, then zeros up to
   /// `total`.
@@ -67,23 +70,20 @@ public:
   /// bfly.real_spectrum: Z (m complex numbers, and room for one more) to
   /// X (m + 1).
   void realSpectrum(Value z, Value x, int64_t m) {
-    Value zr = load(z, index(0)), zi = load(z, index(1));
-    // E[0] = Re Z[0] and O[0] = Im Z[0]: X[0] is real.
-    storeComplex({add(zr, zi), constant(0.0)}, x, index(0));
-    // Z is periodic: with Z[m] = Z[0] the loop covers k = 1 .. m, a
-    // multiple of the vector width.
-    storeComplex({zr, zi}, z, index(m));
+    // Z is periodic: with Z[m] = Z[0] the pair k = 0 gives X[0] and X[m].
+    storeComplex(loadComplex(z, index(0)), z, index(m));
     // X[k] = E + w^k O = u / 2 + (-i w^k / 2) v.
-    mirrorPass(z, x, 1, m, 0.5, [&](int64_t k) {
+    pairPass(z, x, m, 0.5, [&](int64_t k) {
       return std::complex<double>(0, -0.5) *
              std::polar(1.0, -M_PI * double(k) / double(m));
     });
   }
 
-  /// bfly.pack_spectrum: X (m + 1 complex numbers) to Z (m).
+  /// bfly.pack_spectrum: X (m + 1 complex numbers) to Z (m, and room for
+  /// one more).
   void packSpectrum(Value x, Value z, int64_t m) {
-    // Z[k] = S + i T with T = v / w^k: u + (i conj w^k) v, k = 0 .. m-1.
-    mirrorPass(x, z, 0, m, 1.0, [&](int64_t k) {
+    // Z[k] = S + i T with T = v / w^k: u + (i conj w^k) v.
+    pairPass(x, z, m, 1.0, [&](int64_t k) {
       return std::complex<double>(0, 1) *
              std::polar(1.0, M_PI * double(k) / double(m));
     });
@@ -93,12 +93,16 @@ public:
   }
 
 private:
-  /// dst[k] = scale u + t(k) v for k = first .. first + m - 1, where u =
-  /// src[k] + conj src[m-k] and v = src[k] - conj src[m-k]: both spectrum
-  /// edges are this loop (LLVM vectorizes it, the mirrored loads reversed
-  /// in registers).
-  void mirrorPass(Value src, Value dst, int64_t first, int64_t m, double scale,
-                  function_ref<std::complex<double>(int64_t)> t) {
+  /// Both spectrum edges: with u = src[k] + conj src[m-k], v = src[k] -
+  /// conj src[m-k], a = scale u and b = t(k) v, dst[k] = a + b and (as
+  /// t(m-k) = conj t(k) for both) dst[m-k] = conj(a - b). One iteration
+  /// per pair, k = 0 .. m/2 - 1 (a multiple of the vector width; k = 0
+  /// writes dst[m]), then the middle k = m/2 alone. The loop is written
+  /// with vectors (`lanes` pairs an iteration, the mirrored ones reversed
+  /// by shuffles): LLVM's vectorizer cannot prove that the stores to
+  /// dst[k] and dst[m-k] of different iterations never meet.
+  void pairPass(Value src, Value dst, int64_t m, double scale,
+                function_ref<std::complex<double>(int64_t)> t) {
     // The factors t(k) as two planar tables: no shuffles to split them.
     SmallVector<APFloat> re, im;
     const llvm::fltSemantics &semantics =
@@ -109,29 +113,90 @@ private:
       value.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
       return value;
     };
-    for (int64_t k = 0; k <= m; ++k) {
+    for (int64_t k = 0; k <= m / 2; ++k) {
       std::complex<double> factor = t(k);
       re.push_back(rounded(factor.real()));
       im.push_back(rounded(factor.imag()));
     }
-    auto type = RankedTensorType::get({m + 1}, scalar);
+    auto type = RankedTensorType::get({m / 2 + 1}, scalar);
     Value tableRe = constantGlobal(b, symbols, "__bfly_spectrum_re",
                                    DenseElementsAttr::get(type, re));
     Value tableIm = constantGlobal(b, symbols, "__bfly_spectrum_im",
                                    DenseElementsAttr::get(type, im));
     Value factorU = constant(scale);
-    emitLoop(b, m, 1, [&](Value j) {
-      Value k = arith::AddIOp::create(b, j, index(first));
+    auto pair = [&](Value k, bool both) {
       Value mirror = arith::SubIOp::create(b, index(m), k);
       auto [ar, ai] = loadComplex(src, k);
       auto [br, bi] = loadComplex(src, mirror);
       Value ur = add(ar, br), ui = sub(ai, bi);
       Value vr = sub(ar, br), vi = add(ai, bi);
       Value tr = load(tableRe, k), ti = load(tableIm, k);
-      Value outRe = add(mul(factorU, ur), sub(mul(tr, vr), mul(ti, vi)));
-      Value outIm = add(mul(factorU, ui), add(mul(tr, vi), mul(ti, vr)));
-      storeComplex({outRe, outIm}, dst, k);
-    });
+      Value aRe = mul(factorU, ur), aIm = mul(factorU, ui);
+      Value bRe = sub(mul(tr, vr), mul(ti, vi));
+      Value bIm = add(mul(tr, vi), mul(ti, vr));
+      storeComplex({add(aRe, bRe), add(aIm, bIm)}, dst, k);
+      if (both)
+        storeComplex({sub(aRe, bRe), sub(bIm, aIm)}, dst, mirror);
+    };
+    if (lanes > 1 && (m / 2) % lanes == 0)
+      emitLoop(b, m / 2, lanes, [&](Value k) {
+        vectorPairs(src, dst, m, k, factorU, tableRe, tableIm);
+      });
+    else
+      emitLoop(b, m / 2, 1, [&](Value k) { pair(k, true); });
+    pair(index(m / 2), false);
+  }
+
+  /// Pairs k .. k + lanes - 1 of pairPass, in vectors.
+  void vectorPairs(Value src, Value dst, int64_t m, Value k, Value scale,
+                   Value tableRe, Value tableIm) {
+    int64_t n = lanes;
+    auto half = VectorType::get({n}, scalar);
+    auto whole = VectorType::get({2 * n}, scalar);
+    // Lane j of the even or odd scalars, in order or mirrored.
+    auto parts = [&](bool odd, bool mirrored) {
+      SmallVector<int64_t> mask;
+      for (int64_t j = 0; j < n; ++j)
+        mask.push_back(2 * (mirrored ? n - 1 - j : j) + (odd ? 1 : 0));
+      return mask;
+    };
+    // Interleaves re and im lanes, in order or mirrored.
+    auto interleave = [&](bool mirrored) {
+      SmallVector<int64_t> mask;
+      for (int64_t j = 0; j < n; ++j) {
+        int64_t lane = mirrored ? n - 1 - j : j;
+        mask.push_back(lane);
+        mask.push_back(n + lane);
+      }
+      return mask;
+    };
+    auto shuffle = [&](Value x, Value y, ArrayRef<int64_t> mask) {
+      return vector::ShuffleOp::create(b, x, y, mask).getResult();
+    };
+    // src[k ..] and, mirrored, src[m - k - n + 1 .. m - k].
+    Value low = arith::ShLIOp::create(b, k, index(1));
+    Value high = arith::ShLIOp::create(
+        b, arith::SubIOp::create(b, index(m - n + 1), k), index(1));
+    Value a = vector::LoadOp::create(b, whole, src, ValueRange{low});
+    Value c = vector::LoadOp::create(b, whole, src, ValueRange{high});
+    Value ar = shuffle(a, a, parts(false, false));
+    Value ai = shuffle(a, a, parts(true, false));
+    Value br = shuffle(c, c, parts(false, true));
+    Value bi = shuffle(c, c, parts(true, true));
+    Value ur = add(ar, br), ui = sub(ai, bi);
+    Value vr = sub(ar, br), vi = add(ai, bi);
+    Value tr = vector::LoadOp::create(b, half, tableRe, ValueRange{k});
+    Value ti = vector::LoadOp::create(b, half, tableIm, ValueRange{k});
+    Value factor = vector::BroadcastOp::create(b, half, scale);
+    Value aRe = mul(factor, ur), aIm = mul(factor, ui);
+    Value bRe = sub(mul(tr, vr), mul(ti, vi));
+    Value bIm = add(mul(tr, vi), mul(ti, vr));
+    vector::StoreOp::create(
+        b, shuffle(add(aRe, bRe), add(aIm, bIm), interleave(false)), dst,
+        ValueRange{low});
+    vector::StoreOp::create(
+        b, shuffle(sub(aRe, bRe), sub(bIm, aIm), interleave(true)), dst,
+        ValueRange{high});
   }
 
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -173,6 +238,7 @@ private:
   ImplicitLocOpBuilder &b;
   SymbolTable &symbols;
   Type scalar;
+  int64_t lanes;
 };
 
 /// Scalars in a memref of one vector of `type`.
@@ -191,31 +257,33 @@ class EdgeKernel {
 public:
   EdgeKernel(SymbolTable &symbols, TransformOp transform, Operation *inputEdge,
              Operation *outputEdge, const KernelSignature &core,
-             FunctionType coreType)
+             FunctionType coreType, unsigned vectorBits)
       : symbols(symbols), transform(transform), inputEdge(inputEdge),
         outputEdge(outputEdge), core(core),
+        lanes(std::max<int64_t>(1, vectorBits /
+                                       core.scalar.getIntOrFloatBitWidth())),
         coreIn(cast<MemRefType>(coreType.getInput(0))),
         coreOut(cast<MemRefType>(coreType.getInput(1))),
         // bfly.pack and bfly.unpack hand the caller's memref on as it is.
         inputLoop(inputEdge && !isa<PackOp>(inputEdge)),
         outputLoop(outputEdge && !isa<UnpackOp>(outputEdge)),
-        // bfly.real_spectrum's loop reads one complex number past the
-        // core's result.
-        spectrumRoom(isa_and_nonnull<RealSpectrumOp>(outputEdge) ? 2 : 0) {}
+        // The spectrum loops use one complex number past the core's
+        // vector (Z[m]).
+        inputRoom(isa_and_nonnull<PackSpectrumOp>(inputEdge) ? 2 : 0),
+        resultRoom(isa_and_nonnull<RealSpectrumOp>(outputEdge) ? 2 : 0) {}
 
-  /// The core's result buffer: its output and the room after it.
-  MemRefType resultType() const {
-    return MemRefType::get({coreOut.getNumElements() + spectrumRoom},
-                           coreOut.getElementType());
-  }
+  /// The buffers between the edges and the core: its vector and the room
+  /// after it.
+  MemRefType inputType() const { return withRoom(coreIn, inputRoom); }
+  MemRefType resultType() const { return withRoom(coreOut, resultRoom); }
 
   /// Scalars of the buffers between the edges and the core.
   int64_t tempScalars() const {
-    return (inputLoop ? coreIn.getNumElements() : 0) +
+    return (inputLoop ? inputType().getNumElements() : 0) +
            (outputLoop ? resultType().getNumElements() : 0);
   }
 
-  /// The input edge, from the caller's `in` to `temp` (coreIn's type).
+  /// The input edge, from the caller's `in` to `temp` (inputType()).
   void lowerInputEdge(EdgeBuilder &edges, Value in, Value temp) {
     if (isa<PadOp>(inputEdge))
       edges.copyScalars(in, temp,
@@ -235,21 +303,27 @@ public:
     }
   }
 
-  /// The core's output within its result buffer.
-  Value coreOutputIn(ImplicitLocOpBuilder &b, Value result) {
-    if (!spectrumRoom)
-      return result;
+  /// The core's vector within an edge's buffer.
+  static Value within(ImplicitLocOpBuilder &b, Value buffer, MemRefType type) {
+    if (cast<MemRefType>(buffer.getType()) == type)
+      return buffer;
     return memref::ReinterpretCastOp::create(
-        b, coreOut, result, 0, coreOut.getShape(), ArrayRef<int64_t>{1});
+        b, type, buffer, 0, type.getShape(), ArrayRef<int64_t>{1});
+  }
+
+  static MemRefType withRoom(MemRefType type, int64_t room) {
+    return MemRefType::get({type.getNumElements() + room},
+                           type.getElementType());
   }
 
   SymbolTable &symbols;
   TransformOp transform;
   Operation *inputEdge, *outputEdge;
   KernelSignature core;
+  int64_t lanes; ///< of the spectrum loops' vectors (1: scalar code)
   MemRefType coreIn, coreOut;
   bool inputLoop, outputLoop;
-  int64_t spectrumRoom;
+  int64_t inputRoom, resultRoom;
 };
 
 /// The kernel's body: the edges around one call of the core's kernel.
@@ -260,14 +334,15 @@ void lowerWholeKernel(EdgeKernel &edge, ImplicitLocOpBuilder &b,
   KernelScratch temps(
       scalarBytes * edge.tempScalars(),
       KernelScratch(edge.core.scalar, edge.core.n).stackBytes());
-  EdgeBuilder edges(b, edge.symbols, edge.core.scalar);
+  EdgeBuilder edges(b, edge.symbols, edge.core.scalar, edge.lanes);
   Value coreInput = in;
   if (edge.inputLoop) {
-    coreInput = temps.allocate(b, edge.coreIn);
-    edge.lowerInputEdge(edges, in, coreInput);
+    Value temp = temps.allocate(b, edge.inputType());
+    edge.lowerInputEdge(edges, in, temp);
+    coreInput = EdgeKernel::within(b, temp, edge.coreIn);
   }
   Value result = edge.outputLoop ? temps.allocate(b, edge.resultType()) : out;
-  Value coreOutput = edge.outputLoop ? edge.coreOutputIn(b, result) : out;
+  Value coreOutput = EdgeKernel::within(b, result, edge.coreOut);
   func::CallOp::create(b, coreKernel, ValueRange{coreInput, coreOutput});
   if (edge.outputLoop)
     edge.lowerOutputEdge(edges, result, out);
@@ -289,7 +364,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
   int64_t scalarBytes = edge.core.scalar.getIntOrFloatBitWidth() / 8;
   int64_t coreBytes = 2 * edge.core.n * scalarBytes;
   int64_t halfBytes =
-      coreBytes + scalarBytes * std::max(edge.coreIn.getNumElements(),
+      coreBytes + scalarBytes * std::max(edge.inputType().getNumElements(),
                                          edge.resultType().getNumElements());
   halfBytes = (halfBytes + 63) / 64 * 64;
   auto half = MemRefType::get({halfBytes}, b.getI8Type());
@@ -317,12 +392,14 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
     auto coreScratch = MemRefType::get({2 * edge.core.n}, edge.core.scalar);
     Value s0 = at(entry->getArgument(2), 0, coreScratch);
     Value s1 = at(entry->getArgument(3), 0, coreScratch);
-    Value coreInput =
-        edge.inputLoop ? at(entry->getArgument(2), coreBytes, edge.coreIn) : in;
+    Value inputTemp =
+        edge.inputLoop ? at(entry->getArgument(2), coreBytes, edge.inputType())
+                       : in;
+    Value coreInput = EdgeKernel::within(b, inputTemp, edge.coreIn);
     Value result = edge.outputLoop
                        ? at(entry->getArgument(3), coreBytes, edge.resultType())
                        : out;
-    Value coreOutput = edge.outputLoop ? edge.coreOutputIn(b, result) : out;
+    Value coreOutput = EdgeKernel::within(b, result, edge.coreOut);
     Value phase = entry->getArgument(4), part = entry->getArgument(5),
           parts = entry->getArgument(6);
 
@@ -335,7 +412,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                                int64_t(cases.size()));
     b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
     scf::YieldOp::create(b);
-    EdgeBuilder edges(b, edge.symbols, edge.core.scalar);
+    EdgeBuilder edges(b, edge.symbols, edge.core.scalar, edge.lanes);
     // An edge's phase: the whole loop in part 0.
     auto edgePhase = [&](int64_t p, function_ref<void()> body) {
       b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
@@ -349,7 +426,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
       scf::YieldOp::create(b);
     };
     if (edge.inputLoop)
-      edgePhase(0, [&] { edge.lowerInputEdge(edges, in, coreInput); });
+      edgePhase(0, [&] { edge.lowerInputEdge(edges, in, inputTemp); });
     for (int64_t p = 0; p < corePhases; ++p) {
       b.setInsertionPointToStart(
           &dispatch.getCaseRegions()[first + p].emplaceBlock());
@@ -389,7 +466,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
 
 bool mlir::bfly::lowerTransformEdges(
     SymbolTable &symbols, TransformOp transform,
-    function_ref<void(TransformOp core)> lowerCore) {
+    function_ref<void(TransformOp core)> lowerCore, unsigned vectorBits) {
   Operation *inputEdge = transform.getInputEdge();
   Operation *outputEdge = transform.getOutputEdge();
   if (!inputEdge && !outputEdge)
@@ -411,7 +488,7 @@ bool mlir::bfly::lowerTransformEdges(
   ImplicitLocOpBuilder b(transform.getLoc(), transform);
   func::FuncOp kernel = createKernel(b, symbols, transform, signature);
   EdgeKernel edge(symbols, transform, inputEdge, outputEdge, coreSignature,
-                  coreKernel.getFunctionType());
+                  coreKernel.getFunctionType(), vectorBits);
   SmallVector<NamedAttribute> phaseRecord;
   if (auto corePhase = dyn_cast_or_null<FlatSymbolRefAttr>(
           coreRecord.get("phase_function"))) {

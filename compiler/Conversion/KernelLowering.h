@@ -124,10 +124,12 @@ private:
 /// bfly.pack_spectrum first; bfly.truncate, bfly.unpack,
 /// bfly.real_spectrum last): the chain between them becomes a transform of
 /// its own that `lowerCore` lowers like any other, called from a kernel
-/// that runs the edges around it. False, and nothing done, for a transform
-/// without edges.
+/// that runs the edges around it (the spectrum loops in vectors of
+/// `vectorBits`, scalar code for 0). False, and nothing done, for a
+/// transform without edges.
 bool lowerTransformEdges(SymbolTable &symbols, TransformOp transform,
-                         function_ref<void(TransformOp core)> lowerCore);
+                         function_ref<void(TransformOp core)> lowerCore,
+                         unsigned vectorBits = 0);
 
 /// The elements of the pairs a stage of stride `h` mixes, in IR: `top` of
 /// pair `pair` and `top + h` (common/Butterfly.h's stagePair, as shifts).

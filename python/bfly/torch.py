@@ -141,14 +141,20 @@ class Butterfly(nn.Module):
 
     def to_models(self):
         """One bfly.Model per stack (the permutation, then the stack's
-        butterflies), in the twiddles' precision."""
+        butterflies), in the twiddles' precision: each takes in_features
+        inputs (the padding to n is in the model) and gives its share of
+        the out_features outputs (n, the last one the rest)."""
         twiddle = self.twiddle.detach().cpu().numpy()
         permutation = (None if self.permutation_table is None
                        else self.permutation_table.tolist())
-        return [bfly.model_from_twiddles(
-                    twiddle, increasing_stride=self.increasing_stride,
-                    stack=s, permutation=permutation)
-                for s in range(self.nstacks)]
+        models = []
+        for s in range(self.nstacks):
+            model = bfly.model_from_twiddles(
+                twiddle, increasing_stride=self.increasing_stride, stack=s,
+                permutation=permutation)
+            rows = min(self.n, self.out_features - s * self.n)
+            models.append(model.corner(rows, self.in_features))
+        return models
 
     def to_model(self):
         """The layer's map (without its bias) as a bfly.Model; layers with
@@ -226,20 +232,15 @@ class Compiled(nn.Module):
         if x.requires_grad:
             x = x.detach()
         source = x.numpy()  # a TypeError for tensors not on the CPU
-        if self.in_features < self.n:
-            padded = np.zeros(source.shape[:-1] + (self.n,), source.dtype)
-            padded[..., :self.in_features] = source
-            source = padded
+        # The kernels pad and truncate themselves: x goes in as it is.
         if len(self.kernels) == 1:
             y = self.kernels[0](source, threads=self.threads)
         else:
-            y = np.empty(source.shape[:-1] + (len(self.kernels) * self.n,),
+            y = np.empty(source.shape[:-1] + (self.out_features,),
                          source.dtype)
             for s, kernel in enumerate(self.kernels):
-                kernel(source, out=y[..., s * self.n:(s + 1) * self.n],
+                kernel(source, out=y[..., s * self.n:s * self.n + kernel.out_n],
                        threads=self.threads)
-        if self.out_features < y.shape[-1]:
-            y = np.ascontiguousarray(y[..., :self.out_features])
         if self._bias is not None:
             np.add(y, self._bias, out=y)
         return torch.from_numpy(y)

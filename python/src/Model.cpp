@@ -424,6 +424,30 @@ void defineModel(py::module_ &module) {
       .def_readonly("permutation", &PyModel::permutation)
       .def_readonly("seconds", &PyModel::seconds)
       .def_readonly("notes", &PyModel::notes)
+      .def(
+          "corner",
+          [](const PyModel &m, int64_t rows, int64_t cols) {
+            const Factorization &f = m.model;
+            if (f.spectrum != RealSpectrum::None)
+              throw py::value_error("a real-input DFT's lengths are its own: "
+                                    "it has no corner");
+            if (rows < 1 || rows > f.outputLength() || cols < 1 ||
+                cols > f.inputLength())
+              throw py::value_error("the corner must be from 1 x 1 to " +
+                                    std::to_string(f.outputLength()) + " x " +
+                                    std::to_string(f.inputLength()) + ", got " +
+                                    std::to_string(rows) + " x " +
+                                    std::to_string(cols));
+            PyModel corner = m;
+            corner.model.truncatedTo = rows < f.n ? rows : 0;
+            corner.model.paddedFrom = cols < f.n ? cols : 0;
+            return corner;
+          },
+          py::arg("rows"), py::arg("cols"),
+          "The model of the top-left rows x cols corner of this one's "
+          "matrix: its input zero-padded inside the model, its output "
+          "truncated, so its kernel takes cols inputs and gives rows "
+          "outputs.")
       .def("matrix", &denseMatrix,
            "The dense out_n x in_n matrix the model computes (float64 when "
            "input and output are real, else complex128).")

@@ -290,6 +290,11 @@ def test_a_rectangular_matrix_is_learned_as_a_rectangular_kernel():
     assert model.matrix().shape == (3, 12)
     kernel = model.compile()
     assert (kernel.n, kernel.out_n) == (12, 3)
+    corner = model.corner(2, 5)
+    assert (corner.in_n, corner.out_n) == (5, 2)
+    np.testing.assert_allclose(corner.matrix(), model.matrix()[:2, :5])
+    with pytest.raises(ValueError, match="corner"):
+        model.corner(4, 12)
     x = np.random.default_rng(3).standard_normal((5, 12)).astype(np.float32)
     np.testing.assert_allclose(kernel(x), x @ model.matrix().T, rtol=1e-4,
                                atol=1e-4)

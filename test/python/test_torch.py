@@ -135,3 +135,11 @@ def test_the_exported_model_is_the_layer_without_its_bias():
     with pytest.raises(ValueError, match="to_models"):
         btorch.Butterfly(8, 20).to_model()
     assert len(btorch.Butterfly(8, 20).to_models()) == 3
+    # Stacks take the layer's inputs as they are and share its outputs: the
+    # padding and the truncation are in the models.
+    wide = btorch.Butterfly(12, 20, bias=False)
+    models = wide.to_models()
+    assert [(m.in_n, m.out_n, m.n) for m in models] == [(12, 16, 16),
+                                                        (12, 4, 16)]
+    np.testing.assert_allclose(np.vstack([m.matrix() for m in models]),
+                               dense_map(wide), atol=1e-5)

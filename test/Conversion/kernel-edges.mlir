@@ -1,5 +1,7 @@
+// The kernel around a chain with edges (KernelEdges.cpp), under both CPU
+// lowerings.
 // RUN: bfly-opt %s --split-input-file --convert-bfly-to-loops | FileCheck %s
-// RUN: bfly-opt %s --split-input-file --convert-bfly-to-vector | FileCheck %s --check-prefix=VECTOR
+// RUN: bfly-opt %s --split-input-file --convert-bfly-to-vector="vector-bits=128" | FileCheck %s --check-prefix=VECTOR
 
 /// A rectangular map: the chain between bfly.pad and bfly.truncate is lowered
 /// as a private function of its own; the kernel around it zero-pads the
@@ -37,11 +39,11 @@ bfly.transform @rectangular(%x: tensor<3xf32>) -> tensor<2xf32> {
 // -----
 
 /// A real-input DFT: bfly.pack hands the caller's 8 reals to the core as 4
-/// complex numbers (the same memref); bfly.real_spectrum computes X[0],
-/// copies Z[0] to Z[4] (Z is periodic) and loops over k = 1 .. 4 with planar
-/// tables of -i w^k / 2.
-// CHECK-DAG: memref.global "private" constant @[[IM:__bfly_spectrum_im.*]] : memref<5xf32> = dense<[-5.000000e-01, -0.353553385, -3.06161713E-17, 0.353553385, 5.000000e-01]>
-// CHECK-DAG: memref.global "private" constant @[[RE:__bfly_spectrum_re.*]] : memref<5xf32> = dense<[0.000000e+00, -0.353553385, -5.000000e-01, -0.353553385, -6.12323426E-17]>
+/// complex numbers (the same memref); bfly.real_spectrum copies Z[0] to
+/// Z[4] (Z is periodic), then loops over the pairs (k, 4 - k), k = 0, 1,
+/// with planar tables of -i w^k / 2, and does the middle k = 2 alone.
+// CHECK-DAG: memref.global "private" constant @[[IM:__bfly_spectrum_im.*]] : memref<3xf32> = dense<[-5.000000e-01, -0.353553385, -3.06161713E-17]>
+// CHECK-DAG: memref.global "private" constant @[[RE:__bfly_spectrum_re.*]] : memref<3xf32> = dense<[0.000000e+00, -0.353553385, -5.000000e-01]>
 // CHECK-LABEL: func.func private @r2c.core
 // CHECK-SAME: (%{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>)
 // CHECK-LABEL: func.func @r2c
@@ -52,13 +54,16 @@ bfly.transform @rectangular(%x: tensor<3xf32>) -> tensor<2xf32> {
 // CHECK: call @r2c.core(%[[IN]], %[[RESULT]])
 // CHECK: %[[RE0:.*]] = memref.load %[[Z]]
 // CHECK: %[[IM0:.*]] = memref.load %[[Z]]
-// CHECK: %[[FIRST:.*]] = arith.addf %[[RE0]], %[[IM0]] fastmath<contract>
-// CHECK: memref.store %[[FIRST]], %[[OUT]]
 // CHECK: memref.store %[[RE0]], %[[Z]]
 // CHECK: memref.store %[[IM0]], %[[Z]]
 // CHECK: memref.get_global @[[RE]]
 // CHECK: memref.get_global @[[IM]]
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c4
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c2
+// CHECK-COUNT-4: memref.store {{.*}}, %[[OUT]]
+// CHECK: }
+// CHECK-COUNT-2: memref.store {{.*}}, %[[OUT]]
+// CHECK-NOT: memref.store
+// CHECK: return
 bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
   %z = bfly.pack %x : tensor<8xf32> -> tensor<4xcomplex<f32>>
   %y = bfly.permute %z bit_reverse : tensor<4xcomplex<f32>>
@@ -68,19 +73,38 @@ bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
 
 // -----
 
-/// Its inverse: bfly.pack_spectrum fills scratch the core reads (a loop
-/// over k = 0 .. 3, then Z[0] from the real parts of X[0] and X[4]), and
-/// the core writes the caller's reals through bfly.unpack.
+/// Its inverse: bfly.pack_spectrum fills scratch the core reads (the same
+/// pair loop, then Z[0] from the real parts of X[0] and X[4]), and the
+/// core writes the caller's reals through bfly.unpack.
 // CHECK-LABEL: func.func @c2r
 // CHECK-SAME: (%[[IN:.*]]: memref<10xf32>, %[[OUT:.*]]: memref<8xf32>)
 // CHECK-SAME: flops = 48 : i64, input = complex<f32>, n = 5 : i64, name = "c2r", nonzero_twiddles = 0 : i64, output = f32, output_n = 8 : i64
-// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<8xf32>
+// CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<10xf32>
 // CHECK: scf.for
 // CHECK: memref.store {{.*}}, %[[Z]]
-// CHECK: call @c2r.core(%[[Z]], %[[OUT]])
+// CHECK: %[[PACKED:.*]] = memref.reinterpret_cast %[[Z]] to offset: [0], sizes: [8], strides: [1]
+// CHECK: call @c2r.core(%[[PACKED]], %[[OUT]])
 bfly.transform @c2r(%x: tensor<5xcomplex<f32>>) -> tensor<8xf32> {
   %z = bfly.pack_spectrum %x : tensor<5xcomplex<f32>> -> tensor<4xcomplex<f32>>
   %y = bfly.permute %z bit_reverse : tensor<4xcomplex<f32>>
   %w = bfly.unpack %y : tensor<4xcomplex<f32>> -> tensor<8xf32>
   bfly.return %w : tensor<8xf32>
+}
+
+// -----
+
+/// The vector lowering writes the pair loop in vectors of the target's
+/// width: at 128 bits, 4 pairs of a 16-point chain an iteration, the
+/// mirrored ones reversed by shuffles.
+// VECTOR-LABEL: func.func @r2c_vector
+// VECTOR: vector.load {{.*}} : memref<34xf32>, vector<8xf32>
+// VECTOR: vector.shuffle {{.*}} [0, 2, 4, 6]
+// VECTOR: vector.shuffle {{.*}} [6, 4, 2, 0]
+// VECTOR: vector.shuffle {{.*}} [0, 4, 1, 5, 2, 6, 3, 7]
+// VECTOR: vector.shuffle {{.*}} [3, 7, 2, 6, 1, 5, 0, 4]
+bfly.transform @r2c_vector(%x: tensor<32xf32>) -> tensor<17xcomplex<f32>> {
+  %z = bfly.pack %x : tensor<32xf32> -> tensor<16xcomplex<f32>>
+  %y = bfly.permute %z bit_reverse : tensor<16xcomplex<f32>>
+  %w = bfly.real_spectrum %y : tensor<16xcomplex<f32>> -> tensor<17xcomplex<f32>>
+  bfly.return %w : tensor<17xcomplex<f32>>
 }
