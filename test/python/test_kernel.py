@@ -298,3 +298,18 @@ def test_a_rectangular_matrix_is_learned_as_a_rectangular_kernel():
     x = np.random.default_rng(3).standard_normal((5, 12)).astype(np.float32)
     np.testing.assert_allclose(kernel(x), x @ model.matrix().T, rtol=1e-4,
                                atol=1e-4)
+
+
+def test_a_100_x_300_matrix_from_npy_runs_with_300_inputs_and_100_outputs(
+        tmp_path):
+    w = np.random.default_rng(5).standard_normal((100, 300)).astype(np.float32)
+    path = tmp_path / "w.npy"
+    np.save(path, w)
+    with pytest.warns(bfly.NotRecoveredWarning):  # random: no fast form
+        model = bfly.learn(np.load(path), method="hierarchical")
+    kernel = model.compile()
+    assert (kernel.n, kernel.out_n) == (300, 100)
+    x = np.random.default_rng(6).standard_normal((4, 300)).astype(np.float32)
+    y = kernel(x)
+    assert y.shape == (4, 100)
+    np.testing.assert_allclose(y, x @ model.matrix().T, rtol=1e-3, atol=1e-3)
