@@ -5,8 +5,9 @@
 // takes its result to the caller's output (bfly.truncate, bfly.unpack,
 // bfly.real_spectrum). The chain between them is a transform like any other,
 // so both lowerings lower it as one (the "core", called and inlined) and
-// this file writes the kernel around it: the edges as loops of their own,
-// which LLVM's loop vectorizer takes. bfly.pack and bfly.unpack cost
+// this file writes the kernel around it: the edges as loops of their own
+// (the spectrum edges' in explicit vectors), and for a core that splits a
+// vector into phases, phases of their own. bfly.pack and bfly.unpack cost
 // nothing: 2M reals and M interleaved complex numbers are the same memref.
 //
 //===----------------------------------------------------------------------===//
@@ -246,10 +247,6 @@ int64_t scalarCount(Type type) {
   auto tensor = cast<RankedTensorType>(type);
   return tensor.getDimSize(0) * (isComplexVector(type) ? 2 : 1);
 }
-
-} // namespace
-
-namespace {
 
 /// The kernel around a core: which edges need loops, and where the core
 /// reads and writes.

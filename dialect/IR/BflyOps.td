@@ -40,7 +40,11 @@ def Bfly_TransformOp : Op<Bfly_Dialect, "transform", [
     `bfly.diag` ops, each applied to the previous one's result, and returns
     the last value with `bfly.return`. A real input of a complex chain is
     embedded by a `bfly.complex` that starts the chain, and a real output is
-    taken by a `bfly.real` that ends it. In SPL notation the transform is
+    taken by a `bfly.real` that ends it. Every vector of the chain has its
+    length N, a power of two; edges at its ends fit the caller's lengths
+    (`bfly.pad` or `bfly.pack` or `bfly.pack_spectrum` first, before any
+    `bfly.complex`; `bfly.truncate` or `bfly.unpack` or
+    `bfly.real_spectrum` last, after any `bfly.real`). In SPL notation the transform is
     the product F_k ... F_2 F_1 of its factors, F_1 applied first.
 
     That chain rule is verified here, once: passes and lowerings rely on it.
