@@ -119,11 +119,11 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   // bfly.real are then at the inner chain's ends.
   Operation *inputEdge = transform.getInputEdge();
   Operation *outputEdge = transform.getOutputEdge();
-  ArrayRef<Operation *> chainRef(chain);
+  ArrayRef<Operation *> betweenEdges(chain);
   if (inputEdge)
-    chainRef = chainRef.drop_front();
+    betweenEdges = betweenEdges.drop_front();
   if (outputEdge)
-    chainRef = chainRef.drop_back();
+    betweenEdges = betweenEdges.drop_back();
   bool spectrum = isa_and_nonnull<PackOp, PackSpectrumOp>(inputEdge) ||
                   isa_and_nonnull<UnpackOp, RealSpectrumOp>(outputEdge);
   if (spectrum && which != Algebra::Inverse)
@@ -135,8 +135,9 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
     return transform.emitOpError()
            << "has no inverse: bfly.pad and bfly.truncate make it a "
               "rectangular map (its transpose and adjoint are in the model)";
-  bool toComplex = !chainRef.empty() && isa<ComplexOp>(chainRef.front());
-  bool toReal = !chainRef.empty() && isa<RealOp>(chainRef.back());
+  bool toComplex =
+      !betweenEdges.empty() && isa<ComplexOp>(betweenEdges.front());
+  bool toReal = !betweenEdges.empty() && isa<RealOp>(betweenEdges.back());
   if (toComplex != toReal)
     return transform.emitOpError()
            << "has no " << nameOf(which) << " in the model: it maps "
@@ -147,7 +148,7 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
            << "has no inverse in the model: it is the real part of a complex "
               "chain, whose inverse is not the real part of the chain's "
               "inverse (learn the inverse map instead)";
-  ArrayRef<Operation *> inner(chainRef);
+  ArrayRef<Operation *> inner(betweenEdges);
   if (toComplex)
     inner = inner.drop_front().drop_back();
 
@@ -196,8 +197,9 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
     value =
         scaled(b, loc, PackSpectrumOp::create(b, loc, chainEnd, value), 0.5);
   if (toComplex)
-    value = ComplexOp::create(b, chainRef.front()->getLoc(),
-                              chainRef.front()->getResult(0).getType(), value);
+    value =
+        ComplexOp::create(b, betweenEdges.front()->getLoc(),
+                          betweenEdges.front()->getResult(0).getType(), value);
   for (size_t i = inner.size(); i-- > 0;) {
     Operation *op = inner[i];
     Location loc = op->getLoc();
@@ -219,8 +221,8 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
     }
   }
   if (toReal)
-    value = RealOp::create(b, chainRef.back()->getLoc(),
-                           chainRef.back()->getResult(0).getType(), value);
+    value = RealOp::create(b, betweenEdges.back()->getLoc(),
+                           betweenEdges.back()->getResult(0).getType(), value);
   if (isa_and_nonnull<PadOp>(inputEdge))
     value = TruncateOp::create(b, loc, newOutput, value);
   if (isa_and_nonnull<PackOp>(inputEdge))
