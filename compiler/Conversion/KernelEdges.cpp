@@ -21,6 +21,8 @@
 
 #include <cmath>
 #include <complex>
+#include <functional>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::bfly;
@@ -56,96 +58,135 @@ public:
               int64_t lanes)
       : b(b), symbols(symbols), scalar(scalar), lanes(lanes) {}
 
+  /// Loops from now on run only `part`'s share of their iterations (a
+  /// phase of a kernel that splits one vector across threads), or all of
+  /// them.
+  void shareLoops(std::optional<LoopPart> part) { share = part; }
+
   /// dst[i] = src[i] for the first `count` scalars, then zeros up to
   /// `total`.
   void copyScalars(Value src, Value dst, int64_t count, int64_t total) {
-    emitLoop(b, count, 1, [&](Value i) { store(load(src, i), dst, i); });
+    loop(count, 1, [&](Value i) { store(load(src, i), dst, i); });
     if (count == total)
       return;
     Value zero = constant(0.0);
-    emitLoop(b, total - count, 1, [&](Value i) {
+    loop(total - count, 1, [&](Value i) {
       store(zero, dst, arith::AddIOp::create(b, i, index(count)));
     });
   }
 
-  /// bfly.real_spectrum: Z (m complex numbers, and room for one more) to
-  /// X (m + 1).
-  void realSpectrum(Value z, Value x, int64_t m) {
-    // Z is periodic: with Z[m] = Z[0] the pair k = 0 gives X[0] and X[m].
+  // The spectrum edges are a loop over mirrored pairs (pairLoop) and a few
+  // single elements before or after it: separate steps, so that a kernel
+  // splitting one vector runs the loop on every thread and the rest,
+  // ordered around it by the phases, on one.
+
+  /// bfly.real_spectrum (Z: m complex numbers, and room for one more; X:
+  /// m + 1), before its loop: Z[m] = Z[0] (Z is periodic, so the pair
+  /// k = 0 gives X[0] and X[m]) and the middle bin X[m/2].
+  void realSpectrumEnds(Value z, Value x, int64_t m) {
     storeComplex(loadComplex(z, index(0)), z, index(m));
-    // X[k] = E + w^k O = u / 2 + (-i w^k / 2) v.
-    pairPass(z, x, m, 0.5, [&](int64_t k) {
-      return std::complex<double>(0, -0.5) *
-             std::polar(1.0, -M_PI * double(k) / double(m));
-    });
+    pair(z, x, m, index(m / 2), /*both=*/false, /*forward=*/true);
+  }
+  /// Its loop: X[k] = E + w^k O = u / 2 + (-i w^k / 2) v.
+  void realSpectrumLoop(Value z, Value x, int64_t m) {
+    pairLoop(z, x, m, /*forward=*/true);
   }
 
-  /// bfly.pack_spectrum: X (m + 1 complex numbers) to Z (m, and room for
-  /// one more).
-  void packSpectrum(Value x, Value z, int64_t m) {
-    // Z[k] = S + i T with T = v / w^k: u + (i conj w^k) v.
-    pairPass(x, z, m, 1.0, [&](int64_t k) {
-      return std::complex<double>(0, 1) *
-             std::polar(1.0, M_PI * double(k) / double(m));
-    });
-    // Only the real parts of X[0] and X[m] count.
+  /// bfly.pack_spectrum (X: m + 1 complex numbers; Z: m, and room for one
+  /// more): its loop, Z[k] = S + i T with T = v / w^k: u + (i conj w^k) v.
+  void packSpectrumLoop(Value x, Value z, int64_t m) {
+    pairLoop(x, z, m, /*forward=*/false);
+  }
+  /// After its loop: the middle Z[m/2], and Z[0] from the real parts of
+  /// X[0] and X[m] only (the loop's Z[0] used their imaginary parts too).
+  void packSpectrumEnds(Value x, Value z, int64_t m) {
+    pair(x, z, m, index(m / 2), /*both=*/false, /*forward=*/false);
     Value x0 = load(x, index(0)), xm = load(x, index(2 * m));
     storeComplex({add(x0, xm), sub(x0, xm)}, z, index(0));
   }
 
 private:
   /// Both spectrum edges: with u = src[k] + conj src[m-k], v = src[k] -
-  /// conj src[m-k], a = scale u and b = t(k) v, dst[k] = a + b and (as
-  /// t(m-k) = conj t(k) for both) dst[m-k] = conj(a - b). One iteration
-  /// per pair, k = 0 .. m/2 - 1 (a multiple of the vector width; k = 0
-  /// writes dst[m]), then the middle k = m/2 alone. The loop is written
-  /// with vectors (`lanes` pairs an iteration, the mirrored ones reversed
-  /// by shuffles): LLVM's vectorizer cannot prove that the stores to
-  /// dst[k] and dst[m-k] of different iterations never meet.
-  void pairPass(Value src, Value dst, int64_t m, double scale,
-                function_ref<std::complex<double>(int64_t)> t) {
-    // The factors t(k) as two planar tables: no shuffles to split them.
-    SmallVector<APFloat> re, im;
-    const llvm::fltSemantics &semantics =
-        cast<FloatType>(scalar).getFloatSemantics();
-    auto rounded = [&](double v) {
-      APFloat value(v);
-      bool lost;
-      value.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
-      return value;
-    };
-    for (int64_t k = 0; k <= m / 2; ++k) {
-      std::complex<double> factor = t(k);
-      re.push_back(rounded(factor.real()));
-      im.push_back(rounded(factor.imag()));
+  /// conj src[m-k], a = c u and b = t(k) v, dst[k] = a + b and (as t(m-k)
+  /// = conj t(k) for both) dst[m-k] = conj(a - b); forward (real_spectrum)
+  /// c = 1/2, t(k) = -i w^k / 2, else c = 1, t(k) = i conj w^k. The loop
+  /// takes k = 0 .. m/2 - 1 (a multiple of the vector width; k = 0 writes
+  /// dst[m]) and is written with vectors (`lanes` pairs an iteration, the
+  /// mirrored ones reversed by shuffles): LLVM's vectorizer cannot prove
+  /// that the stores to dst[k] and dst[m-k] of different iterations never
+  /// meet.
+  void pairLoop(Value src, Value dst, int64_t m, bool forward) {
+    if (lanes > 1 && (m / 2) % lanes == 0) {
+      auto [re, im] = tables(m, forward);
+      Value scale = constant(forward ? 0.5 : 1.0);
+      loop(m / 2, lanes,
+           [&](Value k) { vectorPairs(src, dst, m, k, scale, re, im); });
+    } else {
+      loop(m / 2, 1,
+           [&](Value k) { pair(src, dst, m, k, /*both=*/true, forward); });
     }
-    auto type = RankedTensorType::get({m / 2 + 1}, scalar);
-    Value tableRe = constantGlobal(b, symbols, "__bfly_spectrum_re",
-                                   DenseElementsAttr::get(type, re));
-    Value tableIm = constantGlobal(b, symbols, "__bfly_spectrum_im",
-                                   DenseElementsAttr::get(type, im));
-    Value factorU = constant(scale);
-    auto pair = [&](Value k, bool both) {
-      Value mirror = arith::SubIOp::create(b, index(m), k);
-      auto [ar, ai] = loadComplex(src, k);
-      auto [br, bi] = loadComplex(src, mirror);
-      Value ur = add(ar, br), ui = sub(ai, bi);
-      Value vr = sub(ar, br), vi = add(ai, bi);
-      Value tr = load(tableRe, k), ti = load(tableIm, k);
-      Value aRe = mul(factorU, ur), aIm = mul(factorU, ui);
-      Value bRe = sub(mul(tr, vr), mul(ti, vi));
-      Value bIm = add(mul(tr, vi), mul(ti, vr));
-      storeComplex({add(aRe, bRe), add(aIm, bIm)}, dst, k);
-      if (both)
-        storeComplex({sub(aRe, bRe), sub(bIm, aIm)}, dst, mirror);
+  }
+
+  /// One pair of pairLoop (only dst[k] unless `both`).
+  void pair(Value src, Value dst, int64_t m, Value k, bool both, bool forward) {
+    auto [tableRe, tableIm] = tables(m, forward);
+    Value scale = constant(forward ? 0.5 : 1.0);
+    Value mirror = arith::SubIOp::create(b, index(m), k);
+    auto [ar, ai] = loadComplex(src, k);
+    auto [br, bi] = loadComplex(src, mirror);
+    Value ur = add(ar, br), ui = sub(ai, bi);
+    Value vr = sub(ar, br), vi = add(ai, bi);
+    Value tr = load(tableRe, k), ti = load(tableIm, k);
+    Value aRe = mul(scale, ur), aIm = mul(scale, ui);
+    Value bRe = sub(mul(tr, vr), mul(ti, vi));
+    Value bIm = add(mul(tr, vi), mul(ti, vr));
+    storeComplex({add(aRe, bRe), add(aIm, bIm)}, dst, k);
+    if (both)
+      storeComplex({sub(aRe, bRe), sub(bIm, aIm)}, dst, mirror);
+  }
+
+  /// The factors t(k), k = 0 .. m/2, as two planar tables (no shuffles to
+  /// split them): made once per direction, read where the builder is.
+  std::pair<Value, Value> tables(int64_t m, bool forward) {
+    auto &globals = forward ? forwardTables : backwardTables;
+    if (!globals.first) {
+      SmallVector<APFloat> re, im;
+      const llvm::fltSemantics &semantics =
+          cast<FloatType>(scalar).getFloatSemantics();
+      auto rounded = [&](double v) {
+        APFloat value(v);
+        bool lost;
+        value.convert(semantics, APFloat::rmNearestTiesToEven, &lost);
+        return value;
+      };
+      for (int64_t k = 0; k <= m / 2; ++k) {
+        double angle = M_PI * double(k) / double(m);
+        std::complex<double> factor =
+            forward ? std::complex<double>(0, -0.5) * std::polar(1.0, -angle)
+                    : std::complex<double>(0, 1) * std::polar(1.0, angle);
+        re.push_back(rounded(factor.real()));
+        im.push_back(rounded(factor.imag()));
+      }
+      auto type = RankedTensorType::get({m / 2 + 1}, scalar);
+      globals = {declareConstantGlobal(b, symbols, "__bfly_spectrum_re",
+                                       DenseElementsAttr::get(type, re)),
+                 declareConstantGlobal(b, symbols, "__bfly_spectrum_im",
+                                       DenseElementsAttr::get(type, im))};
+    }
+    auto read = [&](memref::GlobalOp global) {
+      return memref::GetGlobalOp::create(b, global.getType(),
+                                         global.getSymName())
+          .getResult();
     };
-    if (lanes > 1 && (m / 2) % lanes == 0)
-      emitLoop(b, m / 2, lanes, [&](Value k) {
-        vectorPairs(src, dst, m, k, factorU, tableRe, tableIm);
-      });
+    return {read(globals.first), read(globals.second)};
+  }
+
+  /// emitLoop, or its part when loops are shared.
+  void loop(int64_t count, int64_t step, function_ref<void(Value)> body) {
+    if (share)
+      emitLoopPart(b, count, step, *share, body);
     else
-      emitLoop(b, m / 2, 1, [&](Value k) { pair(k, true); });
-    pair(index(m / 2), false);
+      emitLoop(b, count, step, body);
   }
 
   /// Pairs k .. k + lanes - 1 of pairPass, in vectors.
@@ -240,6 +281,8 @@ private:
   SymbolTable &symbols;
   Type scalar;
   int64_t lanes;
+  std::optional<LoopPart> share;
+  std::pair<memref::GlobalOp, memref::GlobalOp> forwardTables, backwardTables;
 };
 
 /// Scalars in a memref of one vector of `type`.
@@ -280,24 +323,40 @@ public:
            (outputLoop ? resultType().getNumElements() : 0);
   }
 
-  /// The input edge, from the caller's `in` to `temp` (inputType()).
-  void lowerInputEdge(EdgeBuilder &edges, Value in, Value temp) {
-    if (isa<PadOp>(inputEdge))
-      edges.copyScalars(in, temp,
-                        scalarCount(inputEdge->getOperand(0).getType()),
-                        coreIn.getNumElements());
-    else
-      edges.packSpectrum(in, temp, core.n);
+  /// An edge's loop runs in steps, in order: shared ones may be split
+  /// among threads (a loop), the others run whole in one.
+  struct Step {
+    bool shared;
+    std::function<void(EdgeBuilder &)> emit;
+  };
+
+  /// The input edge's steps, from the caller's `in` to `temp`
+  /// (inputType()).
+  SmallVector<Step> inputSteps(Value in, Value temp) const {
+    int64_t m = core.n;
+    if (isa<PadOp>(inputEdge)) {
+      int64_t count = scalarCount(inputEdge->getOperand(0).getType());
+      int64_t total = coreIn.getNumElements();
+      return {{true,
+               [=](EdgeBuilder &e) { e.copyScalars(in, temp, count, total); }}};
+    }
+    return {{true, [=](EdgeBuilder &e) { e.packSpectrumLoop(in, temp, m); }},
+            {false, [=](EdgeBuilder &e) { e.packSpectrumEnds(in, temp, m); }}};
   }
 
-  /// The output edge, from the core's `result` (resultType()) to `out`.
-  void lowerOutputEdge(EdgeBuilder &edges, Value result, Value out) {
+  /// The output edge's steps, from the core's `result` (resultType()) to
+  /// `out`.
+  SmallVector<Step> outputSteps(Value result, Value out) const {
+    int64_t m = core.n;
     if (isa<TruncateOp>(outputEdge)) {
       int64_t count = scalarCount(outputEdge->getResult(0).getType());
-      edges.copyScalars(result, out, count, count);
-    } else {
-      edges.realSpectrum(result, out, core.n);
+      return {{true, [=](EdgeBuilder &e) {
+                 e.copyScalars(result, out, count, count);
+               }}};
     }
+    return {
+        {false, [=](EdgeBuilder &e) { e.realSpectrumEnds(result, out, m); }},
+        {true, [=](EdgeBuilder &e) { e.realSpectrumLoop(result, out, m); }}};
   }
 
   /// The core's vector within an edge's buffer.
@@ -335,24 +394,25 @@ void lowerWholeKernel(EdgeKernel &edge, ImplicitLocOpBuilder &b,
   Value coreInput = in;
   if (edge.inputLoop) {
     Value temp = temps.allocate(b, edge.inputType());
-    edge.lowerInputEdge(edges, in, temp);
+    for (const EdgeKernel::Step &step : edge.inputSteps(in, temp))
+      step.emit(edges);
     coreInput = EdgeKernel::within(b, temp, edge.coreIn);
   }
   Value result = edge.outputLoop ? temps.allocate(b, edge.resultType()) : out;
   Value coreOutput = EdgeKernel::within(b, result, edge.coreOut);
   func::CallOp::create(b, coreKernel, ValueRange{coreInput, coreOutput});
   if (edge.outputLoop)
-    edge.lowerOutputEdge(edges, result, out);
+    for (const EdgeKernel::Step &step : edge.outputSteps(result, out))
+      step.emit(edges);
   temps.release(b);
 }
 
 /// A core that splits a vector into phases: the kernel's phases are the
-/// input edge's, the core's and the output edge's. Its scratch is two
-/// halves, each a core scratch buffer and, after it, an edge's buffer (the
-/// input edge's in the first, the output edge's in the second, so a
-/// one-phase core may read one and write the other). The edges run whole,
-/// in part 0 of their phase; the core's phases are shared out. Returns the
-/// record entries of the kernel's phase function.
+/// input edge's steps, the core's phases and the output edge's steps. Its
+/// scratch is two halves, each a core scratch buffer and, after it, an
+/// edge's buffer (the input edge's in the first, the output edge's in the
+/// second, so a one-phase core may read one and write the other). Returns
+/// the record entries of the kernel's phase function.
 SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                               ImplicitLocOpBuilder &b,
                                               func::FuncOp kernel,
@@ -400,8 +460,13 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
     Value phase = entry->getArgument(4), part = entry->getArgument(5),
           parts = entry->getArgument(6);
 
-    int64_t first = edge.inputLoop ? 1 : 0;
-    int64_t count = corePhases + first + (edge.outputLoop ? 1 : 0);
+    SmallVector<EdgeKernel::Step> before, after;
+    if (edge.inputLoop)
+      before = edge.inputSteps(in, inputTemp);
+    if (edge.outputLoop)
+      after = edge.outputSteps(result, out);
+    int64_t first = int64_t(before.size());
+    int64_t count = first + corePhases + int64_t(after.size());
     SmallVector<int64_t> cases;
     for (int64_t p = 0; p < count; ++p)
       cases.push_back(p);
@@ -410,20 +475,27 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
     b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
     scf::YieldOp::create(b);
     EdgeBuilder edges(b, edge.symbols, edge.core.scalar, edge.lanes);
-    // An edge's phase: the whole loop in part 0.
-    auto edgePhase = [&](int64_t p, function_ref<void()> body) {
+    // An edge's step is a phase: a shared loop split by the part, or the
+    // rest whole in part 0.
+    auto edgePhase = [&](int64_t p, const EdgeKernel::Step &step) {
       b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
-      Value partZero =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, part,
-                                arith::ConstantIndexOp::create(b, 0));
-      auto ifFirst = scf::IfOp::create(b, partZero, /*withElseRegion=*/false);
-      b.setInsertionPointToStart(ifFirst.thenBlock());
-      body();
-      b.setInsertionPointAfter(ifFirst);
+      if (step.shared) {
+        edges.shareLoops(LoopPart{part, parts});
+        step.emit(edges);
+        edges.shareLoops(std::nullopt);
+      } else {
+        Value partZero =
+            arith::CmpIOp::create(b, arith::CmpIPredicate::eq, part,
+                                  arith::ConstantIndexOp::create(b, 0));
+        auto ifFirst = scf::IfOp::create(b, partZero, /*withElseRegion=*/false);
+        b.setInsertionPointToStart(ifFirst.thenBlock());
+        step.emit(edges);
+        b.setInsertionPointAfter(ifFirst);
+      }
       scf::YieldOp::create(b);
     };
-    if (edge.inputLoop)
-      edgePhase(0, [&] { edge.lowerInputEdge(edges, in, inputTemp); });
+    for (auto [p, step] : llvm::enumerate(before))
+      edgePhase(int64_t(p), step);
     for (int64_t p = 0; p < corePhases; ++p) {
       b.setInsertionPointToStart(
           &dispatch.getCaseRegions()[first + p].emplaceBlock());
@@ -433,8 +505,8 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                       part, parts});
       scf::YieldOp::create(b);
     }
-    if (edge.outputLoop)
-      edgePhase(count - 1, [&] { edge.lowerOutputEdge(edges, result, out); });
+    for (auto [p, step] : llvm::enumerate(after))
+      edgePhase(first + corePhases + int64_t(p), step);
     b.setInsertionPointAfter(dispatch);
     func::ReturnOp::create(b);
     phases = count;
