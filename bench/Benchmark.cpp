@@ -127,9 +127,13 @@ double medianSecondsPerCall(const std::function<void()> &call,
   std::vector<double> samples;
   for (int i = 0; i < options.samples; ++i)
     samples.push_back(timeCalls(count) / double(count));
-  std::nth_element(samples.begin(), samples.begin() + samples.size() / 2,
-                   samples.end());
-  return samples[samples.size() / 2];
+  return median(std::move(samples));
+}
+
+double median(std::vector<double> values) {
+  std::nth_element(values.begin(), values.begin() + values.size() / 2,
+                   values.end());
+  return values[values.size() / 2];
 }
 
 double fftwThreadedSeconds(int64_t n, int threads,

@@ -100,6 +100,9 @@ Accuracy measureRealDftAccuracy(const Kernel &kernel, bool inverse,
                                 int64_t vectors, unsigned seed);
 
 /// The median time of one call of `call`.
+/// The median of `values` (the upper one of an even count).
+double median(std::vector<double> values);
+
 double medianSecondsPerCall(const std::function<void()> &call,
                             const BenchOptions &options);
 

@@ -831,8 +831,8 @@ private:
 };
 } // namespace
 
-/// `(in, out, scratch0, scratch1, phase, part, parts)`: part `part` of
-/// `parts` of phase `phase` (nothing for another phase), next to `kernel`.
+/// The phase function of `kernel`: part `part` of `parts` of phase `phase`
+/// (nothing for another phase).
 static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
                                        SymbolTable &symbols, StringRef name,
                                        func::FuncOp kernel,
@@ -840,36 +840,20 @@ static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
                                        const KernelSignature &signature,
                                        Counts &counts, int64_t &numFactors) {
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(kernel);
-  FunctionType kernelType = kernel.getFunctionType();
   auto scratchType = MemRefType::get({2 * signature.n}, signature.scalar);
-  Type index = b.getIndexType();
-  auto phaseFunction = func::FuncOp::create(
-      b, (name + ".phase").str(),
-      b.getFunctionType({kernelType.getInput(0), kernelType.getInput(1),
-                         scratchType, scratchType, index, index, index},
-                        {}));
-  symbols.insert(phaseFunction);
-  Block *entry = phaseFunction.addEntryBlock();
-  b.setInsertionPointToStart(entry);
+  func::FuncOp phaseFunction =
+      createPhaseFunction(b, symbols, name, kernel, scratchType);
+  Block *entry = &phaseFunction.getBody().front();
   Buffer input{entry->getArgument(0), signature.complexIn, signature.complexIn};
   Buffer output{entry->getArgument(1), signature.complexOut,
                 signature.complexOut};
   Value scratch[2] = {entry->getArgument(2), entry->getArgument(3)};
   LoopPart share{entry->getArgument(5), entry->getArgument(6)};
-  SmallVector<int64_t> cases;
-  for (size_t p = 0; p < lowering.numPhases(); ++p)
-    cases.push_back(int64_t(p));
-  auto dispatch = scf::IndexSwitchOp::create(
-      b, TypeRange{}, entry->getArgument(4), cases, int64_t(cases.size()));
-  b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
-  scf::YieldOp::create(b);
-  for (size_t p = 0; p < lowering.numPhases(); ++p) {
-    b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
-    lowering.lowerPhase(p, input, output, scratch, share, counts, numFactors);
-    scf::YieldOp::create(b);
-  }
-  b.setInsertionPointAfter(dispatch);
+  emitPhaseSwitch(b, entry->getArgument(4), int64_t(lowering.numPhases()),
+                  [&](int64_t p) {
+                    lowering.lowerPhase(size_t(p), input, output, scratch,
+                                        share, counts, numFactors);
+                  });
   func::ReturnOp::create(b);
   return phaseFunction;
 }
@@ -922,22 +906,11 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
         lowerPhaseFunction(b, symbols, transform.getName(), kernel, lowering,
                            signature, counts, numFactors);
     Value scratch[2] = {scratchBuffers.allocate(b), scratchBuffers.allocate(b)};
-    auto index = [&](int64_t v) {
-      return arith::ConstantIndexOp::create(b, v).getResult();
-    };
-    for (size_t p = 0; p < lowering.numPhases(); ++p)
-      func::CallOp::create(b, phaseFunction,
-                           ValueRange{input.memref, output.memref, scratch[0],
-                                      scratch[1], index(int64_t(p)), index(0),
-                                      index(1)});
     int64_t scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
-    phaseRecord = {
-        b.getNamedAttr("phases",
-                       b.getI64IntegerAttr(int64_t(lowering.numPhases()))),
-        b.getNamedAttr("phase_function",
-                       FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
-        b.getNamedAttr("phase_scratch_bytes",
-                       b.getI64IntegerAttr(2 * 2 * n * scalarBytes))};
+    phaseRecord = callPhasesInOrder(
+        b, phaseFunction,
+        ValueRange{input.memref, output.memref, scratch[0], scratch[1]},
+        int64_t(lowering.numPhases()), 2 * 2 * n * scalarBytes);
   }
   scratchBuffers.release(b);
   func::ReturnOp::create(b);

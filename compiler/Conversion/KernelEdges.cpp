@@ -85,7 +85,7 @@ public:
   /// k = 0 gives X[0] and X[m]) and the middle bin X[m/2].
   void realSpectrumEnds(Value z, Value x, int64_t m) {
     storeComplex(loadComplex(z, index(0)), z, index(m));
-    pair(z, x, m, index(m / 2), /*both=*/false, /*forward=*/true);
+    middlePair(z, x, m, /*forward=*/true);
   }
   /// Its loop: X[k] = E + w^k O = u / 2 + (-i w^k / 2) v.
   void realSpectrumLoop(Value z, Value x, int64_t m) {
@@ -100,7 +100,7 @@ public:
   /// After its loop: the middle Z[m/2], and Z[0] from the real parts of
   /// X[0] and X[m] only (the loop's Z[0] used their imaginary parts too).
   void packSpectrumEnds(Value x, Value z, int64_t m) {
-    pair(x, z, m, index(m / 2), /*both=*/false, /*forward=*/false);
+    middlePair(x, z, m, /*forward=*/false);
     Value x0 = load(x, index(0)), xm = load(x, index(2 * m));
     storeComplex({add(x0, xm), sub(x0, xm)}, z, index(0));
   }
@@ -116,21 +116,27 @@ private:
   /// that the stores to dst[k] and dst[m-k] of different iterations never
   /// meet.
   void pairLoop(Value src, Value dst, int64_t m, bool forward) {
-    if (lanes > 1 && (m / 2) % lanes == 0) {
-      auto [re, im] = tables(m, forward);
-      Value scale = constant(forward ? 0.5 : 1.0);
+    auto [re, im] = tables(m, forward);
+    Value scale = constant(forward ? 0.5 : 1.0);
+    if (lanes > 1 && (m / 2) % lanes == 0)
       loop(m / 2, lanes,
            [&](Value k) { vectorPairs(src, dst, m, k, scale, re, im); });
-    } else {
-      loop(m / 2, 1,
-           [&](Value k) { pair(src, dst, m, k, /*both=*/true, forward); });
-    }
+    else
+      loop(m / 2, 1, [&](Value k) {
+        pair(src, dst, m, k, scale, re, im, /*both=*/true);
+      });
   }
 
-  /// One pair of pairLoop (only dst[k] unless `both`).
-  void pair(Value src, Value dst, int64_t m, Value k, bool both, bool forward) {
-    auto [tableRe, tableIm] = tables(m, forward);
-    Value scale = constant(forward ? 0.5 : 1.0);
+  /// The middle pair, k = m/2: dst[m/2] alone.
+  void middlePair(Value src, Value dst, int64_t m, bool forward) {
+    auto [re, im] = tables(m, forward);
+    pair(src, dst, m, index(m / 2), constant(forward ? 0.5 : 1.0), re, im,
+         /*both=*/false);
+  }
+
+  /// Pair k of pairLoop (only dst[k] unless `both`).
+  void pair(Value src, Value dst, int64_t m, Value k, Value scale,
+            Value tableRe, Value tableIm, bool both) {
     Value mirror = arith::SubIOp::create(b, index(m), k);
     auto [ar, ai] = loadComplex(src, k);
     auto [br, bi] = loadComplex(src, mirror);
@@ -189,7 +195,7 @@ private:
       emitLoop(b, count, step, body);
   }
 
-  /// Pairs k .. k + lanes - 1 of pairPass, in vectors.
+  /// Pairs k .. k + lanes - 1 of pairLoop, in vectors.
   void vectorPairs(Value src, Value dst, int64_t m, Value k, Value scale,
                    Value tableRe, Value tableIm) {
     int64_t n = lanes;
@@ -425,21 +431,13 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                          edge.resultType().getNumElements());
   halfBytes = (halfBytes + 63) / 64 * 64;
   auto half = MemRefType::get({halfBytes}, b.getI8Type());
-  FunctionType kernelType = kernel.getFunctionType();
-  Type index = b.getIndexType();
   func::FuncOp phaseFunction;
   int64_t phases = 0;
   {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(kernel);
-    phaseFunction = func::FuncOp::create(
-        b, (edge.transform.getName() + ".phase").str(),
-        b.getFunctionType({kernelType.getInput(0), kernelType.getInput(1), half,
-                           half, index, index, index},
-                          {}));
-    edge.symbols.insert(phaseFunction);
-    Block *entry = phaseFunction.addEntryBlock();
-    b.setInsertionPointToStart(entry);
+    phaseFunction = createPhaseFunction(b, edge.symbols,
+                                        edge.transform.getName(), kernel, half);
+    Block *entry = &phaseFunction.getBody().front();
     Value in = entry->getArgument(0), out = entry->getArgument(1);
     auto at = [&](Value buffer, int64_t offset, MemRefType type) -> Value {
       return memref::ViewOp::create(b, type, buffer,
@@ -457,8 +455,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                        ? at(entry->getArgument(3), coreBytes, edge.resultType())
                        : out;
     Value coreOutput = EdgeKernel::within(b, result, edge.coreOut);
-    Value phase = entry->getArgument(4), part = entry->getArgument(5),
-          parts = entry->getArgument(6);
+    Value part = entry->getArgument(5), parts = entry->getArgument(6);
 
     SmallVector<EdgeKernel::Step> before, after;
     if (edge.inputLoop)
@@ -466,69 +463,49 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
     if (edge.outputLoop)
       after = edge.outputSteps(result, out);
     int64_t first = int64_t(before.size());
-    int64_t count = first + corePhases + int64_t(after.size());
-    SmallVector<int64_t> cases;
-    for (int64_t p = 0; p < count; ++p)
-      cases.push_back(p);
-    auto dispatch = scf::IndexSwitchOp::create(b, TypeRange{}, phase, cases,
-                                               int64_t(cases.size()));
-    b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
-    scf::YieldOp::create(b);
+    phases = first + corePhases + int64_t(after.size());
     EdgeBuilder edges(b, edge.symbols, edge.core.scalar, edge.lanes);
     // An edge's step is a phase: a shared loop split by the part, or the
     // rest whole in part 0.
-    auto edgePhase = [&](int64_t p, const EdgeKernel::Step &step) {
-      b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
+    auto edgePhase = [&](const EdgeKernel::Step &step) {
       if (step.shared) {
         edges.shareLoops(LoopPart{part, parts});
         step.emit(edges);
         edges.shareLoops(std::nullopt);
-      } else {
-        Value partZero =
-            arith::CmpIOp::create(b, arith::CmpIPredicate::eq, part,
-                                  arith::ConstantIndexOp::create(b, 0));
-        auto ifFirst = scf::IfOp::create(b, partZero, /*withElseRegion=*/false);
-        b.setInsertionPointToStart(ifFirst.thenBlock());
-        step.emit(edges);
-        b.setInsertionPointAfter(ifFirst);
+        return;
       }
-      scf::YieldOp::create(b);
+      Value partZero =
+          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, part,
+                                arith::ConstantIndexOp::create(b, 0));
+      auto ifFirst = scf::IfOp::create(b, partZero, /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard inIf(b);
+      b.setInsertionPointToStart(ifFirst.thenBlock());
+      step.emit(edges);
     };
-    for (auto [p, step] : llvm::enumerate(before))
-      edgePhase(int64_t(p), step);
-    for (int64_t p = 0; p < corePhases; ++p) {
-      b.setInsertionPointToStart(
-          &dispatch.getCaseRegions()[first + p].emplaceBlock());
-      func::CallOp::create(b, corePhase,
-                           ValueRange{coreInput, coreOutput, s0, s1,
-                                      arith::ConstantIndexOp::create(b, p),
-                                      part, parts});
-      scf::YieldOp::create(b);
-    }
-    for (auto [p, step] : llvm::enumerate(after))
-      edgePhase(first + corePhases + int64_t(p), step);
-    b.setInsertionPointAfter(dispatch);
+    emitPhaseSwitch(b, entry->getArgument(4), phases, [&](int64_t p) {
+      if (p < first)
+        return edgePhase(before[p]);
+      if (p >= first + corePhases)
+        return edgePhase(after[p - first - corePhases]);
+      func::CallOp::create(
+          b, corePhase,
+          ValueRange{coreInput, coreOutput, s0, s1,
+                     arith::ConstantIndexOp::create(b, p - first), part,
+                     parts});
+    });
     func::ReturnOp::create(b);
-    phases = count;
   }
 
   // The kernel's own apply runs the phases in order, in one part.
   KernelScratch scratch(2 * halfBytes, 0);
   Value halves[2] = {scratch.allocate(b, half), scratch.allocate(b, half)};
-  auto constant = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(b, v).getResult();
-  };
-  for (int64_t p = 0; p < phases; ++p)
-    func::CallOp::create(b, phaseFunction,
-                         ValueRange{kernel.getArgument(0),
-                                    kernel.getArgument(1), halves[0], halves[1],
-                                    constant(p), constant(0), constant(1)});
+  SmallVector<NamedAttribute> record =
+      callPhasesInOrder(b, phaseFunction,
+                        ValueRange{kernel.getArgument(0), kernel.getArgument(1),
+                                   halves[0], halves[1]},
+                        phases, 2 * halfBytes);
   scratch.release(b);
-  return {b.getNamedAttr("phases", b.getI64IntegerAttr(phases)),
-          b.getNamedAttr("phase_function",
-                         FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
-          b.getNamedAttr("phase_scratch_bytes",
-                         b.getI64IntegerAttr(2 * halfBytes))};
+  return record;
 }
 
 } // namespace

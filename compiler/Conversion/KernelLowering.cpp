@@ -5,6 +5,7 @@
 #include "dialect/IR/BflyOps.h"
 #include "dialect/IR/Constants.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "runtime/include/bfly/kernel_abi.h"
 
@@ -256,4 +257,59 @@ Value mlir::bfly::emitPairOfElement(ImplicitLocOpBuilder &b, Value element,
   Value block = arith::ShRUIOp::create(b, element, index(logH + 1));
   return arith::OrIOp::create(b, arith::ShLIOp::create(b, block, index(logH)),
                               within);
+}
+
+func::FuncOp mlir::bfly::createPhaseFunction(ImplicitLocOpBuilder &b,
+                                             SymbolTable &symbols,
+                                             StringRef name,
+                                             func::FuncOp kernel,
+                                             Type scratchType) {
+  b.setInsertionPoint(kernel);
+  FunctionType kernelType = kernel.getFunctionType();
+  Type index = b.getIndexType();
+  auto phaseFunction = func::FuncOp::create(
+      b, (name + ".phase").str(),
+      b.getFunctionType({kernelType.getInput(0), kernelType.getInput(1),
+                         scratchType, scratchType, index, index, index},
+                        {}));
+  symbols.insert(phaseFunction);
+  b.setInsertionPointToStart(phaseFunction.addEntryBlock());
+  return phaseFunction;
+}
+
+void mlir::bfly::emitPhaseSwitch(ImplicitLocOpBuilder &b, Value phase,
+                                 int64_t phases,
+                                 function_ref<void(int64_t)> lowerPhase) {
+  SmallVector<int64_t> cases;
+  for (int64_t p = 0; p < phases; ++p)
+    cases.push_back(p);
+  auto dispatch =
+      scf::IndexSwitchOp::create(b, TypeRange{}, phase, cases, phases);
+  b.setInsertionPointToStart(&dispatch.getDefaultRegion().emplaceBlock());
+  scf::YieldOp::create(b);
+  for (int64_t p = 0; p < phases; ++p) {
+    b.setInsertionPointToStart(&dispatch.getCaseRegions()[p].emplaceBlock());
+    lowerPhase(p);
+    scf::YieldOp::create(b);
+  }
+  b.setInsertionPointAfter(dispatch);
+}
+
+SmallVector<NamedAttribute>
+mlir::bfly::callPhasesInOrder(ImplicitLocOpBuilder &b,
+                              func::FuncOp phaseFunction, ValueRange buffers,
+                              int64_t phases, int64_t scratchBytes) {
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, v).getResult();
+  };
+  for (int64_t p = 0; p < phases; ++p) {
+    SmallVector<Value, 7> operands(buffers);
+    operands.append({index(p), index(0), index(1)});
+    func::CallOp::create(b, phaseFunction, operands);
+  }
+  return {
+      b.getNamedAttr("phases", b.getI64IntegerAttr(phases)),
+      b.getNamedAttr("phase_function",
+                     FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
+      b.getNamedAttr("phase_scratch_bytes", b.getI64IntegerAttr(scratchBytes))};
 }

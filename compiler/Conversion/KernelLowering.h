@@ -120,6 +120,31 @@ private:
   SmallVector<Value, 2> allocated;
 };
 
+/// A kernel that splits one vector across threads puts its work in a
+/// phase function `(in, out, scratch0, scratch1, phase, part, parts)`
+/// next to it (bfly-export-kernel wraps it as the descriptor's
+/// apply_phase, handing it the two halves of its scratch).
+
+/// An empty phase function for `kernel`, named after `name`, with scratch
+/// arguments of `scratchType`; the builder at the start of its body.
+func::FuncOp createPhaseFunction(ImplicitLocOpBuilder &b, SymbolTable &symbols,
+                                 StringRef name, func::FuncOp kernel,
+                                 Type scratchType);
+
+/// An scf.index_switch on `phase` with one case per phase, case p built by
+/// `lowerPhase(p)` (it does nothing for another phase); the builder after
+/// it.
+void emitPhaseSwitch(ImplicitLocOpBuilder &b, Value phase, int64_t phases,
+                     function_ref<void(int64_t)> lowerPhase);
+
+/// The kernel's own body: `phaseFunction` on (in, out, scratch0, scratch1)
+/// for every phase in order, in one part. Returns the `bfly.kernel`
+/// record's phase entries (`scratchBytes`: what apply_phase's caller
+/// gives, both halves).
+SmallVector<NamedAttribute>
+callPhasesInOrder(ImplicitLocOpBuilder &b, func::FuncOp phaseFunction,
+                  ValueRange buffers, int64_t phases, int64_t scratchBytes);
+
 /// Lowers a transform whose chain has edges (bfly.pad, bfly.pack,
 /// bfly.pack_spectrum first; bfly.truncate, bfly.unpack,
 /// bfly.real_spectrum last): the chain between them becomes a transform of

@@ -106,16 +106,17 @@ OwningOpRef<ModuleOp> factorizationToModule(MLIRContext &context,
   Type scalar = scalarType(context, model.type.precision);
   auto chainType = RankedTensorType::get({model.n}, chainElement);
   auto realType = RankedTensorType::get({model.n}, scalar);
-  // The caller's types: the chain's, resized by the model's edges.
+  // The caller's types: the chain's, resized by the model's edges (a
+  // real-input DFT takes reals, its inverse gives them).
   auto callerType = [&](bool real, int64_t length) {
-    Type element = chainElement;
-    if (real || (model.spectrum != RealSpectrum::None && length == 2 * model.n))
-      element = scalar;
-    return RankedTensorType::get({length}, element);
+    return RankedTensorType::get({length}, real ? scalar : chainElement);
   };
-  RankedTensorType inputType = callerType(model.realInput, model.inputLength());
+  RankedTensorType inputType =
+      callerType(model.realInput || model.spectrum == RealSpectrum::Forward,
+                 model.inputLength());
   RankedTensorType outputType =
-      callerType(model.realOutput, model.outputLength());
+      callerType(model.realOutput || model.spectrum == RealSpectrum::Backward,
+                 model.outputLength());
 
   auto transform = mlir::bfly::TransformOp::create(
       builder, loc, name, builder.getFunctionType({inputType}, {outputType}));

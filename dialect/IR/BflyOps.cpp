@@ -243,9 +243,6 @@ LogicalResult TransformOp::verifyRegions() {
           "may only end a transform's chain (before a bfly.truncate)");
     current = op->getResult(0);
   }
-  if (!::bfly::isValidLength(getLength()))
-    return emitOpError("chain length must be ")
-           << ::bfly::validLengthText() << ", got " << getLength();
   Operation *terminator = getBody().front().getTerminator();
   if (terminator->getOperand(0) != current)
     return terminator->emitOpError("must return the chain's last value");
@@ -445,47 +442,44 @@ LogicalResult TruncateOp::verify() {
   return verifyResize(*this, getInput(), getResult());
 }
 
-/// `reals` holds the numbers of `complex` as pairs: twice its length, the
-/// same precision.
-static LogicalResult verifyPairs(Operation *op, Value reals, Value complex) {
-  if (failed(verifyLength(op, complex)))
+/// An edge between the chain's vector `chain` (whose length verifyLength
+/// checks) and the caller's `caller`, which must have `callerLength`
+/// elements of the same precision; `rule` says so when it does not.
+static LogicalResult verifyEdge(Operation *op, Value chain, Value caller,
+                                int64_t callerLength, StringRef rule) {
+  if (failed(verifyLength(op, chain)))
     return failure();
-  if (lengthOf(reals) != 2 * lengthOf(complex) ||
-      scalarOf(reals) != scalarOf(complex))
-    return op->emitOpError("the real vector must hold the complex one's "
-                           "parts (twice its length, same precision), got ")
-           << op->getOperand(0).getType() << " and "
-           << op->getResult(0).getType();
+  if (lengthOf(caller) != callerLength || scalarOf(caller) != scalarOf(chain))
+    return op->emitOpError(rule) << ", got " << op->getOperand(0).getType()
+                                 << " and " << op->getResult(0).getType();
   return success();
 }
 
+static constexpr StringLiteral kPairsRule =
+    "the real vector must hold the complex one's parts (twice its length, "
+    "same precision)";
+static constexpr StringLiteral kSpectrumRule =
+    "the half spectrum must have one more element than the packed vector, "
+    "same type";
+
 LogicalResult PackOp::verify() {
-  return verifyPairs(*this, getInput(), getResult());
+  return verifyEdge(*this, getResult(), getInput(), 2 * lengthOf(getResult()),
+                    kPairsRule);
 }
 
 LogicalResult UnpackOp::verify() {
-  return verifyPairs(*this, getResult(), getInput());
-}
-
-/// `half` holds the M + 1 bins of a real signal's spectrum, `packed` M.
-static LogicalResult verifySpectrum(Operation *op, Value packed, Value half) {
-  if (failed(verifyLength(op, packed)))
-    return failure();
-  if (lengthOf(half) != lengthOf(packed) + 1 ||
-      scalarOf(half) != scalarOf(packed))
-    return op->emitOpError("the half spectrum must have one more element "
-                           "than the packed vector, same type, got ")
-           << op->getOperand(0).getType() << " and "
-           << op->getResult(0).getType();
-  return success();
+  return verifyEdge(*this, getInput(), getResult(), 2 * lengthOf(getInput()),
+                    kPairsRule);
 }
 
 LogicalResult RealSpectrumOp::verify() {
-  return verifySpectrum(*this, getInput(), getResult());
+  return verifyEdge(*this, getInput(), getResult(), lengthOf(getInput()) + 1,
+                    kSpectrumRule);
 }
 
 LogicalResult PackSpectrumOp::verify() {
-  return verifySpectrum(*this, getResult(), getInput());
+  return verifyEdge(*this, getResult(), getInput(), lengthOf(getResult()) + 1,
+                    kSpectrumRule);
 }
 
 //===----------------------------------------------------------------------===//

@@ -113,6 +113,26 @@ Value scaled(OpBuilder &b, Location loc, Value input, double value) {
   return DiagOp::create(b, loc, type, input, attrOf(d, type));
 }
 
+/// `value` through the reverse of `edge`, the edge of the map being
+/// transposed or inverted, giving `type`: padding and truncation swap,
+/// packing and unpacking too, and bfly.pack_spectrum is twice
+/// bfly.real_spectrum's inverse.
+Value reversedEdge(OpBuilder &b, Location loc, Operation *edge, Type type,
+                   Value value) {
+  if (isa<TruncateOp>(edge))
+    return PadOp::create(b, loc, type, value);
+  if (isa<PadOp>(edge))
+    return TruncateOp::create(b, loc, type, value);
+  if (isa<UnpackOp>(edge))
+    return PackOp::create(b, loc, type, value);
+  if (isa<PackOp>(edge))
+    return UnpackOp::create(b, loc, type, value);
+  if (isa<RealSpectrumOp>(edge))
+    return scaled(b, loc, PackSpectrumOp::create(b, loc, type, value), 0.5);
+  assert(isa<PackSpectrumOp>(edge) && "an edge bfly.transform knows");
+  return RealSpectrumOp::create(b, loc, type, scaled(b, loc, value, 0.5));
+}
+
 LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   SmallVector<Operation *> chain = transform.getFactors();
   // The edges (the caller's lengths) come off first; bfly.complex and
@@ -188,14 +208,9 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   value.setType(newInput);
   Location loc = transform.getLoc();
   // The old output edge, reversed, starts the new chain.
-  Type chainEnd = outputEdge ? outputEdge->getOperand(0).getType() : Type();
-  if (isa_and_nonnull<TruncateOp>(outputEdge))
-    value = PadOp::create(b, loc, chainEnd, value);
-  if (isa_and_nonnull<UnpackOp>(outputEdge))
-    value = PackOp::create(b, loc, chainEnd, value);
-  if (isa_and_nonnull<RealSpectrumOp>(outputEdge))
-    value =
-        scaled(b, loc, PackSpectrumOp::create(b, loc, chainEnd, value), 0.5);
+  if (outputEdge)
+    value = reversedEdge(b, loc, outputEdge,
+                         outputEdge->getOperand(0).getType(), value);
   if (toComplex)
     value =
         ComplexOp::create(b, betweenEdges.front()->getLoc(),
@@ -223,13 +238,8 @@ LogicalResult rewriteChain(TransformOp transform, Algebra which) {
   if (toReal)
     value = RealOp::create(b, betweenEdges.back()->getLoc(),
                            betweenEdges.back()->getResult(0).getType(), value);
-  if (isa_and_nonnull<PadOp>(inputEdge))
-    value = TruncateOp::create(b, loc, newOutput, value);
-  if (isa_and_nonnull<PackOp>(inputEdge))
-    value = UnpackOp::create(b, loc, newOutput, value);
-  if (isa_and_nonnull<PackSpectrumOp>(inputEdge))
-    value =
-        RealSpectrumOp::create(b, loc, newOutput, scaled(b, loc, value, 0.5));
+  if (inputEdge)
+    value = reversedEdge(b, loc, inputEdge, newOutput, value);
   terminator->setOperand(0, value);
   transform.setFunctionType(
       b.getFunctionType(TypeRange{newInput}, TypeRange{newOutput}));

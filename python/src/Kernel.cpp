@@ -161,8 +161,7 @@ public:
     checkDtype(in, inType_, "x", "input");
     if (in.ndim() == 0 || in.shape(in.ndim() - 1) != n_)
       throw py::value_error("x must have shape (..., " + std::to_string(n_) +
-                            "): the kernel "
-                            "takes vectors of n = " +
+                            "): the kernel takes vectors of n = " +
                             std::to_string(n_) + "; got " + shapeText(in));
     const int ndim = int(in.ndim());
     // The result's shape: x's, with the kernel's output length last.

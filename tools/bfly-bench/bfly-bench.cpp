@@ -455,14 +455,11 @@ int main(int argc, char **argv) {
         complex.push_back(bfly::medianSecondsPerCall(
             [&] { complexDft.apply(in.data(), out.data(), batch); }, options));
       }
-      auto median = [](std::vector<double> v) {
-        std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-        return v[v.size() / 2];
-      };
       for (bfly::Timing &t : timings)
         if (t.implementation == "bfly" && t.batch == batch)
-          t.secondsPerTransform = median(real) / double(batch);
-      timings.push_back({"bfly-c2c", batch, median(complex) / double(batch)});
+          t.secondsPerTransform = bfly::median(real) / double(batch);
+      timings.push_back(
+          {"bfly-c2c", batch, bfly::median(complex) / double(batch)});
     }
   }
   bfly::printTimings(std::cout, timings);

@@ -54,9 +54,7 @@ template <typename F> static double medianSeconds(int count, F run) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count());
   }
-  std::nth_element(times.begin(), times.begin() + times.size() / 2,
-                   times.end());
-  return times[times.size() / 2];
+  return bfly::median(std::move(times));
 }
 
 int main(int argc, char **argv) {
