@@ -199,9 +199,9 @@ DictionaryAttr mlir::bfly::kernelRecord(OpBuilder &b, TransformOp transform,
     } else if (isa<DiagOp>(op)) {
       flops += n * multiplyFlops(complex);
     } else if (isa<RealSpectrumOp>(op)) {
-      flops += (n + 1) * kRealSpectrumFlops;
+      flops += (n + 1) * kSpectrumFlopsPerBin;
     } else if (isa<PackSpectrumOp>(op)) {
-      flops += n * kPackSpectrumFlops;
+      flops += n * kSpectrumFlopsPerBin;
     }
   }
   auto lengthOf = [&](RankedTensorType type) {

@@ -65,10 +65,10 @@ struct KernelSignature {
   int64_t inputLength, outputLength;
 };
 
-/// Real operations per bin of bfly.real_spectrum and of bfly.pack_spectrum
-/// as lowered (the flops a kernel's record counts for them).
-inline constexpr int64_t kRealSpectrumFlops = 16;
-inline constexpr int64_t kPackSpectrumFlops = 12;
+/// Real operations per bin of bfly.real_spectrum and bfly.pack_spectrum as
+/// KernelEdges lowers them (the flops a kernel's record counts): 16 per
+/// mirrored pair of bins.
+inline constexpr int64_t kSpectrumFlopsPerBin = 8;
 
 /// The signature of `transform`'s kernel.
 KernelSignature kernelSignature(TransformOp transform);

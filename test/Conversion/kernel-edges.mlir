@@ -48,7 +48,7 @@ bfly.transform @rectangular(%x: tensor<3xf32>) -> tensor<2xf32> {
 // CHECK-SAME: (%{{.*}}: memref<8xf32>, %{{.*}}: memref<8xf32>)
 // CHECK-LABEL: func.func @r2c
 // CHECK-SAME: (%[[IN:.*]]: memref<8xf32>, %[[OUT:.*]]: memref<10xf32>)
-// CHECK-SAME: flops = 80 : i64, input = f32, n = 8 : i64, name = "r2c", nonzero_twiddles = 0 : i64, output = complex<f32>, output_n = 5 : i64
+// CHECK-SAME: flops = 40 : i64, input = f32, n = 8 : i64, name = "r2c", nonzero_twiddles = 0 : i64, output = complex<f32>, output_n = 5 : i64
 // CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<10xf32>
 // CHECK: %[[RESULT:.*]] = memref.reinterpret_cast %[[Z]] to offset: [0], sizes: [8], strides: [1]
 // CHECK: call @r2c.core(%[[IN]], %[[RESULT]])
@@ -78,7 +78,7 @@ bfly.transform @r2c(%x: tensor<8xf32>) -> tensor<5xcomplex<f32>> {
 /// core writes the caller's reals through bfly.unpack.
 // CHECK-LABEL: func.func @c2r
 // CHECK-SAME: (%[[IN:.*]]: memref<10xf32>, %[[OUT:.*]]: memref<8xf32>)
-// CHECK-SAME: flops = 48 : i64, input = complex<f32>, n = 5 : i64, name = "c2r", nonzero_twiddles = 0 : i64, output = f32, output_n = 8 : i64
+// CHECK-SAME: flops = 32 : i64, input = complex<f32>, n = 5 : i64, name = "c2r", nonzero_twiddles = 0 : i64, output = f32, output_n = 8 : i64
 // CHECK: %[[Z:.*]] = memref.alloca() {alignment = 64 : i64} : memref<10xf32>
 // CHECK: scf.for
 // CHECK: memref.store {{.*}}, %[[Z]]
