@@ -26,7 +26,9 @@ struct SimplifyCounts {
 /// an eighth of it) and carries the factors into the next stage's columns;
 /// the run's last factors go into a following bfly.diag, stay in its last
 /// stage when they are one number (within `tolerance`; 0: 16 ulps of the
-/// element type), or become a new bfly.diag.
+/// element type), or become a new bfly.diag. Stages, tied or not, whose
+/// rows all share one real pivot give it to the last such stage (a DFT's
+/// 1/sqrt 2 per stage becomes one 1/sqrt n).
 void populateNormalizeTwiddlesPatterns(RewritePatternSet &patterns,
                                        double tolerance,
                                        SimplifyCounts *counts = nullptr);

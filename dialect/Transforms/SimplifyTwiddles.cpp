@@ -24,6 +24,7 @@
 
 #include <complex>
 #include <limits>
+#include <optional>
 
 namespace mlir::bfly {
 #define GEN_PASS_DEF_BFLYSIMPLIFYTWIDDLES
@@ -164,6 +165,88 @@ struct NormalizeUntiedRun : OpRewritePattern<StageOp> {
   SimplifyCounts *counts;
 };
 
+/// The one real number every row of `stage` has as its pivot (within
+/// `tol` of the first row's), if there is one and it is not 0.
+std::optional<double> uniformRowScale(StageOp stage, double tol) {
+  SmallVector<C> m = valuesOf(stage.getTwiddles());
+  C first = m[pivotOf(&m[0])];
+  if (first.imag() != 0 || first.real() == 0)
+    return std::nullopt;
+  for (size_t row = 0; row < m.size(); row += 2)
+    if (std::abs(m[row + pivotOf(&m[row])] - first) > tol)
+      return std::nullopt;
+  return first.real();
+}
+
+/// Rooted at the last stage of a transform whose rows all share one real
+/// pivot: the earlier such stages (tied ones included, which the untied
+/// normalization leaves alone) give their factor to it. A number commutes
+/// with every factor, so a DFT's 1/sqrt 2 per stage becomes 1/sqrt n in
+/// its last stage and the other stages multiply by nothing but twiddles.
+struct GatherStageScales : OpRewritePattern<StageOp> {
+  GatherStageScales(MLIRContext *context, double tolerance,
+                    SimplifyCounts *counts)
+      : OpRewritePattern(context), tolerance(tolerance), counts(counts) {}
+
+  LogicalResult matchAndRewrite(StageOp last,
+                                PatternRewriter &rewriter) const override {
+    auto transform = last->getParentOfType<TransformOp>();
+    if (!transform)
+      return failure();
+    double tol = tolerance > 0 ? tolerance : defaultTolerance(last.getType());
+    if (!uniformRowScale(last, tol))
+      return failure();
+    // Before `last`, with a factor other than 1.
+    SmallVector<std::pair<StageOp, double>> scaled;
+    double product = 1;
+    bool after = false;
+    for (Operation *op : transform.getFactors()) {
+      auto stage = dyn_cast<StageOp>(op);
+      if (!stage)
+        continue;
+      if (stage == last) {
+        after = true;
+        continue;
+      }
+      std::optional<double> scale = uniformRowScale(stage, tol);
+      if (!scale)
+        continue;
+      if (after) // `last` is not the last one
+        return failure();
+      if (*scale != 1) {
+        scaled.push_back({stage, *scale});
+        product *= *scale;
+      }
+    }
+    if (scaled.empty())
+      return failure();
+    // Divided by the first row's pivot, which becomes exactly 1 (so
+    // gathering again changes nothing); pivots within the tolerance of it
+    // become within the tolerance of 1, for snapping to decide.
+    for (auto [stage, scale] : scaled) {
+      SmallVector<C> m = valuesOf(stage.getTwiddles());
+      for (C &v : m)
+        v /= scale;
+      m[pivotOf(&m[0])] = 1.0;
+      rewriter.modifyOpInPlace(stage, [&] {
+        stage.setTwiddlesAttr(attrOf(m, stage.getTwiddles().getType()));
+      });
+    }
+    SmallVector<C> m = valuesOf(last.getTwiddles());
+    for (C &v : m)
+      v *= product;
+    rewriter.modifyOpInPlace(last, [&] {
+      last.setTwiddlesAttr(attrOf(m, last.getTwiddles().getType()));
+    });
+    if (counts)
+      counts->normalizedStages += int64_t(scaled.size()) + 1;
+    return success();
+  }
+
+  double tolerance; ///< 0: 16 ulps of the element type
+  SimplifyCounts *counts;
+};
+
 /// What the snapping patterns share: the tolerance and the counts.
 struct Snapper {
   double tolerance; ///< 0: 16 ulps of each transform's element type
@@ -172,17 +255,31 @@ struct Snapper {
   double tol(Type vectorType) const {
     return tolerance > 0 ? tolerance : defaultTolerance(vectorType);
   }
-  double snap(double v, double tol) const {
+  double snap(double v, double tol, bool units = true) const {
     for (double exact : {0.0, 1.0, -1.0})
-      if (v != exact && std::abs(v - exact) <= tol) {
+      if (v != exact && std::abs(v - exact) <= tol && (units || exact == 0)) {
         if (counts)
           ++counts->snappedValues;
         return exact;
       }
     return v;
   }
+  /// A part near 0 is rounding noise; one near +-1 only when the other
+  /// part is 0: the cosine of a small angle (a long DFT's twiddles) is
+  /// within 16 ulps of 1, and rounding it to 1 cost 5e-6 at n = 65536.
   C snap(C v, double tol) const {
-    return {snap(v.real(), tol), snap(v.imag(), tol)};
+    double re = snap(v.real(), tol, false), im = snap(v.imag(), tol, false);
+    return {snap(re, tol, im == 0), snap(im, tol, re == 0)};
+  }
+  /// `v` snapped as v / size (size 0: as it is), each part left exactly
+  /// as it was unless it snapped.
+  C snapRelative(C v, double size, double tol) const {
+    if (size == 0)
+      size = 1;
+    C relative = v / size, snapped = snap(relative, tol);
+    return {
+        snapped.real() != relative.real() ? snapped.real() * size : v.real(),
+        snapped.imag() != relative.imag() ? snapped.imag() * size : v.imag()};
   }
 };
 
@@ -197,13 +294,20 @@ struct SnapStage : OpRewritePattern<StageOp> {
                                 PatternRewriter &rewriter) const override {
     double tol = snapper.tol(stage.getType());
     SmallVector<C> m = valuesOf(stage.getTwiddles());
-    // Most stages are already snapped: no new attribute for them (building
-    // one hashes every value; seconds on the largest models).
+    // The pivot as it is, the other entry relative to it: a last stage that
+    // carries a 1/sqrt n has twiddle parts far below 16 ulps that are not
+    // noise. Most stages are already snapped: no new attribute for them
+    // (building one hashes every value; seconds on the largest models).
     bool changed = false;
-    for (C &v : m) {
-      C snapped = snapper.snap(v, tol);
-      changed |= snapped != v;
-      v = snapped;
+    for (size_t row = 0; row < m.size(); row += 2) {
+      int pivot = pivotOf(&m[row]);
+      C &first = m[row + pivot], &other = m[row + 1 - pivot];
+      C snapped = snapper.snap(first, tol);
+      changed |= snapped != first;
+      first = snapped;
+      snapped = snapper.snapRelative(other, std::abs(first), tol);
+      changed |= snapped != other;
+      other = snapped;
     }
     int64_t count = int64_t(m.size()) / 4;
     auto near = [&](C a, C b) { return std::abs(a - b) <= tol; };
@@ -366,7 +470,8 @@ struct SimplifyTwiddlesPass
 void mlir::bfly::populateNormalizeTwiddlesPatterns(RewritePatternSet &patterns,
                                                    double tolerance,
                                                    SimplifyCounts *counts) {
-  patterns.add<NormalizeUntiedRun>(patterns.getContext(), tolerance, counts);
+  patterns.add<NormalizeUntiedRun, GatherStageScales>(patterns.getContext(),
+                                                      tolerance, counts);
 }
 
 void mlir::bfly::populateSnapTwiddlesPatterns(RewritePatternSet &patterns,

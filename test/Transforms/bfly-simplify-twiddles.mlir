@@ -79,3 +79,28 @@ bfly.transform @stages_that_are_not_butterflies(%x: tensor<4xf64>) -> tensor<4xf
   %1 = bfly.stage %0 stride 1 twiddles dense<[[[0.0, 5.0], [7.0, 0.0]]]> : tensor<1x2x2xf64> : tensor<4xf64>
   bfly.return %1 : tensor<4xf64>
 }
+
+// -----
+
+/// Tied stages whose rows share one factor (the unitary DFT's 1/sqrt 2)
+/// give it to the last such stage: the others multiply by twiddles only.
+// CHECK-LABEL: bfly.transform @gather_tied_scales
+// CHECK: bfly.stage %{{.*}} stride 1 twiddles dense<{{\[\[}}[1.000000e+00, 1.000000e+00], [1.000000e+00, -1.000000e+00]]]> : tensor<1x2x2xf32>
+// CHECK: bfly.stage %{{.*}} stride 2 twiddles dense<{{\[\[}}[2.500000e-01, 5.000000e-01], [2.500000e-01, -5.000000e-01]], {{\[\[}}2.500000e-01, -2.500000e-01], [2.500000e-01, 2.500000e-01]]]> : tensor<2x2x2xf32>
+// CHECK-NOT: bfly.diag
+bfly.transform @gather_tied_scales(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[0.5, 0.5], [0.5, -0.5]]]> : tensor<1x2x2xf32> : tensor<4xf32>
+  %1 = bfly.stage %0 stride 2 twiddles dense<[[[0.5, 1.0], [0.5, -1.0]], [[0.5, -0.5], [0.5, 0.5]]]> : tensor<2x2x2xf32> : tensor<4xf32>
+  bfly.return %1 : tensor<4xf32>
+}
+
+// -----
+
+/// Snapping is relative to each row's pivot: twiddle parts of a stage that
+/// carries a small scale stay, however far below 16 ulps they are.
+// CHECK-LABEL: bfly.transform @snap_relative_to_the_row
+// CHECK: bfly.stage %{{.*}} stride 1 twiddles dense<{{\[\[}}[(1.000000e-03,0.000000e+00), (1.000000e-03,-1.000000e-07)], [(1.000000e-03,0.000000e+00), (-1.000000e-03,1.000000e-07)]]]>
+bfly.transform @snap_relative_to_the_row(%x: tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f32>> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[(0.001, 0.0), (0.001, -1.0e-7)], [(0.001, 0.0), (-0.001, 1.0e-7)]]]> : tensor<1x2x2xcomplex<f32>> : tensor<2xcomplex<f32>>
+  bfly.return %0 : tensor<2xcomplex<f32>>
+}
