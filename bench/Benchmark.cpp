@@ -60,7 +60,7 @@ Accuracy measureAccuracy(const Kernel &kernel,
 }
 
 Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
-                            unsigned seed) {
+                            unsigned seed, double scale) {
   const bfly_kernel_descriptor &d = kernel.descriptor();
   Eigen::MatrixXcd x = randomColumns(d.n, vectors, true, seed);
   std::vector<char> in = packColumns(x, d.input_dtype);
@@ -74,7 +74,7 @@ Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
       inverse ? FFTW_BACKWARD : FFTW_FORWARD, FFTW_ESTIMATE);
   fftw_execute(plan);
   fftw_destroy_plan(plan);
-  expected /= std::sqrt(double(d.n));
+  expected *= scale / std::sqrt(double(d.n));
   Eigen::MatrixXcd error =
       unpackColumns(out, d.output_dtype, d.n, vectors) - expected;
   return {vectors, error.cwiseAbs().maxCoeff(), error.norm() / expected.norm()};

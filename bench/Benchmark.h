@@ -86,10 +86,11 @@ timeKernelAndBaselines(const Kernel &kernel, const std::string &target,
                        const Factorization *model = nullptr);
 
 /// A DFT kernel (unitary, complex in and out) on `vectors` random inputs
-/// against FFTW's double-precision DFT of them, scaled by 1/sqrt(n): the
-/// reference for sizes whose dense matrix is too large.
+/// against FFTW's double-precision DFT of them, scaled by 1/sqrt(n) (and
+/// by `scale`: sqrt(n) for the textbook sums): the reference for sizes
+/// whose dense matrix is too large.
 Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
-                            unsigned seed);
+                            unsigned seed, double scale = 1);
 
 /// A real-input DFT kernel (FFTW's r2c: n reals to n/2 + 1 bins) or, with
 /// `inverse`, its c2r (n/2 + 1 bins to n reals, unnormalized) on `vectors`
