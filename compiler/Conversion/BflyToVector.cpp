@@ -234,18 +234,45 @@ public:
     bool negateFirst = !negateSecond && equal(2, 0, -1) && equal(3, 1, 1);
     if (negateSecond || negateFirst) {
       ++counts.sharedButterflies;
-      SignedVec p = signedProduct(coefficientOf(0), x0);
-      SignedVec q = signedProduct(coefficientOf(1), x1);
+      Coefficient c0 = coefficientOf(0), c1 = coefficientOf(1);
+      SignedVec p = signedProduct(c0, x0);
+      SignedVec q = signedProduct(c1, x1);
       SignedVec first = negateSecond ? q : p;
       SignedVec kept = negateSecond ? p : q;
       auto value = [&](Signed x, Signed y) { return materialize(plus(x, y)); };
       Vec y0{value(p.re, q.re), x0.im ? value(p.im, q.im) : Value()};
+      // Additions run on half of the FP pipes (on Zen 4 as on most x86
+      // cores), the other half multiplies. A butterfly without products, or
+      // one in a pass of shuffles and constant twiddles (which leave the
+      // multipliers idle), computes its second output kept - first as
+      // 2 kept - y0 on the FMA pipes instead.
+      const Coefficient &keptBy = negateSecond ? c0 : c1;
+      bool constantTwiddles = !at || period > 0;
+      if ((constantTwiddles || (isUnit(c0) && isUnit(c1))) &&
+          keptBy.re.one && !keptBy.im.v) {
+        Vec input = negateSecond ? x0 : x1;
+        Value two = splat(2.0);
+        auto twiceMinus = [&](Value x, Value y) {
+          return Value(vector::FMAOp::create(b, two, x,
+                                             arith::NegFOp::create(b, y)));
+        };
+        Vec y1{twiceMinus(input.re, y0.re),
+               x0.im ? twiceMinus(input.im, y0.im) : Value()};
+        return {y0, y1};
+      }
       Vec y1{value(kept.re, negate(first.re)),
              x0.im ? value(kept.im, negate(first.im)) : Value()};
       return {y0, y1};
     }
     return {combine(coefficientOf(0), x0, coefficientOf(1), x1),
             combine(coefficientOf(2), x0, coefficientOf(3), x1)};
+  }
+
+  /// Whether multiplying by `c` takes no multiplication: it is +-1 or
+  /// +-i in every lane.
+  static bool isUnit(const Coefficient &c) {
+    auto unit = [](const Factor &f) { return f.one || f.minusOne; };
+    return (unit(c.re) && !c.im.v) || (!c.re.v && unit(c.im));
   }
 
   /// The rows a bit reversal transposes in registers: W = 2^w <= V lanes

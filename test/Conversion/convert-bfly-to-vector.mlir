@@ -52,15 +52,16 @@ bfly.transform @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
 
 // -----
 
-/// Twiddles of 1 and -1 cost no multiplication: the butterfly x0 + x1,
-/// x0 - x1 is one addition and one subtraction.
+/// Twiddles of 1 and -1 cost no multiplication: the butterfly is one
+/// addition, y0 = x0 + x1, and one fused multiply-add on the otherwise idle
+/// FMA pipes, y1 = 2 x0 - y0.
 // CHECK-LABEL: func.func @ones_cost_nothing
 // CHECK-NOT: arith.mulf
-// CHECK-NOT: arith.negf
-// CHECK: arith.addf
-// CHECK: arith.subf
+// CHECK: %[[Y0:.*]] = arith.addf %[[X0:.*]], %{{.*}}
+// CHECK: %[[MINUS:.*]] = arith.negf %[[Y0]]
+// CHECK: vector.fma %{{.*}}, %[[X0]], %[[MINUS]]
 // CHECK-NOT: arith.mulf
-// CHECK-NOT: arith.negf
+// CHECK-NOT: arith.subf
 // CHECK: return
 bfly.transform @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
   %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
