@@ -128,6 +128,24 @@ bfly.transform @wide_stages_fuse(%x: tensor<16xf32>) -> tensor<16xf32> {
 
 // -----
 
+/// A radix-4 block of the DFT (tied stages of strides s and 2s): its
+/// twiddles multiply the elements once, before the block, as a diagonal of
+/// three complex products (12 real ones, three arrays per part), and the
+/// stages inside multiply by 1 and -i, which costs nothing. Stage by stage
+/// it was four complex products.
+// CHECK-LABEL: func.func @dft_block_twiddles_once
+// CHECK: scf.for
+// CHECK-COUNT-12: arith.mulf
+// CHECK-NOT: arith.mulf
+// CHECK: return
+bfly.transform @dft_block_twiddles_once(%x: tensor<16xcomplex<f32>>) -> tensor<16xcomplex<f32>> {
+  %0 = bfly.stage %x stride 4 twiddles dense<[[[(1.0, 0.0), (1.0, 0.0)], [(1.0, 0.0), (-1.0, 0.0)]], [[(1.0, 0.0), (0.707106769, -0.707106769)], [(1.0, 0.0), (-0.707106769, 0.707106769)]], [[(1.0, 0.0), (0.0, -1.0)], [(1.0, 0.0), (0.0, 1.0)]], [[(1.0, 0.0), (-0.707106769, -0.707106769)], [(1.0, 0.0), (0.707106769, 0.707106769)]]]> : tensor<4x2x2xcomplex<f32>> {bfly.fuse_group = 0 : i64} : tensor<16xcomplex<f32>>
+  %1 = bfly.stage %0 stride 8 twiddles dense<[[[(1.0, 0.0), (1.0, 0.0)], [(1.0, 0.0), (-1.0, 0.0)]], [[(1.0, 0.0), (0.923879504, -0.382683426)], [(1.0, 0.0), (-0.923879504, 0.382683426)]], [[(1.0, 0.0), (0.707106769, -0.707106769)], [(1.0, 0.0), (-0.707106769, 0.707106769)]], [[(1.0, 0.0), (0.382683426, -0.923879504)], [(1.0, 0.0), (-0.382683426, 0.923879504)]], [[(1.0, 0.0), (0.0, -1.0)], [(1.0, 0.0), (0.0, 1.0)]], [[(1.0, 0.0), (-0.382683426, -0.923879504)], [(1.0, 0.0), (0.382683426, 0.923879504)]], [[(1.0, 0.0), (-0.707106769, -0.707106769)], [(1.0, 0.0), (0.707106769, 0.707106769)]], [[(1.0, 0.0), (-0.923879504, -0.382683426)], [(1.0, 0.0), (0.923879504, 0.382683426)]]]> : tensor<8x2x2xcomplex<f32>> {bfly.fuse_group = 0 : i64} : tensor<16xcomplex<f32>>
+  bfly.return %1 : tensor<16xcomplex<f32>>
+}
+
+// -----
+
 /// The same stages without a plan are two passes.
 // CHECK-LABEL: func.func @unplanned_stages_are_passes_of_their_own
 // CHECK-COUNT-2: scf.for
