@@ -113,21 +113,36 @@ Accuracy measureRealDftAccuracy(const Kernel &kernel, bool inverse,
 
 double medianSecondsPerCall(const std::function<void()> &call,
                             const BenchOptions &options) {
+  return medianSecondsPerCallAlternating({call}, options).front();
+}
+
+std::vector<double>
+medianSecondsPerCallAlternating(const std::vector<std::function<void()>> &calls,
+                                const BenchOptions &options) {
   using Clock = std::chrono::steady_clock;
-  auto timeCalls = [&](int64_t count) {
+  auto timeCalls = [](const std::function<void()> &call, int64_t count) {
     auto start = Clock::now();
     for (int64_t i = 0; i < count; ++i)
       call();
     return std::chrono::duration<double>(Clock::now() - start).count();
   };
-  call(); // warm caches and lazy bindings
-  int64_t count = 1;
-  while (timeCalls(count) < options.minSampleSeconds)
-    count *= 2;
-  std::vector<double> samples;
+  // Each call repeats often enough for a sample to last minSampleSeconds.
+  std::vector<int64_t> counts;
+  for (const std::function<void()> &call : calls) {
+    call(); // warm caches and lazy bindings
+    int64_t count = 1;
+    while (timeCalls(call, count) < options.minSampleSeconds)
+      count *= 2;
+    counts.push_back(count);
+  }
+  std::vector<std::vector<double>> samples(calls.size());
   for (int i = 0; i < options.samples; ++i)
-    samples.push_back(timeCalls(count) / double(count));
-  return median(std::move(samples));
+    for (size_t c = 0; c < calls.size(); ++c)
+      samples[c].push_back(timeCalls(calls[c], counts[c]) / double(counts[c]));
+  std::vector<double> medians;
+  for (std::vector<double> &values : samples)
+    medians.push_back(median(std::move(values)));
+  return medians;
 }
 
 double median(std::vector<double> values) {
@@ -298,13 +313,20 @@ private:
   typename Api::Plan plan_;
 };
 
-/// Times a planned FFTW batch: a Timing named fftw-<planner> with its plan.
-template <typename Batch>
-Timing timeFftwBatch(Batch &fftw, const std::string &planner, int64_t batch,
-                     const BenchOptions &options) {
-  double seconds = medianSecondsPerCall([&] { fftw.run(); }, options);
-  return {"fftw-" + planner, batch, seconds / double(batch), fftw.plan()};
-}
+/// Planned FFTW batches to time next to bfly: each one's name, run and
+/// plan, the batch objects kept alive by the runs.
+struct FftwContenders {
+  std::vector<std::string> names, plans;
+  std::vector<std::function<void()>> runs;
+
+  template <typename Batch, typename... Args>
+  void add(const std::string &planner, Args... args) {
+    auto fftw = std::make_shared<Batch>(args...);
+    names.push_back("fftw-" + planner);
+    plans.push_back(fftw->plan());
+    runs.push_back([fftw] { fftw->run(); });
+  }
+};
 
 } // namespace
 
@@ -369,9 +391,6 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
     std::vector<char> in(d.n * batch * bfly_dtype_size(d.input_dtype), 0);
     std::vector<char> out(d.output_n * batch * bfly_dtype_size(d.output_dtype),
                           0);
-    double perBatch = medianSecondsPerCall(
-        [&] { kernel.apply(in.data(), out.data(), batch); }, options);
-    timings.push_back({"bfly", batch, perBatch / double(batch)});
     // The real transforms FFTW computes directly (bfly's targets are the
     // same up to the 1/sqrt(n) scaling, which the timing ignores).
     bool realInOut =
@@ -384,6 +403,7 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
     else if (target == "hartley")
       r2r = FFTW_DHT;
     bool single = isSingleDtype(d.input_dtype);
+    FftwContenders fftw;
     for (const auto &[planner, flags] : fftwPlanners()) {
       if (std::find(options.fftwPlanners.begin(), options.fftwPlanners.end(),
                     planner) == options.fftwPlanners.end())
@@ -392,32 +412,35 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
       if (realDft) {
         bool inverse = target == "irfft";
         int reals = int(inverse ? d.output_n : d.n);
-        if (single) {
-          FftwRealDftBatch<float> fftw(reals, count, inverse, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        } else {
-          FftwRealDftBatch<double> fftw(reals, count, inverse, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        }
+        if (single)
+          fftw.add<FftwRealDftBatch<float>>(planner, reals, count, inverse,
+                                            flags);
+        else
+          fftw.add<FftwRealDftBatch<double>>(planner, reals, count, inverse,
+                                             flags);
       } else if (complexDft) {
         int sign = target == "dft" ? FFTW_FORWARD : FFTW_BACKWARD;
-        if (single) {
-          FftwBatch<float> fftw(n, count, sign, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        } else {
-          FftwBatch<double> fftw(n, count, sign, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        }
+        if (single)
+          fftw.add<FftwBatch<float>>(planner, n, count, sign, flags);
+        else
+          fftw.add<FftwBatch<double>>(planner, n, count, sign, flags);
       } else if (realInOut && r2r) {
-        if (single) {
-          FftwR2rBatch<float> fftw(n, count, *r2r, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        } else {
-          FftwR2rBatch<double> fftw(n, count, *r2r, flags);
-          timings.push_back(timeFftwBatch(fftw, planner, batch, options));
-        }
+        if (single)
+          fftw.add<FftwR2rBatch<float>>(planner, n, count, *r2r, flags);
+        else
+          fftw.add<FftwR2rBatch<double>>(planner, n, count, *r2r, flags);
       }
     }
+    // bfly and FFTW in alternation: their ratios are the point.
+    std::vector<std::function<void()>> runs = {
+        [&] { kernel.apply(in.data(), out.data(), batch); }};
+    runs.insert(runs.end(), fftw.runs.begin(), fftw.runs.end());
+    std::vector<double> seconds =
+        medianSecondsPerCallAlternating(runs, options);
+    timings.push_back({"bfly", batch, seconds[0] / double(batch)});
+    for (size_t i = 0; i < fftw.names.size(); ++i)
+      timings.push_back({fftw.names[i], batch, seconds[i + 1] / double(batch),
+                         fftw.plans[i]});
     if (!options.slowBaselines || d.n != d.output_n)
       continue; // the slow baselines compute square maps
     Radix2Loop loop(target, d.n, d.input_dtype, batch);

@@ -100,12 +100,20 @@ Accuracy measureDftAccuracy(const Kernel &kernel, bool inverse, int64_t vectors,
 Accuracy measureRealDftAccuracy(const Kernel &kernel, bool inverse,
                                 int64_t vectors, unsigned seed);
 
-/// The median time of one call of `call`.
 /// The median of `values` (the upper one of an even count).
 double median(std::vector<double> values);
 
+/// The median time of one call of `call`.
 double medianSecondsPerCall(const std::function<void()> &call,
                             const BenchOptions &options);
+
+/// The same for several calls timed in alternation, a sample of each in
+/// turn: a change in the machine's load (a neighbour on the shared cores)
+/// moves them all alike, so their ratios hold where back-to-back medians
+/// drift by 10-30%.
+std::vector<double>
+medianSecondsPerCallAlternating(const std::vector<std::function<void()>> &calls,
+                                const BenchOptions &options);
 
 /// The median time of one complex<f32> DFT of length n by FFTW
 /// (FFTW_MEASURE) planned for `threads` threads (libfftw3f_threads): the

@@ -454,23 +454,19 @@ int main(int argc, char **argv) {
         error);
     if (!complexDft)
       return fail("cannot compile the complex DFT to compare with: " + error);
-    // The two are timed in alternation (median of five rounds each), so
-    // the machine's load moves both alike: their ratio is the point.
+    // The two are timed in alternation, so the machine's load moves both
+    // alike: the c2c's row is bfly's time in the table times their ratio.
     for (int64_t batch : options.batches) {
       size_t bytes = size_t(reals * batch) * (single ? 8 : 16);
       std::vector<char> in(bytes), out(bytes);
-      std::vector<double> real, complex;
-      for (int round = 0; round < 5; ++round) {
-        real.push_back(bfly::medianSecondsPerCall(
-            [&] { kernel.apply(in.data(), out.data(), batch); }, options));
-        complex.push_back(bfly::medianSecondsPerCall(
-            [&] { complexDft.apply(in.data(), out.data(), batch); }, options));
-      }
-      for (bfly::Timing &t : timings)
+      std::vector<double> seconds = bfly::medianSecondsPerCallAlternating(
+          {[&] { kernel.apply(in.data(), out.data(), batch); },
+           [&] { complexDft.apply(in.data(), out.data(), batch); }},
+          options);
+      for (const bfly::Timing &t : std::vector<bfly::Timing>(timings))
         if (t.implementation == "bfly" && t.batch == batch)
-          t.secondsPerTransform = bfly::median(real) / double(batch);
-      timings.push_back(
-          {"bfly-c2c", batch, bfly::median(complex) / double(batch)});
+          timings.push_back({"bfly-c2c", batch,
+                             t.secondsPerTransform * seconds[1] / seconds[0]});
     }
   }
   bfly::printTimings(std::cout, timings);
