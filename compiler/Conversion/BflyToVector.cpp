@@ -72,6 +72,10 @@ struct Counts {
 /// imaginary values for real stages).
 using TwiddleArrays = std::array<std::array<SmallVector<double>, 2>, 4>;
 
+/// The shortest vector whose butterflies move additions to the FMA pipes
+/// (see VectorKernelBuilder::butterfly).
+static constexpr int64_t kMinBalancedN = 256;
+
 class VectorKernelBuilder {
 public:
   VectorKernelBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols,
@@ -386,11 +390,14 @@ public:
       // cores), the other half multiplies. A butterfly without products, or
       // one in a pass of shuffles and constant twiddles (which leave the
       // multipliers idle), computes its second output kept - first as
-      // 2 kept - y0 on the FMA pipes instead.
+      // 2 kept - y0 on the FMA pipes instead. It makes y1 wait for y0,
+      // which short kernels (below kMinBalancedN) feel more than the
+      // adders' contention: 64 and 128 points ran 5-10% slower with it.
       const Coefficient &keptBy = negateSecond ? c0 : c1;
       bool constantTwiddles = !at || period > 0;
-      if (idleMultipliers && (constantTwiddles || (isUnit(c0) && isUnit(c1))) &&
-          keptBy.re.one && !keptBy.im.v) {
+      if (n >= kMinBalancedN && idleMultipliers &&
+          (constantTwiddles || (isUnit(c0) && isUnit(c1))) && keptBy.re.one &&
+          !keptBy.im.v) {
         Vec input = negateSecond ? x0 : x1;
         Value two = splat(2.0);
         auto twiceMinus = [&](Value x, Value y) {
@@ -1032,7 +1039,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   SmallVector<Operation *> chain = transform.getFactors();
   KernelSignature signature = kernelSignature(transform);
   int64_t n = signature.n;
-  int64_t lanes = vectorLanes(signature.scalar, n, vectorBits);
+  int64_t lanes = transformLanes(transform, signature.scalar, vectorBits);
   ImplicitLocOpBuilder b(transform.getLoc(), transform);
   func::FuncOp kernel = createKernel(b, symbols, transform, signature);
   VectorKernelBuilder builder(b, symbols, signature.scalar, n, lanes, counts);

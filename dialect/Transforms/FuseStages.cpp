@@ -14,6 +14,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <optional>
+
 namespace mlir::bfly {
 #define GEN_PASS_DEF_BFLYFUSESTAGES
 #include "dialect/Transforms/Passes.h.inc"
@@ -54,6 +56,7 @@ struct BflyFuseStagesPass
       ++nextGroup;
       group.clear();
     };
+    std::optional<int64_t> lanes;
     for (Operation *op : getOperation().getFactors()) {
       auto stage = dyn_cast<StageOp>(op);
       if (!stage) {
@@ -66,8 +69,9 @@ struct BflyFuseStagesPass
       Type scalar = type.getElementType();
       if (auto complex = dyn_cast<ComplexType>(scalar))
         scalar = complex.getElementType();
-      int64_t lanes = vectorLanes(scalar, type.getDimSize(0), vectorBits);
-      if (!group.empty() && !canJoinGroup(group, stage, lanes, maxStages))
+      if (!lanes) // every stage of a chain has its length and scalar type
+        lanes = transformLanes(getOperation(), scalar, vectorBits);
+      if (!group.empty() && !canJoinGroup(group, stage, *lanes, maxStages))
         close();
       group.push_back(stage);
     }

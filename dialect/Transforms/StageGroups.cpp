@@ -1,6 +1,8 @@
 //===- StageGroups.cpp - which stages one SIMD pass can apply -------------===//
 #include "dialect/Transforms/StageGroups.h"
 
+#include "common/Permutation.h"
+
 #include <algorithm>
 
 namespace mlir::bfly {
@@ -8,6 +10,21 @@ namespace mlir::bfly {
 int64_t vectorLanes(Type scalar, int64_t n, unsigned vectorBits) {
   int64_t lanes = int64_t(vectorBits / scalar.getIntOrFloatBitWidth());
   return std::max<int64_t>(1, std::min<int64_t>(lanes, n / 2));
+}
+
+int64_t transformLanes(TransformOp transform, Type scalar,
+                       unsigned vectorBits) {
+  int64_t n = transform.getLength();
+  int64_t lanes = vectorLanes(scalar, n, vectorBits);
+  std::vector<int64_t> reversal =
+      ::bfly::namedPermutation(::bfly::NamedPermutation::BitReverse, n, n);
+  bool reverses = llvm::any_of(transform.getFactors(), [&](Operation *op) {
+    auto permute = dyn_cast<PermuteOp>(op);
+    return permute && llvm::equal(permute.getPermutation(), reversal);
+  });
+  while (reverses && lanes > 1 && lanes * lanes > n)
+    lanes /= 2;
+  return lanes;
 }
 
 bool canJoinGroup(ArrayRef<StageOp> group, StageOp next, int64_t lanes,

@@ -52,10 +52,26 @@ bfly.transform @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
 
 // -----
 
-/// Twiddles of 1 and -1 cost no multiplication: the butterfly is one
-/// addition, y0 = x0 + x1, and one fused multiply-add on the otherwise idle
-/// FMA pipes, y1 = 2 x0 - y0.
+/// Twiddles of 1 and -1 cost no multiplication: the butterfly x0 + x1,
+/// x0 - x1 is one addition and one subtraction.
 // CHECK-LABEL: func.func @ones_cost_nothing
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.negf
+// CHECK: arith.addf
+// CHECK: arith.subf
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.negf
+// CHECK: return
+bfly.transform @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
+  bfly.return %0 : tensor<8xf32>
+}
+
+// -----
+
+/// From 256 elements on, the subtraction goes to the otherwise idle FMA
+/// pipes: y1 = 2 x0 - y0.
+// CHECK-LABEL: func.func @ones_balance_the_pipes
 // CHECK-NOT: arith.mulf
 // CHECK: %[[Y0:.*]] = arith.addf %[[X0:.*]], %{{.*}}
 // CHECK: %[[MINUS:.*]] = arith.negf %[[Y0]]
@@ -63,9 +79,9 @@ bfly.transform @hadamard_constant(%x: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK-NOT: arith.mulf
 // CHECK-NOT: arith.subf
 // CHECK: return
-bfly.transform @ones_cost_nothing(%x: tensor<8xf32>) -> tensor<8xf32> {
-  %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
-  bfly.return %0 : tensor<8xf32>
+bfly.transform @ones_balance_the_pipes(%x: tensor<256xf32>) -> tensor<256xf32> {
+  %0 = bfly.stage %x stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<256xf32>
+  bfly.return %0 : tensor<256xf32>
 }
 
 // -----
@@ -106,6 +122,25 @@ bfly.transform @permute_gathers(%x: tensor<8xf32>) -> tensor<8xf32> {
 bfly.transform @bit_reverse_transposes(%x: tensor<16xf32>) -> tensor<16xf32> {
   %y = bfly.permute %x bit_reverse : tensor<16xf32>
   bfly.return %y : tensor<16xf32>
+}
+
+// -----
+
+/// A chain with a bit reversal of 8 < V^2 elements uses rows of 2 lanes, as
+/// wide as the transpose's rows, for all of its passes: wider registers
+/// would leave the strides between the rows' width and theirs to a pass of
+/// shuffles.
+// CHECK-LABEL: func.func @bit_reversal_narrows_the_vectors
+// CHECK-NOT: vector<4xf32>
+// CHECK: vector.load %arg0{{.*}} : memref<8xf32>, vector<2xf32>
+// CHECK-NOT: vector<4xf32>
+// CHECK: return
+bfly.transform @bit_reversal_narrows_the_vectors(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = bfly.permute %x bit_reverse : tensor<8xf32>
+  %1 = bfly.stage %0 stride 1 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]]]> : tensor<1x2x2xf32> : tensor<8xf32>
+  %2 = bfly.stage %1 stride 2 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]], [[1.0, 2.0], [1.0, -2.0]]]> : tensor<2x2x2xf32> : tensor<8xf32>
+  %3 = bfly.stage %2 stride 4 twiddles dense<[[[1.0, 1.0], [1.0, -1.0]], [[1.0, 2.0], [1.0, -2.0]], [[1.0, 3.0], [1.0, -3.0]], [[1.0, 4.0], [1.0, -4.0]]]> : tensor<4x2x2xf32> : tensor<8xf32>
+  bfly.return %3 : tensor<8xf32>
 }
 
 // -----
