@@ -932,6 +932,14 @@ public:
   PassLowering(VectorKernelBuilder &builder, ImplicitLocOpBuilder &b, int64_t n,
                ArrayRef<DataPass> passes)
       : builder(builder), b(b), n(n), passes(passes) {
+    // A pass writes the scratch vector it reads unless it permutes: every
+    // other pass loads a group of elements and stores the same ones back,
+    // so one scratch vector serves a run of them and less memory competes
+    // for the caches (the input, one scratch and the output for a DFT).
+    for (size_t k = 0; k < passes.size(); ++k) {
+      bool inPlace = k > 0 && !isa_and_nonnull<PermuteOp>(passes[k].factor);
+      slots.push_back(k == 0 ? 0 : inPlace ? slots.back() : 1 - slots.back());
+    }
     for (size_t k = 0; k < passes.size();) {
       size_t end = k + 1;
       while (passes[k].blockRun && end < passes.size() &&
@@ -944,6 +952,14 @@ public:
 
   size_t numPhases() const { return phases.size(); }
 
+  /// The scratch vectors the passes use (0, 1 or 2).
+  size_t numScratch() const {
+    size_t count = 0;
+    for (size_t k = 0; k + 1 < passes.size(); ++k)
+      count = std::max<size_t>(count, slots[k] + 1);
+    return count;
+  }
+
   /// Phase `p` from `input` to `output` through `scratch`; only `share` of
   /// its sweep when given.
   void lowerPhase(size_t p, Buffer input, Buffer output,
@@ -953,7 +969,7 @@ public:
     auto target = [&](size_t k) {
       if (k + 1 == passes.size())
         return output;
-      return Buffer{scratch[k % 2], passes[k].complexOut};
+      return Buffer{scratch[slots[k]], passes[k].complexOut};
     };
     Buffer src = first == 0 ? input : target(first - 1);
     if (passes[first].blockRun) {
@@ -1003,6 +1019,7 @@ private:
   int64_t n;
   ArrayRef<DataPass> passes;
   SmallVector<std::pair<size_t, size_t>> phases; ///< [first, end) passes
+  SmallVector<int> slots; ///< the scratch vector pass k writes
 };
 } // namespace
 
@@ -1069,9 +1086,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   SmallVector<NamedAttribute> phaseRecord;
   if (n < kMinPhasedN) {
     SmallVector<Value, 2> scratch;
-    if (passes.size() >= 2)
-      scratch.push_back(scratchBuffers.allocate(b));
-    if (passes.size() >= 3)
+    for (size_t k = 0; k < lowering.numScratch(); ++k)
       scratch.push_back(scratchBuffers.allocate(b));
     for (size_t p = 0; p < lowering.numPhases(); ++p)
       lowering.lowerPhase(p, input, output, scratch, std::nullopt, counts,

@@ -194,6 +194,23 @@ bfly.transform @unplanned_stages_are_passes_of_their_own(%x: tensor<16xf32>) -> 
 
 // -----
 
+/// Passes that store each group where they loaded it share one scratch
+/// vector: the first pass writes it, the second rewrites it in place, the
+/// last writes the output. Only a permutation needs a second one.
+// CHECK-LABEL: func.func @passes_rewrite_their_scratch
+// CHECK-COUNT-1: memref.alloca
+// CHECK-NOT: memref.alloca
+// CHECK-COUNT-3: scf.for
+// CHECK: return
+bfly.transform @passes_rewrite_their_scratch(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %0 = bfly.stage %x stride 4 twiddles dense<2.0> : tensor<4x2x2xf32> : tensor<16xf32>
+  %1 = bfly.stage %0 stride 8 twiddles dense<3.0> : tensor<8x2x2xf32> : tensor<16xf32>
+  %2 = bfly.stage %1 stride 4 twiddles dense<5.0> : tensor<4x2x2xf32> : tensor<16xf32>
+  bfly.return %2 : tensor<16xf32>
+}
+
+// -----
+
 /// A planned group that mixes strides below V (2) and at least V (4) is
 /// cut there: two passes.
 // CHECK-LABEL: func.func @group_cut_at_the_vector_width
