@@ -62,13 +62,25 @@ double defaultTolerance(Type vectorType) {
                               : std::numeric_limits<double>::epsilon());
 }
 
+/// What the normalizing patterns share: the tolerance and the counts.
+struct NormalizingPattern : OpRewritePattern<StageOp> {
+  NormalizingPattern(MLIRContext *context, double tolerance,
+                     SimplifyCounts *counts)
+      : OpRewritePattern(context), tolerance(tolerance), counts(counts) {}
+
+  double tol(Type vectorType) const {
+    return tolerance > 0 ? tolerance : defaultTolerance(vectorType);
+  }
+
+  double tolerance; ///< 0: 16 ulps of the element type
+  SimplifyCounts *counts;
+};
+
 /// Rooted at the first stage of a run of untied stages: normalizes the
 /// whole run at once (one rounding per entry). The pivots become exactly
 /// 1, so a second application changes nothing.
-struct NormalizeUntiedRun : OpRewritePattern<StageOp> {
-  NormalizeUntiedRun(MLIRContext *context, double tolerance,
-                     SimplifyCounts *counts)
-      : OpRewritePattern(context), tolerance(tolerance), counts(counts) {}
+struct NormalizeUntiedRun : NormalizingPattern {
+  using NormalizingPattern::NormalizingPattern;
 
   LogicalResult matchAndRewrite(StageOp first,
                                 PatternRewriter &rewriter) const override {
@@ -79,7 +91,7 @@ struct NormalizeUntiedRun : OpRewritePattern<StageOp> {
     while (run.back()->hasOneUse() && isUntiedStage(*run.back()->user_begin()))
       run.push_back(cast<StageOp>(*run.back()->user_begin()));
     Operation *next = *run.back()->user_begin(); // a factor or bfly.return
-    double tol = tolerance > 0 ? tolerance : defaultTolerance(first.getType());
+    double tol = this->tol(first.getType());
 
     int64_t n = first.getInput().getType().getDimSize(0);
     SmallVector<C> scale(n, C(1.0)); // carried into the next stage's columns
@@ -160,9 +172,6 @@ struct NormalizeUntiedRun : OpRewritePattern<StageOp> {
     rewriter.replaceAllUsesExcept(last.getResult(), diag.getResult(), diag);
     return success();
   }
-
-  double tolerance; ///< 0: 16 ulps of the element type
-  SimplifyCounts *counts;
 };
 
 /// The one real number every row of `stage` has as its pivot (within
@@ -183,17 +192,15 @@ std::optional<double> uniformRowScale(StageOp stage, double tol) {
 /// normalization leaves alone) give their factor to it. A number commutes
 /// with every factor, so a DFT's 1/sqrt 2 per stage becomes 1/sqrt n in
 /// its last stage and the other stages multiply by nothing but twiddles.
-struct GatherStageScales : OpRewritePattern<StageOp> {
-  GatherStageScales(MLIRContext *context, double tolerance,
-                    SimplifyCounts *counts)
-      : OpRewritePattern(context), tolerance(tolerance), counts(counts) {}
+struct GatherStageScales : NormalizingPattern {
+  using NormalizingPattern::NormalizingPattern;
 
   LogicalResult matchAndRewrite(StageOp last,
                                 PatternRewriter &rewriter) const override {
     auto transform = last->getParentOfType<TransformOp>();
     if (!transform)
       return failure();
-    double tol = tolerance > 0 ? tolerance : defaultTolerance(last.getType());
+    double tol = this->tol(last.getType());
     if (!uniformRowScale(last, tol))
       return failure();
     // Before `last`, with a factor other than 1.
@@ -242,9 +249,6 @@ struct GatherStageScales : OpRewritePattern<StageOp> {
       counts->normalizedStages += int64_t(scaled.size()) + 1;
     return success();
   }
-
-  double tolerance; ///< 0: 16 ulps of the element type
-  SimplifyCounts *counts;
 };
 
 /// What the snapping patterns share: the tolerance and the counts.
