@@ -462,8 +462,7 @@ std::vector<Timing> timeKernelAndBaselines(const Kernel &kernel,
   return timings;
 }
 
-/// bfly's time at the same batch, for ratios.
-static double bflyTime(const std::vector<Timing> &timings, int64_t batch) {
+double bflyTime(const std::vector<Timing> &timings, int64_t batch) {
   for (const Timing &t : timings)
     if (t.implementation == "bfly" && t.batch == batch)
       return t.secondsPerTransform;

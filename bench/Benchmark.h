@@ -120,6 +120,9 @@ medianSecondsPerCallAlternating(const std::vector<std::function<void()>> &calls,
 /// baseline for one large vector split across threads.
 double fftwThreadedSeconds(int64_t n, int threads, const BenchOptions &options);
 
+/// bfly's seconds per transform at `batch` among `timings` (0 if none).
+double bflyTime(const std::vector<Timing> &timings, int64_t batch);
+
 /// A table of the timings with each one's ratio to bfly's at its batch.
 void printTimings(std::ostream &os, const std::vector<Timing> &timings);
 

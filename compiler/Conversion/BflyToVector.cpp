@@ -24,6 +24,8 @@
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 
 #include <array>
+#include <complex>
+#include <limits>
 #include <optional>
 
 namespace mlir::bfly {
@@ -75,6 +77,126 @@ using TwiddleArrays = std::array<std::array<SmallVector<double>, 2>, 4>;
 /// The shortest vector whose butterflies move additions to the FMA pipes
 /// (see VectorKernelBuilder::butterfly).
 static constexpr int64_t kMinBalancedN = 256;
+
+/// A group of tied complex stages of strides s, 2s, 4s, ... (a
+/// decimation-in-time radix-2^k block) as one diagonal, then stages of
+/// constant matrices: its matrix at offset a < s, G(a), is F D(a). The
+/// twiddles a stage would multiply the lower half by are applied once per
+/// element, 2^k - 1 complex products for 2^k elements instead of
+/// k 2^(k-1), and the constant stages multiply by 1, -i, (1 - i)/sqrt 2
+/// and the like.
+struct FactoredGroup {
+  /// diagonal[j][part]: D(a)_j for a in [0, s).
+  std::vector<std::array<SmallVector<double>, 2>> diagonal;
+  /// Every D(a)_j is 1 (a Hadamard block): no products at all.
+  bool unitDiagonal = true;
+  /// constants[t][p]: stage t's matrix for its p-th pair (by top).
+  std::vector<std::vector<TwiddleArrays>> constants;
+};
+
+/// F D(a) for `group` (of `scalar` elements), if its stages have that form
+/// within 64 ulps.
+static std::optional<FactoredGroup>
+factorGroup(MutableArrayRef<StageOp> group, ArrayRef<TwiddleArrays> twiddles,
+            Type scalar) {
+  using C = std::complex<double>;
+  int64_t k = int64_t(group.size()), count = int64_t(1) << k;
+  int64_t s = int64_t(group.front().getStride());
+  if (k < 2 || twiddles.front()[0][1].empty())
+    return std::nullopt;
+  for (int64_t t = 0; t < k; ++t)
+    if (!group[t].isTied() || int64_t(group[t].getStride()) != s << t)
+      return std::nullopt;
+  // Stage t's matrix for the pair topped by j at offset a: a plus the
+  // offsets of j's lower bits (below stride s << t).
+  auto matrix = [&](int64_t t, int64_t j, int64_t a) {
+    int64_t m = a + (j & ((int64_t(1) << t) - 1)) * s;
+    std::array<C, 4> entries;
+    for (int e = 0; e < 4; ++e)
+      entries[e] = C(twiddles[t][e][0][m], twiddles[t][e][1][m]);
+    return entries;
+  };
+  // The constant stages: the matrices at a = 0, each stage divided by a
+  // pivot its rows share (the one scale a chain's last stage carries),
+  // which D then takes.
+  FactoredGroup result;
+  SmallVector<SmallVector<std::array<C, 4>>> constant(k);
+  for (int64_t t = 0; t < k; ++t) {
+    std::optional<C> shared;
+    for (int64_t j = 0; j < count; ++j) {
+      if (j & (int64_t(1) << t))
+        continue;
+      std::array<C, 4> m = matrix(t, j, 0);
+      for (C pivot : {m[0], m[2]})
+        if (!shared)
+          shared = pivot;
+        else if (pivot != *shared)
+          shared = C(0);
+      constant[t].push_back(m);
+    }
+    C scale = shared && *shared != C(0) ? *shared : C(1);
+    result.constants.emplace_back();
+    for (std::array<C, 4> &m : constant[t]) {
+      TwiddleArrays arrays;
+      for (int e = 0; e < 4; ++e) {
+        m[e] /= scale;
+        arrays[e][0] = {m[e].real()};
+        arrays[e][1] = {m[e].imag()};
+      }
+      result.constants.back().push_back(arrays);
+    }
+  }
+  // The product of the chain's matrices on the 2^k elements, applied to
+  // the identity: column j is what element j contributes.
+  auto apply = [&](auto matrixOf) {
+    SmallVector<SmallVector<C>> g(count, SmallVector<C>(count, C(0)));
+    for (int64_t j = 0; j < count; ++j)
+      g[j][j] = 1;
+    for (int64_t t = 0; t < k; ++t) {
+      int64_t pair = 0;
+      for (int64_t j = 0; j < count; ++j) {
+        if (j & (int64_t(1) << t))
+          continue;
+        std::array<C, 4> m = matrixOf(t, j, pair++);
+        int64_t bottom = j | (int64_t(1) << t);
+        for (int64_t c = 0; c < count; ++c) {
+          C top = g[j][c], low = g[bottom][c];
+          g[j][c] = m[0] * top + m[1] * low;
+          g[bottom][c] = m[2] * top + m[3] * low;
+        }
+      }
+    }
+    return g;
+  };
+  SmallVector<SmallVector<C>> f = apply(
+      [&](int64_t t, int64_t, int64_t pair) { return constant[t][pair]; });
+  double ulp = scalar.isF32() ? std::numeric_limits<float>::epsilon()
+                              : std::numeric_limits<double>::epsilon();
+  result.diagonal.resize(count);
+  for (int64_t a = 0; a < s; ++a) {
+    SmallVector<SmallVector<C>> g =
+        apply([&](int64_t t, int64_t j, int64_t) { return matrix(t, j, a); });
+    for (int64_t j = 0; j < count; ++j) {
+      int64_t pivot = 0;
+      double size = 0;
+      for (int64_t r = 0; r < count; ++r) {
+        size = std::max(size, std::abs(g[r][j]));
+        if (std::abs(f[r][j]) > std::abs(f[pivot][j]))
+          pivot = r;
+      }
+      if (f[pivot][j] == C(0))
+        return std::nullopt;
+      C d = g[pivot][j] / f[pivot][j];
+      for (int64_t r = 0; r < count; ++r)
+        if (std::abs(g[r][j] - d * f[r][j]) > 64 * ulp * size)
+          return std::nullopt;
+      result.diagonal[j][0].push_back(d.real());
+      result.diagonal[j][1].push_back(d.imag());
+      result.unitDiagonal &= d == C(1);
+    }
+  }
+  return result;
+}
 
 class VectorKernelBuilder {
 public:
@@ -138,7 +260,8 @@ public:
                        ArrayRef<TwiddleArrays> twiddles, Buffer src,
                        Buffer dst) {
     int64_t k = int64_t(group.size()), count = int64_t(1) << k;
-    std::optional<FactoredGroup> factored = factorGroup(group, twiddles);
+    std::optional<FactoredGroup> factored =
+        factorGroup(group, twiddles, scalar);
     SmallVector<int> bits;
     for (StageOp op : group)
       bits.push_back(llvm::Log2_64(op.getStride()));
@@ -170,13 +293,12 @@ public:
       if (factored) {
         Value at = arith::AndIOp::create(
             b, base, index(int64_t(group.front().getStride()) - 1));
-        // The products by D keep the multipliers busy unless D is 1.
-        int64_t before = counts.skippedProducts;
         for (int64_t j = 0; j < count; ++j)
           x[j] = product(coefficient(factored->diagonal[j][0],
                                      factored->diagonal[j][1], at, 0),
                          x[j]);
-        bool idleMultipliers = counts.skippedProducts - before == 4 * count;
+        // The products by D keep the multipliers busy unless D is 1.
+        bool idleMultipliers = factored->unitDiagonal;
         for (int64_t t = 0; t < k; ++t) {
           int64_t pair = 0;
           for (int64_t j = 0; j < count; ++j) {
@@ -211,120 +333,6 @@ public:
       for (int64_t j = 0; j < count; ++j)
         store(x[j], dst, positions[j]);
     });
-  }
-
-  /// A group of tied complex stages of strides s, 2s, 4s, ... (a
-  /// decimation-in-time radix-2^k block) as one diagonal, then stages of
-  /// constant matrices: its matrix at offset a < s, G(a), is F D(a). The
-  /// twiddles a stage would multiply the lower half by are applied once per
-  /// element, 2^k - 1 complex products for 2^k elements instead of
-  /// k 2^(k-1), and the constant stages multiply by 1, -i, (1 - i)/sqrt 2
-  /// and the like.
-  struct FactoredGroup {
-    /// diagonal[j][part]: D(a)_j for a in [0, s).
-    std::vector<std::array<SmallVector<double>, 2>> diagonal;
-    /// constants[t][p]: stage t's matrix for its p-th pair (by top).
-    std::vector<std::vector<TwiddleArrays>> constants;
-  };
-
-  /// F D(a) for `group`, if its stages have that form within 64 ulps.
-  std::optional<FactoredGroup> factorGroup(MutableArrayRef<StageOp> group,
-                                           ArrayRef<TwiddleArrays> twiddles) {
-    using C = std::complex<double>;
-    int64_t k = int64_t(group.size()), count = int64_t(1) << k;
-    int64_t s = int64_t(group.front().getStride());
-    if (k < 2 || twiddles.front()[0][1].empty())
-      return std::nullopt;
-    for (int64_t t = 0; t < k; ++t)
-      if (!group[t].isTied() || int64_t(group[t].getStride()) != s << t)
-        return std::nullopt;
-    // Stage t's matrix for the pair topped by j at offset a: a plus the
-    // offsets of j's lower bits (below stride s << t).
-    auto matrix = [&](int64_t t, int64_t j, int64_t a) {
-      int64_t m = a + (j & ((int64_t(1) << t) - 1)) * s;
-      std::array<C, 4> entries;
-      for (int e = 0; e < 4; ++e)
-        entries[e] = C(twiddles[t][e][0][m], twiddles[t][e][1][m]);
-      return entries;
-    };
-    // The constant stages: the matrices at a = 0, each stage divided by a
-    // pivot its rows share (the one scale a chain's last stage carries),
-    // which D then takes.
-    FactoredGroup result;
-    SmallVector<SmallVector<std::array<C, 4>>> constant(k);
-    for (int64_t t = 0; t < k; ++t) {
-      std::optional<C> shared;
-      for (int64_t j = 0; j < count; ++j) {
-        if (j & (int64_t(1) << t))
-          continue;
-        std::array<C, 4> m = matrix(t, j, 0);
-        for (C pivot : {m[0], m[2]})
-          if (!shared)
-            shared = pivot;
-          else if (pivot != *shared)
-            shared = C(0);
-        constant[t].push_back(m);
-      }
-      C scale = shared && *shared != C(0) ? *shared : C(1);
-      result.constants.emplace_back();
-      for (std::array<C, 4> &m : constant[t]) {
-        TwiddleArrays arrays;
-        for (int e = 0; e < 4; ++e) {
-          m[e] /= scale;
-          arrays[e][0] = {m[e].real()};
-          arrays[e][1] = {m[e].imag()};
-        }
-        result.constants.back().push_back(arrays);
-      }
-    }
-    // The product of the chain's matrices on the 2^k elements, applied to
-    // the identity: column j is what element j contributes.
-    auto apply = [&](auto matrixOf) {
-      SmallVector<SmallVector<C>> g(count, SmallVector<C>(count, C(0)));
-      for (int64_t j = 0; j < count; ++j)
-        g[j][j] = 1;
-      for (int64_t t = 0; t < k; ++t) {
-        int64_t pair = 0;
-        for (int64_t j = 0; j < count; ++j) {
-          if (j & (int64_t(1) << t))
-            continue;
-          std::array<C, 4> m = matrixOf(t, j, pair++);
-          int64_t bottom = j | (int64_t(1) << t);
-          for (int64_t c = 0; c < count; ++c) {
-            C top = g[j][c], low = g[bottom][c];
-            g[j][c] = m[0] * top + m[1] * low;
-            g[bottom][c] = m[2] * top + m[3] * low;
-          }
-        }
-      }
-      return g;
-    };
-    SmallVector<SmallVector<C>> f = apply(
-        [&](int64_t t, int64_t, int64_t pair) { return constant[t][pair]; });
-    double ulp = scalar.isF32() ? 1.2e-7 : 2.3e-16;
-    result.diagonal.resize(count);
-    for (int64_t a = 0; a < s; ++a) {
-      SmallVector<SmallVector<C>> g =
-          apply([&](int64_t t, int64_t j, int64_t) { return matrix(t, j, a); });
-      for (int64_t j = 0; j < count; ++j) {
-        int64_t pivot = 0;
-        double size = 0;
-        for (int64_t r = 0; r < count; ++r) {
-          size = std::max(size, std::abs(g[r][j]));
-          if (std::abs(f[r][j]) > std::abs(f[pivot][j]))
-            pivot = r;
-        }
-        if (f[pivot][j] == C(0))
-          return std::nullopt;
-        C d = g[pivot][j] / f[pivot][j];
-        for (int64_t r = 0; r < count; ++r)
-          if (std::abs(g[r][j] - d * f[r][j]) > 64 * ulp * size)
-            return std::nullopt;
-        result.diagonal[j][0].push_back(d.real());
-        result.diagonal[j][1].push_back(d.imag());
-      }
-    }
-    return result;
   }
 
   /// Strides h < V: 2V elements hold V whole pairs of each stage, which
@@ -428,7 +436,7 @@ public:
   int64_t transposeWidth(PermuteOp op) {
     int logN = llvm::Log2_64(n);
     int logV = std::min<int>(llvm::Log2_64(lanes), logN / 2);
-    if (logV < 1 || op.getPermutation() != bitReversal(n))
+    if (logV < 1 || !isBitReversal(op))
       return 1;
     return int64_t(1) << logV;
   }
@@ -1095,7 +1103,10 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     func::FuncOp phaseFunction =
         lowerPhaseFunction(b, symbols, transform.getName(), kernel, lowering,
                            signature, counts, numFactors);
-    Value scratch[2] = {scratchBuffers.allocate(b), scratchBuffers.allocate(b)};
+    // The phase function takes two scratch vectors; most chains use one.
+    Value first = scratchBuffers.allocate(b);
+    Value scratch[2] = {
+        first, lowering.numScratch() > 1 ? scratchBuffers.allocate(b) : first};
     int64_t scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
     phaseRecord = callPhasesInOrder(
         b, phaseFunction,

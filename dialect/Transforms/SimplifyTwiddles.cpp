@@ -94,12 +94,12 @@ struct NormalizeUntiedRun : NormalizingPattern {
     double tol = this->tol(first.getType());
 
     int64_t n = first.getInput().getType().getDimSize(0);
-    SmallVector<C> scale(n, C(1.0)); // carried into the next stage's columns
+    std::vector<C> scale(n, C(1.0)); // carried into the next stage's columns
     SmallVector<DenseElementsAttr> normalized;
     for (StageOp stage : run) {
       int64_t h = int64_t(stage.getStride());
       SmallVector<C> m = valuesOf(stage.getTwiddles());
-      SmallVector<C> rowScale(n, C(1.0));
+      std::vector<C> rowScale(n, C(1.0));
       for (int64_t p = 0; p < n / 2; ++p) {
         auto [top, bottom] = ::bfly::stagePair(p, h);
         C *t = &m[4 * p];
@@ -203,22 +203,24 @@ struct GatherStageScales : NormalizingPattern {
     double tol = this->tol(last.getType());
     if (!uniformRowScale(last, tol))
       return failure();
-    // Before `last`, with a factor other than 1.
+    // Before `last`, with a factor other than 1. From the end, so that a
+    // root that is not the last such stage stops at the first one after it.
     SmallVector<std::pair<StageOp, double>> scaled;
     double product = 1;
-    bool after = false;
-    for (Operation *op : transform.getFactors()) {
+    bool seenLast = false;
+    SmallVector<Operation *> factors = transform.getFactors();
+    for (Operation *op : llvm::reverse(factors)) {
       auto stage = dyn_cast<StageOp>(op);
       if (!stage)
         continue;
       if (stage == last) {
-        after = true;
+        seenLast = true;
         continue;
       }
       std::optional<double> scale = uniformRowScale(stage, tol);
       if (!scale)
         continue;
-      if (after) // `last` is not the last one
+      if (!seenLast) // a later stage takes the factors
         return failure();
       if (*scale != 1) {
         scaled.push_back({stage, *scale});

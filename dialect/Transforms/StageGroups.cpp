@@ -12,15 +12,20 @@ int64_t vectorLanes(Type scalar, int64_t n, unsigned vectorBits) {
   return std::max<int64_t>(1, std::min<int64_t>(lanes, n / 2));
 }
 
+bool isBitReversal(PermuteOp op) {
+  int64_t n = op.getType().getDimSize(0);
+  return llvm::equal(
+      op.getPermutation(),
+      ::bfly::namedPermutation(::bfly::NamedPermutation::BitReverse, n, n));
+}
+
 int64_t transformLanes(TransformOp transform, Type scalar,
                        unsigned vectorBits) {
   int64_t n = transform.getLength();
   int64_t lanes = vectorLanes(scalar, n, vectorBits);
-  std::vector<int64_t> reversal =
-      ::bfly::namedPermutation(::bfly::NamedPermutation::BitReverse, n, n);
-  bool reverses = llvm::any_of(transform.getFactors(), [&](Operation *op) {
+  bool reverses = llvm::any_of(transform.getFactors(), [](Operation *op) {
     auto permute = dyn_cast<PermuteOp>(op);
-    return permute && llvm::equal(permute.getPermutation(), reversal);
+    return permute && isBitReversal(permute);
   });
   while (reverses && lanes > 1 && lanes * lanes > n)
     lanes /= 2;

@@ -23,6 +23,10 @@ inline constexpr size_t kMaxFusedStages = 4;
 /// (one stage's pair count), at least 1.
 int64_t vectorLanes(Type scalar, int64_t n, unsigned vectorBits);
 
+/// Whether `op` reverses the bits of the whole vector's indices (named so
+/// or spelled out as a table).
+bool isBitReversal(PermuteOp op);
+
 /// The lanes of `transform`'s SIMD code: vectorLanes, but if its chain has
 /// a bit reversal, no more than the rows it transposes in registers are
 /// wide (lanes^2 <= n): narrower rows would leave the strides between them

@@ -463,10 +463,9 @@ int main(int argc, char **argv) {
           {[&] { kernel.apply(in.data(), out.data(), batch); },
            [&] { complexDft.apply(in.data(), out.data(), batch); }},
           options);
-      for (const bfly::Timing &t : std::vector<bfly::Timing>(timings))
-        if (t.implementation == "bfly" && t.batch == batch)
-          timings.push_back({"bfly-c2c", batch,
-                             t.secondsPerTransform * seconds[1] / seconds[0]});
+      timings.push_back(
+          {"bfly-c2c", batch,
+           bfly::bflyTime(timings, batch) * seconds[1] / seconds[0]});
     }
   }
   bfly::printTimings(std::cout, timings);
