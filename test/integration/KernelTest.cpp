@@ -352,6 +352,30 @@ TEST(GeneralKernelTest, LargeKernelsKeepTheirScratchOffTheStack) {
   }
 }
 
+/// DFTs too large for a dense reference against FFTW's in double
+/// precision: sizes whose bit reversal reads its source in order (4 MiB
+/// and more: complex f32 at 2^19, f64 at 2^18) and one that scatters its
+/// reads (2^16), all split into phases.
+TEST(GeneralKernelTest, LargeDftsMatchFftw) {
+  KernelDir dir;
+  struct Case {
+    Precision precision;
+    int64_t n;
+  };
+  for (Case c : {Case{Precision::F32, int64_t(1) << 16},
+                 Case{Precision::F32, int64_t(1) << 19},
+                 Case{Precision::F64, int64_t(1) << 18}}) {
+    SCOPED_TRACE(c.n);
+    Kernel kernel = compile(
+        Factorization::dft(c.n, false, Normalization::Unitary, c.precision),
+        dir.path("dft.so"));
+    ASSERT_TRUE(kernel);
+    EXPECT_GT(kernel.descriptor().phases, 0);
+    Accuracy accuracy = measureDftAccuracy(kernel, /*inverse=*/false, 2, 5);
+    EXPECT_LE(accuracy.relativeError, tolerance(c.precision, c.n));
+  }
+}
+
 /// Cache blocking reorders the passes' loops, never an element's
 /// arithmetic: blocked kernels (blocks forced small, so that every size
 /// here has several) give the unblocked kernels' bits, for every factor
