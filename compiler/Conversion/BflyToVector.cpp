@@ -43,8 +43,9 @@ namespace {
 constexpr int64_t kStreamedBytes = int64_t(4) << 20;
 
 /// A chain value in a buffer: planar scratch (real parts at [0, n),
-/// imaginary parts of complex values at [n, 2n)), or the caller's input or
-/// output, whose complex values are interleaved (re, im) pairs.
+/// imaginary parts of complex values from planarImaginaryOffset), or the
+/// caller's input or output, whose complex values are interleaved (re, im)
+/// pairs.
 struct Buffer {
   Value memref;
   bool complex;
@@ -207,6 +208,7 @@ public:
   VectorKernelBuilder(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                       Type scalar, int64_t n, int64_t lanes, Counts &counts)
       : b(b), symbols(symbols), scalar(scalar), n(n), lanes(lanes),
+        imaginaryAt(planarImaginaryOffset(scalar, n)),
         vector(VectorType::get({lanes}, scalar)), counts(counts) {
     contract = arith::FastMathFlagsAttr::get(b.getContext(),
                                              arith::FastMathFlags::contract);
@@ -482,7 +484,7 @@ public:
                                         zero)
             .getResult();
       };
-      int64_t imaginary = src.interleaved ? 1 : n;
+      int64_t imaginary = src.interleaved ? 1 : imaginaryAt;
       store({part(0), src.complex ? part(imaginary) : Value()}, dst, i);
     });
   }
@@ -777,10 +779,10 @@ private:
     auto type = VectorType::get({width}, scalar);
     if (!buffer.interleaved)
       return {vector::LoadOp::create(b, type, buffer.memref, ValueRange{i}),
-              buffer.complex
-                  ? Value(vector::LoadOp::create(b, type, buffer.memref,
-                                                 ValueRange{add(i, n)}))
-                  : Value()};
+              buffer.complex ? Value(vector::LoadOp::create(
+                                   b, type, buffer.memref,
+                                   ValueRange{add(i, imaginaryAt)}))
+                             : Value()};
     auto pairs = VectorType::get({2 * width}, scalar);
     Value both =
         vector::LoadOp::create(b, pairs, buffer.memref, ValueRange{mul(i, 2)});
@@ -796,7 +798,7 @@ private:
       vector::StoreOp::create(b, x.re, buffer.memref, ValueRange{i});
       if (buffer.complex)
         vector::StoreOp::create(b, x.im ? x.im : zeroRow(width), buffer.memref,
-                                ValueRange{add(i, n)});
+                                ValueRange{add(i, imaginaryAt)});
       return;
     }
     // Scalar m of the 2 * width stored is part m % 2 of element m / 2.
@@ -816,6 +818,7 @@ private:
   SymbolTable &symbols;
   Type scalar;
   int64_t n, lanes;
+  int64_t imaginaryAt; ///< of planar buffers (see planarImaginaryOffset)
   VectorType vector;
   Counts &counts;
   arith::FastMathFlagsAttr contract;
@@ -1053,7 +1056,7 @@ static func::FuncOp lowerPhaseFunction(ImplicitLocOpBuilder &b,
                                        const KernelSignature &signature,
                                        Counts &counts, int64_t &numFactors) {
   OpBuilder::InsertionGuard guard(b);
-  auto scratchType = MemRefType::get({2 * signature.n}, signature.scalar);
+  MemRefType scratchType = scratchBufferType(signature.scalar, signature.n);
   func::FuncOp phaseFunction =
       createPhaseFunction(b, symbols, name, kernel, scratchType);
   Block *entry = &phaseFunction.getBody().front();
@@ -1103,7 +1106,8 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
   Buffer input{kernel.getArgument(0), signature.complexIn, signature.complexIn};
   Buffer output{kernel.getArgument(1), signature.complexOut,
                 signature.complexOut};
-  KernelScratch scratchBuffers(signature.scalar, n);
+  KernelScratch scratchBuffers(signature.scalar, n,
+                               std::max<int64_t>(lowering.numScratch(), 1));
   SmallVector<NamedAttribute> phaseRecord;
   if (n < kMinPhasedN) {
     SmallVector<Value, 2> scratch;
@@ -1120,11 +1124,13 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     Value first = scratchBuffers.allocate(b);
     Value scratch[2] = {
         first, lowering.numScratch() > 1 ? scratchBuffers.allocate(b) : first};
-    int64_t scalarBytes = signature.scalar.getIntOrFloatBitWidth() / 8;
+    int64_t bufferBytes =
+        scratchBufferType(signature.scalar, n).getNumElements() *
+        (signature.scalar.getIntOrFloatBitWidth() / 8);
     phaseRecord = callPhasesInOrder(
         b, phaseFunction,
         ValueRange{input.memref, output.memref, scratch[0], scratch[1]},
-        int64_t(lowering.numPhases()), 2 * 2 * n * scalarBytes);
+        int64_t(lowering.numPhases()), 2 * bufferBytes);
   }
   scratchBuffers.release(b);
   func::ReturnOp::create(b);

@@ -425,7 +425,8 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                               func::FuncOp corePhase,
                                               int64_t corePhases) {
   int64_t scalarBytes = edge.core.scalar.getIntOrFloatBitWidth() / 8;
-  int64_t coreBytes = 2 * edge.core.n * scalarBytes;
+  auto coreScratch = scratchBufferType(edge.core.scalar, edge.core.n);
+  int64_t coreBytes = coreScratch.getNumElements() * scalarBytes;
   int64_t halfBytes =
       coreBytes + scalarBytes * std::max(edge.inputType().getNumElements(),
                                          edge.resultType().getNumElements());
@@ -444,7 +445,6 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                     arith::ConstantIndexOp::create(b, offset),
                                     ValueRange{});
     };
-    auto coreScratch = MemRefType::get({2 * edge.core.n}, edge.core.scalar);
     Value s0 = at(entry->getArgument(2), 0, coreScratch);
     Value s1 = at(entry->getArgument(3), 0, coreScratch);
     Value inputTemp =

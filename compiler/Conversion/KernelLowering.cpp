@@ -33,9 +33,20 @@ SmallVector<APFloat> mlir::bfly::flatten(DenseElementsAttr attr) {
   return flat;
 }
 
-KernelScratch::KernelScratch(Type scalar, int64_t n)
-    : type(MemRefType::get({2 * n}, scalar)),
-      bytes(2 * (2 * n) * int64_t(scalar.getIntOrFloatBitWidth() / 8)),
+int64_t mlir::bfly::planarImaginaryOffset(Type scalar, int64_t n) {
+  constexpr int64_t kPageBytes = 4096;
+  int64_t scalarBytes = scalar.getIntOrFloatBitWidth() / 8;
+  return n * scalarBytes < kPageBytes ? n : n + kPageBytes / 2 / scalarBytes;
+}
+
+MemRefType mlir::bfly::scratchBufferType(Type scalar, int64_t n) {
+  return MemRefType::get({planarImaginaryOffset(scalar, n) + n}, scalar);
+}
+
+KernelScratch::KernelScratch(Type scalar, int64_t n, int64_t buffers)
+    : type(scratchBufferType(scalar, n)),
+      bytes(buffers * type.getNumElements() *
+            int64_t(scalar.getIntOrFloatBitWidth() / 8)),
       heap(bytes > BFLY_KERNEL_MAX_STACK_BYTES) {}
 
 KernelScratch::KernelScratch(int64_t bytes, int64_t stackTaken)

@@ -92,19 +92,33 @@ void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
                   TransformOp transform, func::FuncOp kernel,
                   ArrayRef<NamedAttribute> extra = {});
 
-/// The two buffers of 2n scalars a kernel computes its chain in: on the
+/// Where the SIMD lowering's planar scratch for n elements of `scalar`
+/// keeps the imaginary parts (the real parts are at [0, n)): at n, or half
+/// a page further when a plane spans pages. Rows of the two planes a power
+/// of two apart would otherwise share cache sets: a radix-8 pass at large
+/// strides loads 16 lines into one 8-way set and evicts its own rows before
+/// it stores them back (the DFT of 2^18 took 1.4x the time).
+int64_t planarImaginaryOffset(Type scalar, int64_t n);
+
+/// One scratch buffer of a kernel for n elements of `scalar`: both planes
+/// of the planar layout and the room between them (the scalar lowering's
+/// n interleaved complex elements fill its first 2n).
+MemRefType scratchBufferType(Type scalar, int64_t n);
+
+/// The scratch buffers a kernel computes its chain in: on the
 /// caller's stack while together they fit in BFLY_KERNEL_MAX_STACK_BYTES,
 /// beyond that on the heap (checked, and freed by release()), so a kernel
 /// for n = 2^18 in f64 (16 MiB of scratch) does not overflow an 8 MiB stack.
 class KernelScratch {
 public:
-  KernelScratch(Type scalar, int64_t n);
+  /// `buffers` of scratchBufferType(scalar, n).
+  KernelScratch(Type scalar, int64_t n, int64_t buffers = 2);
   /// Buffers of `bytes` in all, on the stack only if they fit there beside
   /// `stackTaken` bytes another scratch keeps.
   KernelScratch(int64_t bytes, int64_t stackTaken);
 
-  /// A new buffer of 2n scalars (or of `type`) at the builder's insertion
-  /// point (the kernel's body).
+  /// A new buffer of scratchBufferType (or of `type`) at the builder's
+  /// insertion point (the kernel's body).
   Value allocate(ImplicitLocOpBuilder &b);
   Value allocate(ImplicitLocOpBuilder &b, MemRefType type);
   /// Frees the heap buffers; call before the kernel returns.

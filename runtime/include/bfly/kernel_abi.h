@@ -31,7 +31,8 @@ extern "C" {
 #define BFLY_MAX_N (INT64_C(1) << 20)
 
 /* A kernel keeps at most this many bytes of scratch on its caller's stack
- * (two buffers of 2n scalars: enough for n = 8192 in f64); a larger kernel
+ * (one or two buffers of 2n scalars and a few KiB: a DFT of n = 8192 in
+ * f64 keeps its one there); a larger kernel
  * allocates its scratch on the heap for each call of its apply, so no kernel
  * needs more than a thread's usual stack (apply_phase takes its scratch from
  * the caller, which the runtime keeps per thread). */
