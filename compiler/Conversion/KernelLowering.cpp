@@ -36,7 +36,7 @@ SmallVector<APFloat> mlir::bfly::flatten(DenseElementsAttr attr) {
 int64_t mlir::bfly::planarImaginaryOffset(Type scalar, int64_t n) {
   constexpr int64_t kPageBytes = 4096;
   int64_t scalarBytes = scalar.getIntOrFloatBitWidth() / 8;
-  return n * scalarBytes < kPageBytes ? n : n + kPageBytes / 2 / scalarBytes;
+  return n * scalarBytes <= kPageBytes ? n : n + kPageBytes / 2 / scalarBytes;
 }
 
 MemRefType mlir::bfly::scratchBufferType(Type scalar, int64_t n) {

@@ -94,10 +94,11 @@ void finishKernel(ImplicitLocOpBuilder &b, SymbolTable &symbols,
 
 /// Where the SIMD lowering's planar scratch for n elements of `scalar`
 /// keeps the imaginary parts (the real parts are at [0, n)): at n, or half
-/// a page further when a plane spans pages. Rows of the two planes a power
-/// of two apart would otherwise share cache sets: a radix-8 pass at large
-/// strides loads 16 lines into one 8-way set and evicts its own rows before
-/// it stores them back (the DFT of 2^18 took 1.4x the time).
+/// a page further when a plane spans more than a page. Rows of the two
+/// planes a power of two apart would otherwise share cache sets: a radix-8
+/// pass at strides of a page loads 16 lines into one 8-way set and evicts
+/// its own rows before it stores them back (the DFT of 2^18 took 1.4x the
+/// time). Within a page the rows of a pass spread over several sets.
 int64_t planarImaginaryOffset(Type scalar, int64_t n);
 
 /// One scratch buffer of a kernel for n elements of `scalar`: both planes
