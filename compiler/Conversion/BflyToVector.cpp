@@ -1120,17 +1120,19 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     func::FuncOp phaseFunction =
         lowerPhaseFunction(b, symbols, transform.getName(), kernel, lowering,
                            signature, counts, numFactors);
-    // The phase function takes two scratch vectors; most chains use one.
+    // The phase function takes two scratch vectors; most chains use one,
+    // and then apply_phase's caller provides one.
+    bool two = lowering.numScratch() > 1;
     Value first = scratchBuffers.allocate(b);
-    Value scratch[2] = {
-        first, lowering.numScratch() > 1 ? scratchBuffers.allocate(b) : first};
+    Value scratch[2] = {first, two ? scratchBuffers.allocate(b) : first};
     int64_t bufferBytes =
         scratchBufferType(signature.scalar, n).getNumElements() *
         (signature.scalar.getIntOrFloatBitWidth() / 8);
     phaseRecord = callPhasesInOrder(
         b, phaseFunction,
         ValueRange{input.memref, output.memref, scratch[0], scratch[1]},
-        int64_t(lowering.numPhases()), 2 * bufferBytes);
+        int64_t(lowering.numPhases()), (two ? 2 : 1) * bufferBytes,
+        two ? bufferBytes : 0);
   }
   scratchBuffers.release(b);
   func::ReturnOp::create(b);

@@ -111,9 +111,10 @@ public:
 
   /// void apply_phase(const void *in, void *out, void *scratch, i64 phase,
   ///                  i64 part, i64 parts): the phase function with the
-  /// scratch's two buffers, for 0 <= part < parts (nothing otherwise).
+  /// scratch and the scratch `secondAt` bytes on as its two buffers, for
+  /// 0 <= part < parts (nothing otherwise).
   LLVM::LLVMFuncOp buildApplyPhase(LLVM::LLVMFuncOp phaseBody,
-                                   int64_t scratchBytes) {
+                                   int64_t secondAt) {
     Type ptr = LLVM::LLVMPointerType::get(b.getContext());
     Type i64 = b.getI64Type();
     auto type =
@@ -136,7 +137,7 @@ public:
     b.setInsertionPointToEnd(run);
     Value scratch = entry->getArgument(2);
     Value second = LLVM::GEPOp::create(b, ptr, b.getI8Type(), scratch,
-                                       ValueRange{constant(scratchBytes / 2)});
+                                       ValueRange{constant(secondAt)});
     LLVM::CallOp::create(b, phaseBody,
                          ValueRange{entry->getArgument(0),
                                     entry->getArgument(1), scratch, second,
@@ -256,8 +257,18 @@ struct BflyExportKernelPass
       phaseBody.setLinkage(LLVM::Linkage::Internal);
       phases = get("phases");
       phaseScratchBytes = get("phase_scratch_bytes");
-      applyPhase = symbol(exporter.buildApplyPhase(
-          phaseBody, cast<IntegerAttr>(phaseScratchBytes).getInt()));
+      // Where the second scratch buffer starts: within the scratch, and on
+      // the 64-byte alignment the ABI promises the first.
+      auto bytes = dyn_cast_or_null<IntegerAttr>(phaseScratchBytes);
+      auto split = dyn_cast_or_null<IntegerAttr>(get("phase_scratch_split"));
+      if (!bytes || !split || split.getInt() < 0 ||
+          split.getInt() >= bytes.getInt() || split.getInt() % 64) {
+        body.emitOpError("needs a phase_scratch_split, a multiple of 64 "
+                         "below phase_scratch_bytes, where the phase "
+                         "function's second scratch buffer starts");
+        return signalPassFailure();
+      }
+      applyPhase = symbol(exporter.buildApplyPhase(phaseBody, split.getInt()));
     }
     auto name = exporter.string("__bfly_name",
                                 cast<StringAttr>(get("name")).getValue());

@@ -503,7 +503,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
       callPhasesInOrder(b, phaseFunction,
                         ValueRange{kernel.getArgument(0), kernel.getArgument(1),
                                    halves[0], halves[1]},
-                        phases, 2 * halfBytes);
+                        phases, 2 * halfBytes, halfBytes);
   scratch.release(b);
   return record;
 }

@@ -306,10 +306,9 @@ void mlir::bfly::emitPhaseSwitch(ImplicitLocOpBuilder &b, Value phase,
   b.setInsertionPointAfter(dispatch);
 }
 
-SmallVector<NamedAttribute>
-mlir::bfly::callPhasesInOrder(ImplicitLocOpBuilder &b,
-                              func::FuncOp phaseFunction, ValueRange buffers,
-                              int64_t phases, int64_t scratchBytes) {
+SmallVector<NamedAttribute> mlir::bfly::callPhasesInOrder(
+    ImplicitLocOpBuilder &b, func::FuncOp phaseFunction, ValueRange buffers,
+    int64_t phases, int64_t scratchBytes, int64_t secondAt) {
   auto index = [&](int64_t v) {
     return arith::ConstantIndexOp::create(b, v).getResult();
   };
@@ -322,5 +321,6 @@ mlir::bfly::callPhasesInOrder(ImplicitLocOpBuilder &b,
       b.getNamedAttr("phases", b.getI64IntegerAttr(phases)),
       b.getNamedAttr("phase_function",
                      FlatSymbolRefAttr::get(phaseFunction.getNameAttr())),
-      b.getNamedAttr("phase_scratch_bytes", b.getI64IntegerAttr(scratchBytes))};
+      b.getNamedAttr("phase_scratch_bytes", b.getI64IntegerAttr(scratchBytes)),
+      b.getNamedAttr("phase_scratch_split", b.getI64IntegerAttr(secondAt))};
 }

@@ -154,11 +154,13 @@ void emitPhaseSwitch(ImplicitLocOpBuilder &b, Value phase, int64_t phases,
 
 /// The kernel's own body: `phaseFunction` on (in, out, scratch0, scratch1)
 /// for every phase in order, in one part. Returns the `bfly.kernel`
-/// record's phase entries (`scratchBytes`: what apply_phase's caller
-/// gives, both halves).
+/// record's phase entries: `scratchBytes`, what apply_phase's caller gives,
+/// and `secondAt`, where in it the second scratch buffer starts (0 when the
+/// phases use one: both arguments are then the same buffer).
 SmallVector<NamedAttribute>
 callPhasesInOrder(ImplicitLocOpBuilder &b, func::FuncOp phaseFunction,
-                  ValueRange buffers, int64_t phases, int64_t scratchBytes);
+                  ValueRange buffers, int64_t phases, int64_t scratchBytes,
+                  int64_t secondAt);
 
 /// Lowers a transform whose chain has edges (bfly.pad, bfly.pack,
 /// bfly.pack_spectrum first; bfly.truncate, bfly.unpack,

@@ -28,7 +28,47 @@ module {
 /// a dangling address.
 module {
   // expected-error @+1 {{names a phase function 'missing' that is not a lowered function}}
-  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @missing, phase_scratch_bytes = 64 : i64, phases = 1 : i64, provenance = ""}} {
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @missing, phase_scratch_bytes = 64 : i64, phase_scratch_split = 0 : i64, phases = 1 : i64, provenance = ""}} {
+    llvm.return
+  }
+}
+
+// -----
+
+/// The second scratch buffer must start inside the scratch, on the 64-byte
+/// alignment of the first: a record without the split, or with one past
+/// the end or between cache lines, is refused rather than exported as an
+/// apply_phase that writes out of bounds or misaligned.
+module {
+  llvm.func @k.phase(%in: !llvm.ptr, %out: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr, %phase: i64, %part: i64, %parts: i64) {
+    llvm.return
+  }
+  // expected-error @+1 {{needs a phase_scratch_split, a multiple of 64 below phase_scratch_bytes}}
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @k.phase, phase_scratch_bytes = 64 : i64, phases = 1 : i64, provenance = ""}} {
+    llvm.return
+  }
+}
+
+// -----
+
+module {
+  llvm.func @k.phase(%in: !llvm.ptr, %out: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr, %phase: i64, %part: i64, %parts: i64) {
+    llvm.return
+  }
+  // expected-error @+1 {{needs a phase_scratch_split, a multiple of 64 below phase_scratch_bytes}}
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @k.phase, phase_scratch_bytes = 128 : i64, phase_scratch_split = 128 : i64, phases = 1 : i64, provenance = ""}} {
+    llvm.return
+  }
+}
+
+// -----
+
+module {
+  llvm.func @k.phase(%in: !llvm.ptr, %out: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr, %phase: i64, %part: i64, %parts: i64) {
+    llvm.return
+  }
+  // expected-error @+1 {{needs a phase_scratch_split, a multiple of 64 below phase_scratch_bytes}}
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @k.phase, phase_scratch_bytes = 128 : i64, phase_scratch_split = 32 : i64, phases = 1 : i64, provenance = ""}} {
     llvm.return
   }
 }

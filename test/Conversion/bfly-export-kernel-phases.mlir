@@ -1,10 +1,10 @@
 // RUN: bfly-opt %s --bfly-export-kernel | FileCheck %s
 
 /// A kernel that can split a vector across threads names its phase
-/// function: it becomes internal, and apply_phase calls it with the two
-/// halves of the caller's scratch (64 bytes here, the second half at 32)
-/// only for 0 <= part < parts; the descriptor carries the phase count, the
-/// scratch size and apply_phase.
+/// function: it becomes internal, and apply_phase calls it with the
+/// caller's scratch (128 bytes here) and the scratch from the record's
+/// split on (64) as its two buffers, only for 0 <= part < parts; the
+/// descriptor carries the phase count, the scratch size and apply_phase.
 
 // CHECK: llvm.func internal @k.phase(
 // CHECK-LABEL: llvm.func internal @__bfly_apply_phase
@@ -14,7 +14,7 @@
 // CHECK: %[[VALID:.*]] = llvm.and %[[BELOW]], %[[SOME]]
 // CHECK: llvm.cond_br %[[VALID]], ^[[GO:.*]], ^[[EXIT:.*]]
 // CHECK: ^[[GO]]:
-// CHECK: %[[HALF:.*]] = llvm.mlir.constant(32 : i64)
+// CHECK: %[[HALF:.*]] = llvm.mlir.constant(64 : i64)
 // CHECK: %[[SECOND:.*]] = llvm.getelementptr %[[SCRATCH]][%[[HALF]]]
 // CHECK: llvm.call @k.phase(%[[IN]], %[[OUT]], %[[SCRATCH]], %[[SECOND]], %[[PHASE]], %[[PART]], %[[PARTS]])
 
@@ -22,7 +22,7 @@
 // CHECK: llvm.insertvalue {{.*}}[12]
 // CHECK-NEXT: llvm.mlir.constant(3 : i64)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[13]
-// CHECK-NEXT: llvm.mlir.constant(64 : i64)
+// CHECK-NEXT: llvm.mlir.constant(128 : i64)
 // CHECK-NEXT: llvm.insertvalue {{.*}}[14]
 // CHECK-NEXT: llvm.mlir.addressof @__bfly_apply_phase
 // CHECK-NEXT: llvm.insertvalue {{.*}}[15]
@@ -30,7 +30,7 @@ module {
   llvm.func @k.phase(%in: !llvm.ptr, %out: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr, %phase: i64, %part: i64, %parts: i64) {
     llvm.return
   }
-  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 12 : i64, input = f32, n = 4 : i64, name = "k", nonzero_twiddles = 3 : i64, output = f32, output_n = 4 : i64, phase_function = @k.phase, phase_scratch_bytes = 64 : i64, phases = 3 : i64, provenance = ""}} {
+  llvm.func @k(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 12 : i64, input = f32, n = 4 : i64, name = "k", nonzero_twiddles = 3 : i64, output = f32, output_n = 4 : i64, phase_function = @k.phase, phase_scratch_bytes = 128 : i64, phase_scratch_split = 64 : i64, phases = 3 : i64, provenance = ""}} {
     llvm.return
   }
 }
