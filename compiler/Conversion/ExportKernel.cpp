@@ -257,18 +257,8 @@ struct BflyExportKernelPass
       phaseBody.setLinkage(LLVM::Linkage::Internal);
       phases = get("phases");
       phaseScratchBytes = get("phase_scratch_bytes");
-      // Where the second scratch buffer starts: within the scratch, and on
-      // the 64-byte alignment the ABI promises the first.
-      auto bytes = dyn_cast_or_null<IntegerAttr>(phaseScratchBytes);
-      auto split = dyn_cast_or_null<IntegerAttr>(get("phase_scratch_split"));
-      if (!bytes || !split || split.getInt() < 0 ||
-          split.getInt() >= bytes.getInt() || split.getInt() % 64) {
-        body.emitOpError("needs a phase_scratch_split, a multiple of 64 "
-                         "below phase_scratch_bytes, where the phase "
-                         "function's second scratch buffer starts");
-        return signalPassFailure();
-      }
-      applyPhase = symbol(exporter.buildApplyPhase(phaseBody, split.getInt()));
+      applyPhase = symbol(exporter.buildApplyPhase(
+          phaseBody, cast<IntegerAttr>(get("phase_scratch_split")).getInt()));
     }
     auto name = exporter.string("__bfly_name",
                                 cast<StringAttr>(get("name")).getValue());

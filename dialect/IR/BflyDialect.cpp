@@ -61,6 +61,16 @@ static LogicalResult verifyKernelRecord(Operation *op, Attribute value) {
              << BflyDialect::kKernelAttr << " needs a positive i64 '" << key
              << "' with its 'phase_function'";
   }
+  // Where the phase function's second scratch buffer starts (0: the two
+  // are one): inside the scratch, on the 64-byte alignment of the first.
+  auto split = dyn_cast_or_null<IntegerAttr>(record.get("phase_scratch_split"));
+  int64_t bytes = cast<IntegerAttr>(record.get("phase_scratch_bytes")).getInt();
+  if (!split || !split.getType().isInteger(64) || split.getInt() < 0 ||
+      split.getInt() >= bytes || split.getInt() % 64)
+    return op->emitOpError()
+           << BflyDialect::kKernelAttr
+           << " needs an i64 'phase_scratch_split', a multiple of 64 below "
+              "'phase_scratch_bytes'";
   return success();
 }
 

@@ -438,6 +438,31 @@ llvm.func @negative_kernel_record_phase_scratch(%in: !llvm.ptr, %out: !llvm.ptr)
 
 // -----
 
+/// The phase function's second scratch buffer starts inside the scratch,
+/// on the first's 64-byte alignment (0: both are one buffer); a record
+/// without it, or with one past the end or between cache lines, would
+/// make apply_phase write out of bounds or misaligned.
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs an i64 'phase_scratch_split', a multiple of 64 below 'phase_scratch_bytes'}}
+llvm.func @kernel_record_without_split(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @f, phase_scratch_bytes = 128 : i64, phases = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs an i64 'phase_scratch_split', a multiple of 64 below 'phase_scratch_bytes'}}
+llvm.func @kernel_record_split_past_the_end(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @f, phase_scratch_bytes = 128 : i64, phase_scratch_split = 128 : i64, phases = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
+// expected-error @+1 {{'llvm.func' op bfly.kernel needs an i64 'phase_scratch_split', a multiple of 64 below 'phase_scratch_bytes'}}
+llvm.func @kernel_record_split_off_a_line(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = {flops = 0 : i64, input = f32, n = 2 : i64, name = "k", nonzero_twiddles = 0 : i64, output = f32, output_n = 2 : i64, phase_function = @f, phase_scratch_bytes = 128 : i64, phase_scratch_split = 32 : i64, phases = 2 : i64, provenance = ""}} {
+  llvm.return
+}
+
+// -----
+
 // expected-error @+1 {{'llvm.func' op bfly.kernel must be a dictionary}}
 llvm.func @negative_kernel_record_not_a_dictionary(%in: !llvm.ptr, %out: !llvm.ptr) attributes {bfly.kernel = 1 : i64} {
   llvm.return
