@@ -1125,9 +1125,7 @@ static void lowerTransform(TransformOp transform, SymbolTable &symbols,
     bool two = lowering.numScratch() > 1;
     Value first = scratchBuffers.allocate(b);
     Value scratch[2] = {first, two ? scratchBuffers.allocate(b) : first};
-    int64_t bufferBytes =
-        scratchBufferType(signature.scalar, n).getNumElements() *
-        (signature.scalar.getIntOrFloatBitWidth() / 8);
+    int64_t bufferBytes = scratchBufferBytes(signature.scalar, n);
     phaseRecord = callPhasesInOrder(
         b, phaseFunction,
         ValueRange{input.memref, output.memref, scratch[0], scratch[1]},

@@ -426,7 +426,7 @@ SmallVector<NamedAttribute> lowerPhasedKernel(EdgeKernel &edge,
                                               int64_t corePhases) {
   int64_t scalarBytes = edge.core.scalar.getIntOrFloatBitWidth() / 8;
   auto coreScratch = scratchBufferType(edge.core.scalar, edge.core.n);
-  int64_t coreBytes = coreScratch.getNumElements() * scalarBytes;
+  int64_t coreBytes = scratchBufferBytes(edge.core.scalar, edge.core.n);
   int64_t halfBytes =
       coreBytes + scalarBytes * std::max(edge.inputType().getNumElements(),
                                          edge.resultType().getNumElements());

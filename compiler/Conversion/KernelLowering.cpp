@@ -43,10 +43,14 @@ MemRefType mlir::bfly::scratchBufferType(Type scalar, int64_t n) {
   return MemRefType::get({planarImaginaryOffset(scalar, n) + n}, scalar);
 }
 
+int64_t mlir::bfly::scratchBufferBytes(Type scalar, int64_t n) {
+  return scratchBufferType(scalar, n).getNumElements() *
+         int64_t(scalar.getIntOrFloatBitWidth() / 8);
+}
+
 KernelScratch::KernelScratch(Type scalar, int64_t n, int64_t buffers)
     : type(scratchBufferType(scalar, n)),
-      bytes(buffers * type.getNumElements() *
-            int64_t(scalar.getIntOrFloatBitWidth() / 8)),
+      bytes(buffers * scratchBufferBytes(scalar, n)),
       heap(bytes > BFLY_KERNEL_MAX_STACK_BYTES) {}
 
 KernelScratch::KernelScratch(int64_t bytes, int64_t stackTaken)

@@ -105,6 +105,8 @@ int64_t planarImaginaryOffset(Type scalar, int64_t n);
 /// of the planar layout and the room between them (the scalar lowering's
 /// n interleaved complex elements fill its first 2n).
 MemRefType scratchBufferType(Type scalar, int64_t n);
+/// Its size in bytes.
+int64_t scratchBufferBytes(Type scalar, int64_t n);
 
 /// The scratch buffers a kernel computes its chain in: on the
 /// caller's stack while together they fit in BFLY_KERNEL_MAX_STACK_BYTES,
